@@ -1,0 +1,51 @@
+"""Document number formats (卫生行政执法文书规范 art. 4).
+
+文号: 地区简称 + 卫 + 执法类别 + 执法性质 + 〔年份〕 + 序号 + 号, e.g. 京卫食罚〔2002〕001号.
+编号: 年份-序号. The sequence itself is kept by the store, inside the issuing transaction.
+"""
+
+from __future__ import annotations
+
+import re
+
+from enforcement_desk.core.errors import DomainError
+
+NATURE_LABELS = {
+    "罚": "处罚决定",
+    "告": "告知",
+    "听": "听证",
+    "立": "立案",
+    "移": "移送",
+    "催": "催告",
+    "监": "监督意见",
+    "执": "强制执行",
+    "保": "证据保存",
+}
+
+_WENHAO = re.compile(r"^(?P<region>.+?)卫(?P<category>.)(?P<nature>.)〔(?P<year>\d{4})〕(?P<seq>\d+)号$")
+
+
+def format_wenhao(region: str, category: str, nature: str, year: int, sequence: int, width: int = 3) -> str:
+    if not region:
+        raise DomainError("机构未设置地区简称，无法编制文号（请管理员在机构设置中填写，如“沂”）")
+    if len(category) != 1 or len(nature) != 1:
+        raise DomainError(f"执法类别和执法性质应各为一个汉字，收到“{category}”“{nature}”")
+    if sequence < 1:
+        raise DomainError("文号序号必须从 1 开始")
+    return f"{region}卫{category}{nature}〔{year}〕{sequence:0{width}d}号"
+
+
+def format_bianhao(year: int, sequence: int, width: int = 3) -> str:
+    if sequence < 1:
+        raise DomainError("编号序号必须从 1 开始")
+    return f"{year}-{sequence:0{width}d}"
+
+
+def parse_wenhao(number: str) -> dict[str, str | int]:
+    match = _WENHAO.match(number)
+    if not match:
+        raise DomainError(f"“{number}”不是规范的文号格式（如 沂卫医罚〔2026〕001号）")
+    parts: dict[str, str | int] = dict(match.groupdict())
+    parts["year"] = int(parts["year"])
+    parts["seq"] = int(parts["seq"])
+    return parts

@@ -1,0 +1,132 @@
+"""Agency settings: the figures the law leaves to provinces and agencies (domain.md: configurable).
+
+Stored as JSON on the agency row; every key has a lawful default here, and a bad value is refused
+with a message naming the setting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, replace
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from enforcement_desk.core.errors import DomainError
+
+ALWAYS_MAJOR_KINDS_DEFAULT = (
+    "责令停产停业",
+    "责令关闭",
+    "限制从业",
+    "暂扣许可证件",
+    "吊销许可证件",
+    "降低资质等级",
+)
+
+HEARING_KINDS_DEFAULT = (
+    "没收较大数额违法所得",
+    "没收较大价值非法财物",
+    "降低资质等级",
+    "吊销许可证件",
+    "责令停产停业",
+    "责令关闭",
+    "限制从业",
+)
+
+
+@dataclass(frozen=True)
+class AgencySettings:
+    filing_deadline_working_days: int = 7
+    filing_extension_working_days: int = 7
+    defence_working_days: int = 3
+    publicity_working_days: int = 7
+    review_time_limit_working_days: int = 5
+    random_results_working_days: int = 20
+    complaint_reply_working_days: int = 15
+    idle_lock_minutes: int = 15
+    # 重大执法决定法制审核目录清单 (art. 58): fines above these are major.
+    major_fine_person: Decimal = Decimal("10000")
+    major_fine_organisation: Decimal = Decimal("100000")
+    major_kinds: tuple[str, ...] = ALWAYS_MAJOR_KINDS_DEFAULT
+    major_if_hearing: bool = True
+    major_if_mitigated: bool = True
+    # 较大数额罚款 for the hearing right (art. 63) — set by the province.
+    hearing_fine_person: Decimal = Decimal("5000")
+    hearing_fine_organisation: Decimal = Decimal("50000")
+    hearing_kinds: tuple[str, ...] = HEARING_KINDS_DEFAULT
+    simple_fine_person_max: Decimal = Decimal("200")
+    simple_fine_organisation_max: Decimal = Decimal("3000")
+    holiday_tables: tuple[dict, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key, value in data.items():
+            if isinstance(value, Decimal):
+                data[key] = str(value)
+            elif isinstance(value, tuple):
+                data[key] = list(value)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> AgencySettings:
+        settings = cls()
+        if data:
+            settings = settings.updated(data)
+        return settings
+
+    def updated(self, changes: dict[str, Any]) -> AgencySettings:
+        known = {f.name: f for f in fields(self)}
+        converted: dict[str, Any] = {}
+        for key, value in changes.items():
+            if key not in known:
+                raise DomainError(f"未知的设置项“{key}”")
+            default = getattr(AgencySettings(), key)
+            converted[key] = _convert(key, value, default)
+        return replace(self, **converted)
+
+
+SETTING_LABELS = {
+    "filing_deadline_working_days": "立案期限（工作日）",
+    "filing_extension_working_days": "立案延长期限（工作日）",
+    "defence_working_days": "陈述申辩期限（工作日）",
+    "publicity_working_days": "公示期限（工作日）",
+    "review_time_limit_working_days": "法制审核期限（工作日）",
+    "random_results_working_days": "双随机结果公示期限（工作日）",
+    "complaint_reply_working_days": "投诉举报答复期限（工作日）",
+    "idle_lock_minutes": "空闲锁定（分钟）",
+    "major_fine_person": "重大决定罚款标准（自然人，元）",
+    "major_fine_organisation": "重大决定罚款标准（法人或其他组织，元）",
+    "hearing_fine_person": "听证较大数额罚款（自然人，元）",
+    "hearing_fine_organisation": "听证较大数额罚款（法人或其他组织，元）",
+}
+
+
+def _convert(key: str, value: Any, default: Any) -> Any:
+    label = SETTING_LABELS.get(key, key)
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+        if str(value).lower() in ("true", "1", "是", "yes"):
+            return True
+        if str(value).lower() in ("false", "0", "否", "no"):
+            return False
+        raise DomainError(f"设置“{label}”应为是或否，收到“{value}”")
+    if isinstance(default, int):
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise DomainError(f"设置“{label}”应为整数，收到“{value}”") from None
+        if number < 0 or number > 3650:
+            raise DomainError(f"设置“{label}”超出合理范围（0–3650），收到 {number}")
+        return number
+    if isinstance(default, Decimal):
+        try:
+            amount = Decimal(str(value).replace(",", ""))
+        except InvalidOperation:
+            raise DomainError(f"设置“{label}”应为金额，收到“{value}”") from None
+        if amount < 0:
+            raise DomainError(f"设置“{label}”不能为负数")
+        return amount
+    if isinstance(default, tuple):
+        if isinstance(value, str):
+            value = [v.strip() for v in value.replace("，", ",").split(",") if v.strip()]
+        return tuple(value)
+    return value

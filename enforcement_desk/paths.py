@@ -1,0 +1,62 @@
+"""Where the application finds its bundled files and keeps the user's data.
+
+Works from the source tree, from an editable install and from a PyInstaller bundle
+(``sys._MEIPASS``), so no caller builds a path relative to the current directory.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from platformdirs import PlatformDirs
+
+from enforcement_desk import APP_NAME
+
+
+def app_root() -> Path:
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle)
+    return Path(__file__).resolve().parent.parent
+
+
+def resources_dir() -> Path:
+    return app_root() / "resources"
+
+
+def templates_dir() -> Path:
+    return app_root() / "templates"
+
+
+def forms_dir() -> Path:
+    return app_root() / "forms"
+
+
+def _dirs() -> PlatformDirs:
+    return PlatformDirs(APP_NAME, appauthor=False)
+
+
+def user_data_dir() -> Path:
+    override = os.environ.get("ENFORCEMENT_DESK_HOME")
+    path = Path(override) if override else Path(_dirs().user_data_dir)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def user_log_dir() -> Path:
+    override = os.environ.get("ENFORCEMENT_DESK_HOME")
+    path = Path(override) / "logs" if override else Path(_dirs().user_log_dir)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_database_path() -> Path:
+    return user_data_dir() / "enforcement_desk.sqlite3"
+
+
+def default_evidence_dir(database_path: Path | None = None) -> Path:
+    """The blob store lives beside the database file it belongs to."""
+    base = database_path.parent if database_path else user_data_dir()
+    return base / "evidence_store"

@@ -1,0 +1,57 @@
+"""What every service call receives: where the data lives, and who is acting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from enforcement_desk.core.errors import DomainError, PermissionDenied
+from enforcement_desk.core.roles import Role
+from enforcement_desk.paths import default_evidence_dir
+from enforcement_desk.store.db import Database
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The logged-in user; obtained only from `auth.login` (or `auth.actor_for` in admin tools)."""
+
+    user_id: int
+    login: str
+    name: str
+    role: Role
+    agency_id: int
+    legal_qualified: bool = False
+
+    def require(self, *roles: Role, action: str) -> None:
+        if self.role not in roles:
+            who = "、".join(r.label for r in roles)
+            raise PermissionDenied(f"“{action}”须由{who}办理，当前用户“{self.name}”为{self.role.label}")
+
+
+@dataclass
+class AppContext:
+    db: Database
+    evidence_dir: Path
+    today_override: date | None = field(default=None)
+
+    @classmethod
+    def open(cls, url: str | None = None, evidence_dir: Path | None = None) -> AppContext:
+        db = Database(url)
+        if evidence_dir is None:
+            evidence_dir = default_evidence_dir(db.sqlite_file)
+        return cls(db=db, evidence_dir=Path(evidence_dir))
+
+    def today(self) -> date:
+        """The business date; tests and demos can pin it (ENFORCEMENT_DESK_TODAY) to replay a timeline."""
+        return self.today_override or date.today()
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def require_text(value: str | None, label: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise DomainError(f"请填写{label}")
+    return text

@@ -1,0 +1,438 @@
+"""Moving a case through the procedure: one service call per action of the workflow table.
+
+Each call locks the case row, rebuilds the workflow state, lets the core refuse or allow, applies
+the action's effects (numbers, deadlines, records) and appends the audit event — all in one
+transaction, so a refusal changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from enforcement_desk.core.calendar import WorkingDayCalendar
+from enforcement_desk.core.errors import DomainError
+from enforcement_desk.core.major import hearing_right
+from enforcement_desk.core.money import late_payment_surcharge
+from enforcement_desk.core.roles import Role
+from enforcement_desk.core.settings import AgencySettings
+from enforcement_desk.core.stages import Outcome, Stage
+from enforcement_desk.core.workflow import Action, check, target_stage
+from enforcement_desk.services import case_views as views
+from enforcement_desk.services.calendars import calendar_for
+from enforcement_desk.services.cases import (
+    _detail,
+    actor_info,
+    audit,
+    load_case,
+    record_stage_change,
+    refresh_search_text,
+)
+from enforcement_desk.services.context import Actor, AppContext
+from enforcement_desk.services.deadlines import agency_settings, close_deadlines, open_deadline
+from enforcement_desk.services.numbers import issue_wenhao
+from enforcement_desk.store.models import (
+    Agency,
+    Case,
+    CollectiveDiscussion,
+    DecisionExtension,
+    LegalReview,
+    Payment,
+)
+
+SERVICE_METHODS = ("直接送达", "留置送达", "邮寄送达", "委托送达", "公告送达", "电子送达")
+REVIEW_CHECKS = ("主体", "事实", "证据", "定性", "依据", "程序", "裁量")
+
+
+class _Step:
+    """What an action's effect function receives."""
+
+    def __init__(self, session: Session, case: Case, actor: Actor, agency: Agency, settings: AgencySettings,
+                 calendar: WorkingDayCalendar, today: date, params: dict[str, Any]):
+        self.session, self.case, self.actor, self.agency = session, case, actor, agency
+        self.settings, self.calendar, self.today, self.params = settings, calendar, today, params
+
+    def date_param(self, key: str) -> date:
+        value = self.params.get(key) or self.today
+        if isinstance(value, str):
+            try:
+                value = date.fromisoformat(value)
+            except ValueError:
+                raise DomainError(f"日期格式不正确：“{value}”（应为 年-月-日，如 2026-11-22）") from None
+        if value > self.today:
+            raise DomainError(f"日期 {value} 晚于今天，不能登记将来发生的事项")
+        return value
+
+    def open(self, key: str, start: date | datetime, **kwargs: Any) -> None:
+        open_deadline(self.session, self.case.id, key, start, self.settings, self.calendar, **kwargs)
+
+    def close(self, *keys: str) -> None:
+        close_deadlines(self.session, self.case.id, *keys, on=self.today)
+
+
+def _file(step: _Step) -> dict:
+    case = step.case
+    case.filed_on = step.today
+    case.filing_approver_id = step.actor.user_id
+    case.filing_no = issue_wenhao(step.session, step.agency, case.category, "立", step.today.year)
+    refresh_search_text(case, case.party)
+    step.close("filing")
+    step.open("decision", step.today)
+    return {"filing_no": case.filing_no, "opinion": step.params.get("opinion", "")}
+
+
+def _terminal(step: _Step) -> dict:
+    step.close("filing", "decision", "defence", "hearing_request", "legal_review")
+    return {"reason": step.params["reason"]}
+
+
+def _send_prior_notice(step: _Step) -> dict:
+    served_on = step.date_param("served_on")
+    step.case.prior_notice_served_on = served_on
+    step.open("defence", served_on)
+    qualifies, reasons = hearing_right(views.proposed_penalty(step.case), step.settings)
+    if qualifies:
+        step.open("hearing_request", served_on)
+    return {"served_on": served_on, "hearing_right": qualifies, "hearing_reasons": list(reasons)}
+
+
+def _request_hearing(step: _Step) -> dict:
+    step.case.hearing_requested_on = step.date_param("requested_on")
+    step.close("hearing_request")
+    return {"requested_on": step.case.hearing_requested_on}
+
+
+def _submit_review(step: _Step) -> dict:
+    case = step.case
+    previous = step.session.scalars(select(LegalReview.round).where(LegalReview.case_id == case.id))
+    round_no = max(previous, default=0) + 1
+    case.review_return_stage = case.stage
+    step.close("defence", "hearing_request")
+    step.open("legal_review", step.today)
+    review = LegalReview(
+        case_id=case.id,
+        round=round_no,
+        submitted_by=step.actor.user_id,
+        submitted_at=datetime.now(),
+        package=step.params.get("package") or {},
+        due_on=None,
+        checks=[],
+        opinion="",
+    )
+    step.session.add(review)
+    return {"round": round_no, "note": step.params.get("note", "")}
+
+
+def _review_outcome(outcome: str) -> Callable[[_Step], dict]:
+    def effect(step: _Step) -> dict:
+        review = views.latest_review(step.session, step.case.id)
+        if review is None or review.outcome is not None:
+            raise DomainError("没有待审核的法制审核申请")
+        checks = step.params.get("checks") or []
+        named = {c.get("item") for c in checks}
+        missing = [item for item in REVIEW_CHECKS if item not in named]
+        if outcome == "approved" and checks and missing:
+            raise DomainError(f"审核同意前须逐项审核：尚缺 {'、'.join(missing)}")
+        review.reviewer_id = step.actor.user_id
+        review.reviewed_at = datetime.now()
+        review.outcome = outcome
+        review.checks = checks
+        review.opinion = step.params.get("reason") or step.params.get("opinion") or ""
+        step.close("legal_review")
+        return {"round": review.round, "outcome": outcome, "opinion": review.opinion, "checks": checks}
+
+    return effect
+
+
+def _decide(step: _Step) -> dict:
+    case = step.case
+    outcome = Outcome(case.proposed_outcome)
+    case.decided_outcome = outcome.value
+    case.decided_on = step.today
+    nature = "罚" if outcome is Outcome.PENALTY else "决"
+    if outcome is Outcome.PENALTY:
+        case.decision_no = issue_wenhao(step.session, step.agency, case.category, nature, step.today.year)
+        step.open("publicity", step.today)
+    refresh_search_text(case, case.party)
+    step.close("decision", "defence", "hearing_request")
+    step.open("service", step.today)
+    return {"outcome": outcome.value, "decision_no": case.decision_no, "fine": case.fine_amount}
+
+
+def _serve(step: _Step) -> dict:
+    method = step.params.get("method") or "直接送达"
+    if method not in SERVICE_METHODS:
+        raise DomainError(f"送达方式应为：{'、'.join(SERVICE_METHODS)}")
+    if method == "电子送达" and not step.params.get("consent"):
+        raise DomainError("电子送达须经当事人书面同意（《行政处罚法》第六十一条），请先登记当事人的同意书")
+    served_on = step.date_param("served_on")
+    if step.case.decided_on and served_on < step.case.decided_on:
+        raise DomainError("送达日期不能早于决定日期")
+    step.case.served_on = served_on
+    step.case.service_method = method
+    step.close("service")
+    if step.case.decided_outcome == Outcome.PENALTY.value and (step.case.fine_amount or 0) > 0:
+        step.open("payment", served_on)
+    return {"served_on": served_on, "method": method, "recipient": step.params.get("recipient", "")}
+
+
+def _record_payment(step: _Step) -> dict:
+    case = step.case
+    try:
+        amount = Decimal(str(step.params.get("amount", "")))
+    except ArithmeticError:
+        raise DomainError("缴款金额格式不正确") from None
+    if amount <= 0:
+        raise DomainError("缴款金额必须大于零")
+    outstanding = (case.fine_amount or Decimal(0)) - (case.paid_amount or Decimal(0))
+    if amount > outstanding:
+        raise DomainError(f"缴款金额 {amount} 元超过未缴罚款 {outstanding} 元")
+    paid_on = step.date_param("paid_on")
+    due = views.open_deadline_due(step.session, case.id, "payment")
+    surcharge = late_payment_surcharge(case.fine_amount or Decimal(0), due, paid_on) if due else Decimal(0)
+    step.session.add(
+        Payment(
+            case_id=case.id,
+            amount=amount,
+            surcharge=surcharge,
+            paid_on=paid_on,
+            receipt_no=str(step.params.get("receipt_no", "")),
+            recorded_by=step.actor.user_id,
+            recorded_at=datetime.now(),
+        )
+    )
+    case.paid_amount = (case.paid_amount or Decimal(0)) + amount
+    if case.paid_amount >= (case.fine_amount or Decimal(0)):
+        step.close("payment")
+    return {"amount": amount, "paid_on": paid_on, "surcharge": surcharge, "paid_total": case.paid_amount}
+
+
+def _apply_enforcement(step: _Step) -> dict:
+    step.case.enforcement_applied_on = step.today
+    step.close("payment")
+    return {"reason": step.params["reason"]}
+
+
+def _close(step: _Step) -> dict:
+    step.case.closed_on = step.today
+    step.case.closing_summary = str(step.params.get("summary", ""))
+    return {"summary": step.case.closing_summary}
+
+
+def _archive(step: _Step) -> dict:
+    step.case.archived_on = step.today
+    return {}
+
+
+def _transfer_police(step: _Step) -> dict:
+    step.case.resume_stage = step.case.stage
+    step.open("crime_transfer", datetime.now())
+    return {"reason": step.params["reason"], "resume_stage": step.case.stage}
+
+
+def _police_answered(accepted: bool) -> Callable[[_Step], dict]:
+    def effect(step: _Step) -> dict:
+        if accepted:
+            step.case.closed_on = step.today
+            step.close("decision", "defence", "hearing_request", "legal_review")
+        resumed = step.case.resume_stage
+        step.case.resume_stage = None
+        return {"accepted": accepted, "reason": step.params.get("reason", ""), "resumed": None if accepted else resumed}
+
+    return effect
+
+
+def _report_onsite(step: _Step) -> dict:
+    step.case.closed_on = step.today
+    return {"note": step.params.get("note", "")}
+
+
+def _nothing(step: _Step) -> dict:
+    return {}
+
+
+EFFECTS: dict[str, Callable[[_Step], dict]] = {
+    "file": _file,
+    "not_file": _terminal,
+    "transfer_agency": _terminal,
+    "revoke_filing": _terminal,
+    "close_investigation": _nothing,
+    "deliberate": _nothing,
+    "send_prior_notice": _send_prior_notice,
+    "request_hearing": _request_hearing,
+    "submit_review": _submit_review,
+    "approve_review": _review_outcome("approved"),
+    "return_review": _review_outcome("returned"),
+    "reject_review": _review_outcome("rejected"),
+    "decide": _decide,
+    "serve": _serve,
+    "record_payment": _record_payment,
+    "apply_enforcement": _apply_enforcement,
+    "close": _close,
+    "archive": _archive,
+    "transfer_police": _transfer_police,
+    "police_accepted": _police_answered(True),
+    "police_declined": _police_answered(False),
+    "report_onsite": _report_onsite,
+}
+
+
+def advance(
+    ctx: AppContext, actor: Actor, case_id: int, action_key: str, params: dict[str, Any] | None = None
+) -> views.CaseDetail:
+    params = dict(params or {})
+    today = ctx.today()
+    with ctx.db.write() as session:
+        case = load_case(session, actor, case_id, lock=True)
+        agency, settings = agency_settings(session, actor.agency_id)
+        state = views.build_state(session, case, settings, today)
+        action: Action = check(action_key, state, actor_info(actor), params)
+        destination = target_stage(action, state)
+        step = _Step(session, case, actor, agency, settings, calendar_for(settings), today, params)
+        effect_payload = EFFECTS[action.key](step)
+        from_stage = case.stage
+        note = str(params.get("reason") or params.get("note") or "")
+        record_stage_change(session, case, actor, action.key, destination, note)
+        session.flush()
+        audit(
+            session,
+            actor,
+            f"stage:{action.key}",
+            case,
+            {"from": from_stage, "to": destination.value, "label": action.label, **effect_payload},
+        )
+        return _detail(session, case, actor, settings, today)
+
+
+def _locked_handler_case(session: Session, actor: Actor, case_id: int, stage: Stage, what: str) -> Case:
+    case = load_case(session, actor, case_id, lock=True)
+    if Stage(case.stage) is not stage:
+        raise DomainError(f"案件当前处于“{Stage(case.stage).label}”阶段，只有在“{stage.label}”阶段才能{what}")
+    return case
+
+
+def record_hearing(
+    ctx: AppContext, actor: Actor, case_id: int, *, held_on: date, host: str, record: str, opinion: str = ""
+) -> views.CaseDetail:
+    """听证笔录 (art. 64–65): the hearing is hosted by someone who did not investigate the case."""
+    actor.require(Role.OFFICER, Role.HEAD, action="登记听证")
+    host = host.strip()
+    if not host or not record.strip():
+        raise DomainError("请填写听证主持人和听证笔录要点")
+    today = ctx.today()
+    with ctx.db.write() as session:
+        case = _locked_handler_case(session, actor, case_id, Stage.HEARING, "登记听证")
+        _, settings = agency_settings(session, actor.agency_id)
+        if host in {h.user.name for h in case.handlers}:
+            raise DomainError("听证由非本案调查人员主持（《行政处罚法》第六十四条），主持人不能是本案承办人")
+        if held_on > today:
+            raise DomainError("听证日期不能晚于今天")
+        if case.hearing_requested_on and held_on < case.hearing_requested_on:
+            raise DomainError("听证日期不能早于当事人提出听证申请的日期")
+        case.hearing_held_on = held_on
+        case.discretion = {**(case.discretion or {}), "hearing": {"host": host, "record": record, "opinion": opinion}}
+        case.updated_at = datetime.now()
+        session.flush()
+        audit(session, actor, "hearing_recorded", case, {"held_on": held_on, "host": host, "opinion": opinion})
+        return _detail(session, case, actor, settings, today)
+
+
+def waive_defence(ctx: AppContext, actor: Actor, case_id: int, *, note: str) -> views.CaseDetail:
+    """The party's written waiver of the defence period ends it early (陈述申辩放弃书)."""
+    if not note.strip():
+        raise DomainError("请注明当事人书面放弃陈述申辩的材料（如放弃书的日期和签名情况）")
+    with ctx.db.write() as session:
+        case = _locked_handler_case(session, actor, case_id, Stage.PRIOR_NOTICE, "登记放弃陈述申辩")
+        if actor.user_id not in {h.user_id for h in case.handlers}:
+            raise DomainError("只有本案承办人可以登记当事人放弃陈述申辩")
+        _, settings = agency_settings(session, actor.agency_id)
+        case.defence_waived = True
+        close_deadlines(session, case.id, "defence", on=ctx.today())
+        session.flush()
+        audit(session, actor, "defence_waived", case, {"note": note})
+        return _detail(session, case, actor, settings, ctx.today())
+
+
+def record_discussion(
+    ctx: AppContext,
+    actor: Actor,
+    case_id: int,
+    *,
+    held_on: date,
+    participants: list[str],
+    opinions: list[dict[str, str]],
+    conclusion: str,
+) -> views.CaseDetail:
+    """集体讨论记录 (art. 57): the heads decide collectively on major or complex cases."""
+    actor.require(Role.HEAD, action="登记集体讨论")
+    if len([p for p in participants if p.strip()]) < 2:
+        raise DomainError("集体讨论须有两名以上负责人参加")
+    if not conclusion.strip():
+        raise DomainError("请填写集体讨论结论")
+    today = ctx.today()
+    if held_on > today:
+        raise DomainError("讨论日期不能晚于今天")
+    with ctx.db.write() as session:
+        case = _locked_handler_case(session, actor, case_id, Stage.COLLECTIVE_DISCUSSION, "登记集体讨论")
+        _, settings = agency_settings(session, actor.agency_id)
+        session.add(
+            CollectiveDiscussion(
+                case_id=case.id,
+                held_on=held_on,
+                participants=[p.strip() for p in participants if p.strip()],
+                opinions=opinions,
+                conclusion=conclusion.strip(),
+                recorded_by=actor.user_id,
+                recorded_at=datetime.now(),
+            )
+        )
+        case.updated_at = datetime.now()
+        session.flush()
+        audit(
+            session,
+            actor,
+            "discussion_recorded",
+            case,
+            {"held_on": held_on, "participants": participants, "opinions": opinions, "conclusion": conclusion},
+        )
+        return _detail(session, case, actor, settings, today)
+
+
+def extend_decision_deadline(ctx: AppContext, actor: Actor, case_id: int, *, days: int, reason: str) -> views.CaseDetail:
+    """延期审批: the 90-day decision period extended with the head's approval (art. 60)."""
+    actor.require(Role.HEAD, action="批准延期")
+    if days <= 0 or days > 90:
+        raise DomainError("延长天数应在 1 到 90 天之间")
+    if not reason.strip():
+        raise DomainError("延期须写明理由")
+    with ctx.db.write() as session:
+        case = load_case(session, actor, case_id, lock=True)
+        _, settings = agency_settings(session, actor.agency_id)
+        if case.decided_on or case.filed_on is None:
+            raise DomainError("只有已立案、尚未作出决定的案件可以延长办案期限")
+        if actor.user_id in {h.user_id for h in case.handlers}:
+            raise DomainError("承办人不得批准本人承办案件的延期")
+        session.add(
+            DecisionExtension(case_id=case.id, days=days, reason=reason, approved_by=actor.user_id, approved_at=datetime.now())
+        )
+        session.flush()
+        current = views.open_deadline_due(session, case.id, "decision")
+        close_deadlines(session, case.id, "decision", on=ctx.today(), status="extended")
+        open_deadline(
+            session,
+            case.id,
+            "decision",
+            case.filed_on,
+            settings,
+            calendar_for(settings),
+            extra_days=views.extensions_total(session, case.id),
+        )
+        session.flush()
+        audit(session, actor, "decision_extended", case, {"days": days, "reason": reason, "previous_due": current})
+        return _detail(session, case, actor, settings, ctx.today())
+

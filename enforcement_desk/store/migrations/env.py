@@ -1,0 +1,23 @@
+"""Alembic environment: runs against the connection the application hands over."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from enforcement_desk.store.models import Base
+
+target_metadata = Base.metadata
+connection = context.config.attributes.get("connection")
+
+if connection is None:
+    from enforcement_desk.store.db import make_engine
+
+    engine = make_engine(context.config.get_main_option("sqlalchemy.url"))
+    with engine.begin() as conn:
+        context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)
+        with context.begin_transaction():
+            context.run_migrations()
+else:
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
