@@ -24,6 +24,10 @@ from enforcement_desk.core.stages import CaseSource, Outcome, Stage
 Handler = Callable[[argparse.Namespace], int]
 _COMMANDS: dict[str, Handler] = {}
 
+# Command groups that live in their own modules; each has `add_parsers(subparsers)` and registers
+# its handlers with @command when imported.
+EXTENSION_MODULES: tuple[str, ...] = ("enforcement_desk.cli_review",)
+
 
 def command(name: str) -> Callable[[Handler], Handler]:
     def register(func: Handler) -> Handler:
@@ -40,7 +44,9 @@ def parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"日期格式不正确：“{text}”（应为 年-月-日，如 2026-11-22）") from None
+        raise argparse.ArgumentTypeError(
+            f"日期格式不正确：“{text}”（应为 年-月-日，如 2026-11-22）"
+        ) from None
 
 
 def parse_money(text: str) -> Decimal:
@@ -77,7 +83,9 @@ def require_initialized(ctx) -> None:
     from enforcement_desk.services.setup import is_initialized
 
     if not is_initialized(ctx):
-        raise DomainError("数据库尚未初始化或需要升级：请先运行 enforcement-desk init（或 enforcement-desk demo 生成演示数据）")
+        raise DomainError(
+            "数据库尚未初始化或需要升级：请先运行 enforcement-desk init（或 enforcement-desk demo 生成演示数据）"
+        )
 
 
 def login_actor(ctx, args: argparse.Namespace):
@@ -90,7 +98,9 @@ def login_actor(ctx, args: argparse.Namespace):
     password = os.environ.get("ENFORCEMENT_DESK_PASSWORD")
     if password is None:
         if not sys.stdin.isatty():
-            raise DomainError("未提供密码：请在终端中运行以输入密码，或设置环境变量 ENFORCEMENT_DESK_PASSWORD")
+            raise DomainError(
+                "未提供密码：请在终端中运行以输入密码，或设置环境变量 ENFORCEMENT_DESK_PASSWORD"
+            )
         password = getpass.getpass(f"{user} 的密码：")
     return login(ctx, user, password)
 
@@ -183,8 +193,16 @@ def cmd_user_list(args: argparse.Namespace) -> int:
         print_table(
             ["ID", "登录名", "姓名", "角色", "执法证号", "有效期至", "法律职业资格", "状态"],
             [
-                [u.id, u.login, u.name, u.role.label, u.cert_no, u.cert_valid_until, "有" if u.legal_qualified else "",
-                 "在用" if u.active else "停用"]
+                [
+                    u.id,
+                    u.login,
+                    u.name,
+                    u.role.label,
+                    u.cert_no,
+                    u.cert_valid_until,
+                    "有" if u.legal_qualified else "",
+                    "在用" if u.active else "停用",
+                ]
                 for u in users
             ],
         )
@@ -224,7 +242,10 @@ def cmd_party_list(args: argparse.Namespace) -> int:
     if args.json:
         print_json(parties)
     else:
-        print_table(["ID", "类型", "名称", "证件号码", "地址"], [[p.id, p.kind_label, p.name, p.id_number, p.address] for p in parties])
+        print_table(
+            ["ID", "类型", "名称", "证件号码", "地址"],
+            [[p.id, p.kind_label, p.name, p.id_number, p.address] for p in parties],
+        )
     return 0
 
 
@@ -235,7 +256,9 @@ def cmd_case_create(args: argparse.Namespace) -> int:
 
     ctx = open_context(args)
     actor = login_actor(ctx, args)
-    handler_ids = tuple(find_user_by_login(ctx, login.strip()).id for login in args.handlers.split(",") if login.strip())
+    handler_ids = tuple(
+        find_user_by_login(ctx, login.strip()).id for login in args.handlers.split(",") if login.strip()
+    )
     detail = create_case(
         ctx,
         actor,
@@ -263,22 +286,31 @@ def cmd_case_list(args: argparse.Namespace) -> int:
 
     ctx = open_context(args)
     actor = login_actor(ctx, args)
-    flt = CaseFilter(stage=Stage(args.stage) if args.stage else None, text=args.text or "", party=args.party or "")
+    flt = CaseFilter(
+        stage=Stage(args.stage) if args.stage else None, text=args.text or "", party=args.party or ""
+    )
     cases = list_cases(ctx, actor, flt, limit=args.limit, offset=args.offset)
     if args.json:
         print_json(cases)
     else:
         print_table(
             ["ID", "编号", "当事人", "案由", "阶段", "受理日期", "承办人"],
-            [[c.id, c.display_no, c.party_name, c.cause[:24], c.stage.label, c.accepted_on, c.handlers] for c in cases],
+            [
+                [c.id, c.display_no, c.party_name, c.cause[:24], c.stage.label, c.accepted_on, c.handlers]
+                for c in cases
+            ],
         )
     return 0
 
 
 def _print_case(detail) -> None:
-    print(f"案件 #{detail.id}  受理编号 {detail.case_no}  立案文号 {detail.filing_no or '—'}  决定书文号 {detail.decision_no or '—'}")
+    print(
+        f"案件 #{detail.id}  受理编号 {detail.case_no}  立案文号 {detail.filing_no or '—'}  决定书文号 {detail.decision_no or '—'}"
+    )
     print(f"案由：{detail.cause}")
-    print(f"当事人：{detail.party.name}（{detail.party.kind_label}，{detail.party.id_label} {detail.party.id_number or '—'}）")
+    print(
+        f"当事人：{detail.party.name}（{detail.party.kind_label}，{detail.party.id_label} {detail.party.id_number or '—'}）"
+    )
     print(f"承办人：{'、'.join(h.name for h in detail.handlers)}")
     print(f"阶段：{detail.stage.label}   来源：{detail.source_label}   类别：{detail.category_label}")
     if detail.proposed_outcome:
@@ -321,8 +353,17 @@ def cmd_case_history(args: argparse.Namespace) -> int:
     else:
         print_table(
             ["时间", "操作", "从", "到", "办理人", "说明"],
-            [[f"{h.at:%Y-%m-%d %H:%M}", h.action, h.from_stage.label if h.from_stage else "", h.to_stage.label,
-              h.actor_name, h.note] for h in detail.history],
+            [
+                [
+                    f"{h.at:%Y-%m-%d %H:%M}",
+                    h.action,
+                    h.from_stage.label if h.from_stage else "",
+                    h.to_stage.label,
+                    h.actor_name,
+                    h.note,
+                ]
+                for h in detail.history
+            ],
         )
     return 0
 
@@ -364,7 +405,9 @@ def cmd_case_propose(args: argparse.Namespace) -> int:
         reason=args.reason or "",
     )
     detail = set_proposal(ctx, actor, case_id, get_case(ctx, actor, case_id).version, proposal)
-    print_json(detail) if args.json else print(f"已记录处理意见：{proposal.outcome.label} {'、'.join(kinds)} {args.fine or ''}")
+    print_json(detail) if args.json else print(
+        f"已记录处理意见：{proposal.outcome.label} {'、'.join(kinds)} {args.fine or ''}"
+    )
     return 0
 
 
@@ -378,7 +421,9 @@ def cmd_case_advance(args: argparse.Namespace) -> int:
     if args.reason:
         params["reason"] = args.reason
     detail = advance(ctx, actor, resolve_case(ctx, actor, args.case), args.action, params)
-    print_json(detail) if args.json else print(f"案件 {detail.filing_no or detail.case_no} 现处于“{detail.stage.label}”阶段")
+    print_json(detail) if args.json else print(
+        f"案件 {detail.filing_no or detail.case_no} 现处于“{detail.stage.label}”阶段"
+    )
     return 0
 
 
@@ -389,8 +434,13 @@ def cmd_case_hearing(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     actor = login_actor(ctx, args)
     detail = record_hearing(
-        ctx, actor, resolve_case(ctx, actor, args.case), held_on=args.held_on or ctx.today(), host=args.host,
-        record=args.record, opinion=args.opinion or "",
+        ctx,
+        actor,
+        resolve_case(ctx, actor, args.case),
+        held_on=args.held_on or ctx.today(),
+        host=args.host,
+        record=args.record,
+        opinion=args.opinion or "",
     )
     print_json(detail) if args.json else print("已登记听证")
     return 0
@@ -416,8 +466,13 @@ def cmd_case_discussion(args: argparse.Namespace) -> int:
     participants = [p.strip() for p in args.participants.replace("，", ",").split(",") if p.strip()]
     opinions = [{"name": n, "opinion": o} for n, o in parse_params(args.opinion).items()]
     detail = record_discussion(
-        ctx, actor, resolve_case(ctx, actor, args.case), held_on=args.held_on or ctx.today(),
-        participants=participants, opinions=opinions, conclusion=args.conclusion,
+        ctx,
+        actor,
+        resolve_case(ctx, actor, args.case),
+        held_on=args.held_on or ctx.today(),
+        participants=participants,
+        opinions=opinions,
+        conclusion=args.conclusion,
     )
     print_json(detail) if args.json else print("已登记集体讨论")
     return 0
@@ -429,13 +484,18 @@ def cmd_case_extend(args: argparse.Namespace) -> int:
 
     ctx = open_context(args)
     actor = login_actor(ctx, args)
-    detail = extend_decision_deadline(ctx, actor, resolve_case(ctx, actor, args.case), days=args.days, reason=args.reason)
-    print_json(detail) if args.json else print(f"已延长办案期限 {args.days} 日，新期限 {detail.decision_deadline}")
+    detail = extend_decision_deadline(
+        ctx, actor, resolve_case(ctx, actor, args.case), days=args.days, reason=args.reason
+    )
+    print_json(detail) if args.json else print(
+        f"已延长办案期限 {args.days} 日，新期限 {detail.decision_deadline}"
+    )
     return 0
 
 
 @command("deadlines")
 def cmd_deadlines(args: argparse.Namespace) -> int:
+    from enforcement_desk.core.periods import URGENCY_LABELS
     from enforcement_desk.services.deadlines import due_deadlines
 
     ctx = open_context(args)
@@ -444,11 +504,23 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
     if args.json:
         print_json(rows)
     else:
-        labels = {"overdue": "已逾期", "due_today": "今日到期", "due_soon": "即将到期", "ok": ""}
         print_table(
-            ["状态", "到期日", "期限", "案件", "当事人", "依据"],
-            [[labels.get(d.urgency, d.urgency), d.due_on, d.name, d.case_no, d.party_name, d.article] for d in rows],
+            ["状态", "到期", "期限", "案件", "当事人", "依据"],
+            [
+                [
+                    URGENCY_LABELS.get(d.urgency, d.urgency),
+                    f"{d.due_at:%Y-%m-%d %H:%M}" if d.due_at else d.due_on,
+                    d.name,
+                    d.case_no,
+                    d.party_name,
+                    d.article,
+                ]
+                for d in rows
+            ],
         )
+        warnings = sorted({w for d in rows for w in d.warnings})
+        for warning in warnings:
+            print(f"注意：{warning}")
     return 0
 
 
@@ -462,7 +534,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print_json(report)
     else:
         print(f"已生成演示数据：{report.cases} 件案件，数据库 {ctx.db.url}")
-        print(f"演示用户（密码均为 {DEMO_PASSWORD}）：" + "、".join(f"{login}（{label}）" for login, label in report.users))
+        print(
+            f"演示用户（密码均为 {DEMO_PASSWORD}）："
+            + "、".join(f"{login}（{label}）" for login, label in report.users)
+        )
     return 0
 
 
@@ -494,11 +569,18 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="enforcement-desk", description=f"{APP_TITLE}：卫生健康行政处罚案件办理")
+    parser = argparse.ArgumentParser(
+        prog="enforcement-desk", description=f"{APP_TITLE}：卫生健康行政处罚案件办理"
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--db", help="数据库地址（默认：用户数据目录下的 SQLite 文件；共享服务器用 postgresql+psycopg://…）")
+    parser.add_argument(
+        "--db", help="数据库地址（默认：用户数据目录下的 SQLite 文件；共享服务器用 postgresql+psycopg://…）"
+    )
     parser.add_argument("--evidence-dir", help="证据文件库目录（默认：数据库旁的 evidence_store）")
-    parser.add_argument("--user", help="登录名（或环境变量 ENFORCEMENT_DESK_USER；密码取自 ENFORCEMENT_DESK_PASSWORD 或提示输入）")
+    parser.add_argument(
+        "--user",
+        help="登录名（或环境变量 ENFORCEMENT_DESK_USER；密码取自 ENFORCEMENT_DESK_PASSWORD 或提示输入）",
+    )
     parser.add_argument("--json", action="store_true", help="以 JSON 输出，便于脚本处理")
     sub = parser.add_subparsers(dest="command", metavar="命令")
 
@@ -521,7 +603,12 @@ def build_parser() -> argparse.ArgumentParser:
     user_add = user.add_parser("add", help="新增用户（管理员）")
     user_add.add_argument("--login", required=True)
     user_add.add_argument("--name", required=True)
-    user_add.add_argument("--role", required=True, type=parse_role, help="officer/执法人员, reviewer/法制审核人员, head/负责人, admin/管理员")
+    user_add.add_argument(
+        "--role",
+        required=True,
+        type=parse_role,
+        help="officer/执法人员, reviewer/法制审核人员, head/负责人, admin/管理员",
+    )
     user_add.add_argument("--password")
     user_add.add_argument("--cert-no", help="执法证号")
     user_add.add_argument("--cert-valid-until", type=parse_date, help="执法证有效期至")
@@ -565,7 +652,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("case", help="案件编号、文号或 #ID")
     update = case.add_parser("update", help="修改案情（承办人）")
     update.add_argument("case")
-    update.add_argument("--set", nargs="+", required=True, metavar="字段=值", help="facts, cause, location, act_date, …")
+    update.add_argument(
+        "--set", nargs="+", required=True, metavar="字段=值", help="facts, cause, location, act_date, …"
+    )
     update.add_argument("--version", type=int, help="编辑时看到的版本号（防止覆盖他人修改）")
     propose = case.add_parser("propose", help="提出处理意见和裁量")
     propose.add_argument("case")
@@ -580,7 +669,9 @@ def build_parser() -> argparse.ArgumentParser:
     adv.add_argument("case")
     adv.add_argument("action")
     adv.add_argument("--reason")
-    adv.add_argument("--param", nargs="*", metavar="名称=值", help="如 served_on=2026-11-20 method=直接送达 amount=50000")
+    adv.add_argument(
+        "--param", nargs="*", metavar="名称=值", help="如 served_on=2026-11-20 method=直接送达 amount=50000"
+    )
     hearing = case.add_parser("hearing", help="登记听证")
     hearing.add_argument("case")
     hearing.add_argument("--held-on", type=parse_date)
@@ -610,6 +701,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", help="审计").add_subparsers(dest="subcommand", metavar="子命令")
     audit.add_parser("verify", help="校验审计链和全部证据文件的哈希")
+
+    import importlib
+
+    for module_name in EXTENSION_MODULES:
+        importlib.import_module(module_name).add_parsers(sub)
     return parser
 
 

@@ -19,6 +19,8 @@ def to_jsonable(value: Any) -> Any:
             if isinstance(attribute, property):
                 data[name] = to_jsonable(getattr(value, name))
         return data
+    if callable(value):  # e.g. a workflow guard: scripts need its name, not the function
+        return getattr(value, "__name__", repr(value))
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime | date):

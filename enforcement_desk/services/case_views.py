@@ -46,7 +46,7 @@ class DeadlineView:
     due_on: date
     due_at: datetime | None
     status: str
-    urgency: str  # overdue | due_today | due_soon | ok | met
+    urgency: str  # overdue | elapsed | due_today | due_soon | ok | met (core.periods.URGENCY_LABELS)
     days_remaining: int
     warnings: tuple[str, ...]
 

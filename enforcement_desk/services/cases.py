@@ -245,9 +245,10 @@ def create_onsite_case(
         party = session.get(Party, draft.party_id)
         if party is None or party.agency_id != actor.agency_id:
             raise NotFound(f"当事人 #{draft.party_id} 不存在")
+        party_kind = party.kind
         _, settings = agency_settings(session, actor.agency_id)
     allowed, reason = within_simple_procedure(
-        ProposedPenalty(party_kind=party.kind, fine=fine, kinds=penalty_kinds), settings
+        ProposedPenalty(party_kind=party_kind, fine=fine, kinds=penalty_kinds), settings
     )
     if not allowed:
         raise DomainError(reason, rule="《行政处罚法》第五十一条")
@@ -309,7 +310,12 @@ def create_onsite_case(
             actor,
             "case_onsite_decided",
             case,
-            {"decision_no": case.decision_no, "kinds": list(penalty_kinds), "fine": fine, "basis": legal_basis},
+            {
+                "decision_no": case.decision_no,
+                "kinds": list(penalty_kinds),
+                "fine": fine,
+                "basis": legal_basis,
+            },
         )
         return _detail(session, case, actor, settings, today)
 
@@ -333,7 +339,8 @@ def _detail(session: Session, case: Case, actor: Actor, settings, today: date) -
         violation_code=case.violation_code,
         party=party_view(case.party),
         handlers=tuple(
-            views.HandlerView(h.user.id, h.user.name, h.user.cert_no, h.user.cert_valid_until) for h in case.handlers
+            views.HandlerView(h.user.id, h.user.name, h.user.cert_no, h.user.cert_valid_until)
+            for h in case.handlers
         ),
         stage=Stage(case.stage),
         location=case.location,
@@ -411,13 +418,24 @@ def _filtered(session: Session, actor: Actor, flt: CaseFilter) -> Select:
     if stages:
         query = query.where(Case.stage.in_(stages))
     if flt.handler_id:
-        query = query.where(Case.id.in_(select(CaseHandler.case_id).where(CaseHandler.user_id == flt.handler_id)))
+        query = query.where(
+            Case.id.in_(select(CaseHandler.case_id).where(CaseHandler.user_id == flt.handler_id))
+        )
     if flt.party.strip():
+        # Parties are far fewer than cases: match them first, then use the cases' party index.
         pattern = f"%{flt.party.strip()}%"
-        query = query.where(or_(Party.name.like(pattern), Party.id_number.like(pattern)))
+        matching = select(Party.id).where(
+            Party.agency_id == actor.agency_id, or_(Party.name.like(pattern), Party.id_number.like(pattern))
+        )
+        query = query.where(Case.party_id.in_(matching))
     if flt.number.strip():
-        pattern = f"%{flt.number.strip()}%"
-        query = query.where(or_(Case.case_no.like(pattern), Case.filing_no.like(pattern), Case.decision_no.like(pattern)))
+        number = flt.number.strip()
+        pattern = f"%{number}%"
+        query = query.where(
+            or_(Case.case_no.like(pattern), Case.filing_no.like(pattern), Case.decision_no.like(pattern))
+        )
+        if len(number) >= 3:  # the trigram index narrows the scan; the LIKE above keeps it to number fields
+            query = query.where(_text_condition(session, number))
     if flt.accepted_from:
         query = query.where(Case.accepted_on >= flt.accepted_from)
     if flt.accepted_to:
@@ -442,23 +460,70 @@ def list_cases(
     if column is None:
         raise DomainError(f"不能按“{sort}”排序")
     with ctx.db.read() as session:
-        query = _filtered(session, actor, flt)
+        query = _filtered(session, actor, flt).with_only_columns(*SUMMARY_COLUMNS)
         order = column.desc() if descending else column.asc()
         tie = Case.id.desc() if descending else Case.id.asc()
-        rows = session.execute(query.order_by(order, tie).offset(offset).limit(limit)).unique().scalars().all()
-        return [views.summary_of(c) for c in rows]
+        rows = session.execute(query.order_by(order, tie).offset(offset).limit(limit)).all()
+        # One query for the page's handlers instead of one per case: the list must stay fast at 100k.
+        names: dict[int, list[str]] = {}
+        if rows:
+            handler_rows = session.execute(
+                select(CaseHandler.case_id, User.name)
+                .join(User, User.id == CaseHandler.user_id)
+                .where(CaseHandler.case_id.in_([r.id for r in rows]))
+                .order_by(CaseHandler.case_id, CaseHandler.position)
+            )
+            for case_id, name in handler_rows:
+                names.setdefault(case_id, []).append(name)
+        return [
+            views.CaseSummary(
+                id=r.id,
+                case_no=r.case_no,
+                filing_no=r.filing_no,
+                decision_no=r.decision_no,
+                party_name=r.party_name,
+                cause=r.cause,
+                stage=Stage(r.stage),
+                procedure=r.procedure,
+                accepted_on=r.accepted_on,
+                handlers="、".join(names.get(r.id, ())),
+                fine_amount=r.fine_amount,
+                version=r.version,
+            )
+            for r in rows
+        ]
+
+
+SUMMARY_COLUMNS = (
+    Case.id,
+    Case.case_no,
+    Case.filing_no,
+    Case.decision_no,
+    Party.name.label("party_name"),
+    Case.cause,
+    Case.stage,
+    Case.procedure,
+    Case.accepted_on,
+    Case.fine_amount,
+    Case.version,
+)
 
 
 def count_cases(ctx: AppContext, actor: Actor, flt: CaseFilter | None = None) -> int:
     with ctx.db.read() as session:
         query = _filtered(session, actor, flt or CaseFilter())
-        return session.scalar(select(func.count()).select_from(query.with_only_columns(Case.id).subquery())) or 0
+        return (
+            session.scalar(select(func.count()).select_from(query.with_only_columns(Case.id).subquery())) or 0
+        )
 
 
 def _check_version(case: Case, expected_version: int, session: Session) -> None:
     if case.version != expected_version:
         changes = session.execute(
-            select(StageChange.action, StageChange.at).where(StageChange.case_id == case.id).order_by(StageChange.id.desc()).limit(1)
+            select(StageChange.action, StageChange.at)
+            .where(StageChange.case_id == case.id)
+            .order_by(StageChange.id.desc())
+            .limit(1)
         ).first()
         latest = f"；最近一次操作：{changes[0]}（{changes[1]:%Y-%m-%d %H:%M}）" if changes else ""
         raise ConcurrentChange(
@@ -467,7 +532,9 @@ def _check_version(case: Case, expected_version: int, session: Session) -> None:
         )
 
 
-def update_case(ctx: AppContext, actor: Actor, case_id: int, expected_version: int, **changes: Any) -> views.CaseDetail:
+def update_case(
+    ctx: AppContext, actor: Actor, case_id: int, expected_version: int, **changes: Any
+) -> views.CaseDetail:
     """Edit what the handler records; refused after the decision and when someone saved first."""
     unknown = set(changes) - set(EDITABLE_CASE_FIELDS)
     if unknown:
@@ -494,7 +561,13 @@ def update_case(ctx: AppContext, actor: Actor, case_id: int, expected_version: i
         refresh_search_text(case, case.party)
         case.updated_at = datetime.now()
         session.flush()
-        audit(session, actor, "case_updated", case, {"before": {k: before[k] for k in changed}, "after": changed})
+        audit(
+            session,
+            actor,
+            "case_updated",
+            case,
+            {"before": {k: before[k] for k in changed}, "after": changed},
+        )
         return _detail(session, case, actor, settings, ctx.today())
 
 
@@ -516,7 +589,9 @@ class Proposal:
     discretion: dict[str, Any] = field(default_factory=dict)
 
 
-def set_proposal(ctx: AppContext, actor: Actor, case_id: int, expected_version: int, proposal: Proposal) -> views.CaseDetail:
+def set_proposal(
+    ctx: AppContext, actor: Actor, case_id: int, expected_version: int, proposal: Proposal
+) -> views.CaseDetail:
     """The handlers' proposed handling (拟处理意见) with the discretion behind it."""
     if proposal.outcome is Outcome.PENALTY:
         if not proposal.penalty_kinds:
@@ -570,7 +645,9 @@ def set_proposal(ctx: AppContext, actor: Actor, case_id: int, expected_version: 
         return _detail(session, case, actor, settings, ctx.today())
 
 
-def set_major_flags(ctx: AppContext, actor: Actor, case_id: int, flags: set[str], note: str = "") -> views.CaseDetail:
+def set_major_flags(
+    ctx: AppContext, actor: Actor, case_id: int, flags: set[str], note: str = ""
+) -> views.CaseDetail:
     """Flags that make a decision major (重大公共利益, 疑难复杂 …): set by a handler or the head."""
     unknown = set(flags) - set(FLAG_LABELS)
     if unknown:
@@ -586,5 +663,11 @@ def set_major_flags(ctx: AppContext, actor: Actor, case_id: int, flags: set[str]
         case.major_flags = sorted(flags)
         case.updated_at = datetime.now()
         session.flush()
-        audit(session, actor, "major_flags_set", case, {"before": before, "after": case.major_flags, "note": note})
+        audit(
+            session,
+            actor,
+            "major_flags_set",
+            case,
+            {"before": before, "after": case.major_flags, "note": note},
+        )
         return _detail(session, case, actor, settings, ctx.today())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from enforcement_desk.core.calendar import WorkingDayCalendar
@@ -61,7 +61,7 @@ def _view(row: Deadline, case_no: str, party_name: str, today: date) -> Deadline
     if row.status != "open":
         level, remaining = "met", 0
     else:
-        level = urgency(row.due_on, today)
+        level = urgency(row.due_on, today, key=row.key)
         remaining = (row.due_on - today).days
     return DeadlineView(
         id=row.id,
@@ -81,8 +81,12 @@ def _view(row: Deadline, case_no: str, party_name: str, today: date) -> Deadline
     )
 
 
-def case_deadlines(session: Session, case_id: int, case_no: str, party_name: str, today: date) -> tuple[DeadlineView, ...]:
-    rows = session.scalars(select(Deadline).where(Deadline.case_id == case_id).order_by(Deadline.due_on, Deadline.id))
+def case_deadlines(
+    session: Session, case_id: int, case_no: str, party_name: str, today: date
+) -> tuple[DeadlineView, ...]:
+    rows = session.scalars(
+        select(Deadline).where(Deadline.case_id == case_id).order_by(Deadline.due_on, Deadline.id)
+    )
     return tuple(_view(r, case_no, party_name, today) for r in rows)
 
 
@@ -94,7 +98,7 @@ def due_deadlines(
     horizon = date.fromordinal(today.toordinal() + within_days)
     with ctx.db.read() as session:
         query = (
-            select(Deadline, Case.case_no, Case.filing_no, Party.name)
+            select(Deadline, Case.case_no, func.coalesce(Case.decision_no, Case.filing_no), Party.name)
             .join(Case, Case.id == Deadline.case_id)
             .join(Party, Party.id == Case.party_id)
             .where(Case.agency_id == actor.agency_id, Deadline.status == "open", Deadline.due_on <= horizon)
@@ -104,7 +108,11 @@ def due_deadlines(
             query = query.where(
                 Case.id.in_(select(CaseHandler.case_id).where(CaseHandler.user_id == actor.user_id))
             )
-        return [_view(row, filing_no or case_no, party, today) for row, case_no, filing_no, party in session.execute(query)]
+        views = [
+            _view(row, number or case_no, party, today)
+            for row, case_no, number, party in session.execute(query)
+        ]
+        return [v for v in views if v.urgency != "elapsed"]
 
 
 def agency_settings(session: Session, agency_id: int) -> tuple[Agency, AgencySettings]:

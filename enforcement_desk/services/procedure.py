@@ -36,6 +36,7 @@ from enforcement_desk.services.cases import (
 from enforcement_desk.services.context import Actor, AppContext
 from enforcement_desk.services.deadlines import agency_settings, close_deadlines, open_deadline
 from enforcement_desk.services.numbers import issue_wenhao
+from enforcement_desk.services.review_package import build_review_package
 from enforcement_desk.store.models import (
     Agency,
     Case,
@@ -47,23 +48,29 @@ from enforcement_desk.store.models import (
 
 SERVICE_METHODS = ("直接送达", "留置送达", "邮寄送达", "委托送达", "公告送达", "电子送达")
 REVIEW_CHECKS = ("主体", "事实", "证据", "定性", "依据", "程序", "裁量")
+CHECK_PASSED = "通过"
+CHECK_PROBLEM = "有问题"
 
 
 class _Step:
     """What an action's effect function receives."""
 
-    def __init__(self, session: Session, case: Case, actor: Actor, agency: Agency, settings: AgencySettings,
-                 calendar: WorkingDayCalendar, today: date, params: dict[str, Any]):
+    def __init__(
+        self,
+        session: Session,
+        case: Case,
+        actor: Actor,
+        agency: Agency,
+        settings: AgencySettings,
+        calendar: WorkingDayCalendar,
+        today: date,
+        params: dict[str, Any],
+    ):
         self.session, self.case, self.actor, self.agency = session, case, actor, agency
         self.settings, self.calendar, self.today, self.params = settings, calendar, today, params
 
     def date_param(self, key: str) -> date:
         value = self.params.get(key) or self.today
-        if isinstance(value, str):
-            try:
-                value = date.fromisoformat(value)
-            except ValueError:
-                raise DomainError(f"日期格式不正确：“{value}”（应为 年-月-日，如 2026-11-22）") from None
         if value > self.today:
             raise DomainError(f"日期 {value} 晚于今天，不能登记将来发生的事项")
         return value
@@ -119,8 +126,8 @@ def _submit_review(step: _Step) -> dict:
         round=round_no,
         submitted_by=step.actor.user_id,
         submitted_at=datetime.now(),
-        package=step.params.get("package") or {},
-        due_on=None,
+        package=build_review_package(step.session, case, step.settings, step.today),
+        due_on=views.open_deadline_due(step.session, case.id, "legal_review"),
         checks=[],
         opinion="",
     )
@@ -128,16 +135,35 @@ def _submit_review(step: _Step) -> dict:
     return {"round": round_no, "note": step.params.get("note", "")}
 
 
+def validate_review_checks(outcome: str, checks: list[dict], params: dict[str, Any]) -> list[dict]:
+    """The seven checks of a review round: all passed to agree; a named problem to return or refuse."""
+    by_item = {c.get("item"): c for c in checks}
+    unknown = [item for item in by_item if item not in REVIEW_CHECKS]
+    if unknown:
+        raise DomainError(f"未知的审核事项：{'、'.join(map(str, unknown))}（应为 {'、'.join(REVIEW_CHECKS)}）")
+    missing = [item for item in REVIEW_CHECKS if item not in by_item]
+    if missing:
+        raise DomainError(f"须逐项审核七个事项，尚缺：{'、'.join(missing)}", rule="《行政处罚法》第五十八条")
+    problems = [c for c in checks if c.get("result") != CHECK_PASSED]
+    if outcome == "approved" and problems:
+        items = "、".join(c["item"] for c in problems)
+        raise DomainError(f"审核事项“{items}”未通过，不能审核同意；请退回修改或不同意")
+    if outcome != "approved":
+        if not problems:
+            raise DomainError("退回修改或不同意时，须至少指出一个有问题的审核事项")
+        silent = [c["item"] for c in problems if not str(c.get("comment") or "").strip()]
+        if silent:
+            raise DomainError(f"请写明审核事项“{'、'.join(silent)}”存在的问题")
+    return [{"item": item, "result": by_item[item].get("result"), "comment": by_item[item].get("comment") or ""}
+            for item in REVIEW_CHECKS]
+
+
 def _review_outcome(outcome: str) -> Callable[[_Step], dict]:
     def effect(step: _Step) -> dict:
         review = views.latest_review(step.session, step.case.id)
         if review is None or review.outcome is not None:
             raise DomainError("没有待审核的法制审核申请")
-        checks = step.params.get("checks") or []
-        named = {c.get("item") for c in checks}
-        missing = [item for item in REVIEW_CHECKS if item not in named]
-        if outcome == "approved" and checks and missing:
-            raise DomainError(f"审核同意前须逐项审核：尚缺 {'、'.join(missing)}")
+        checks = validate_review_checks(outcome, step.params.get("checks") or [], step.params)
         review.reviewer_id = step.actor.user_id
         review.reviewed_at = datetime.now()
         review.outcome = outcome
@@ -242,7 +268,11 @@ def _police_answered(accepted: bool) -> Callable[[_Step], dict]:
             step.close("decision", "defence", "hearing_request", "legal_review")
         resumed = step.case.resume_stage
         step.case.resume_stage = None
-        return {"accepted": accepted, "reason": step.params.get("reason", ""), "resumed": None if accepted else resumed}
+        return {
+            "accepted": accepted,
+            "reason": step.params.get("reason", ""),
+            "resumed": None if accepted else resumed,
+        }
 
     return effect
 
@@ -282,10 +312,22 @@ EFFECTS: dict[str, Callable[[_Step], dict]] = {
 }
 
 
+def _parse_date_params(params: dict[str, Any]) -> dict[str, Any]:
+    """Dates arrive as text from the CLI and forms; the guards compare real dates."""
+    parsed = dict(params)
+    for key, value in params.items():
+        if key.endswith("_on") and isinstance(value, str) and value:
+            try:
+                parsed[key] = date.fromisoformat(value.strip())
+            except ValueError:
+                raise DomainError(f"日期格式不正确：“{value}”（应为 年-月-日，如 2026-11-22）") from None
+    return parsed
+
+
 def advance(
     ctx: AppContext, actor: Actor, case_id: int, action_key: str, params: dict[str, Any] | None = None
 ) -> views.CaseDetail:
-    params = dict(params or {})
+    params = _parse_date_params(params or {})
     today = ctx.today()
     with ctx.db.write() as session:
         case = load_case(session, actor, case_id, lock=True)
@@ -335,10 +377,15 @@ def record_hearing(
         if case.hearing_requested_on and held_on < case.hearing_requested_on:
             raise DomainError("听证日期不能早于当事人提出听证申请的日期")
         case.hearing_held_on = held_on
-        case.discretion = {**(case.discretion or {}), "hearing": {"host": host, "record": record, "opinion": opinion}}
+        case.discretion = {
+            **(case.discretion or {}),
+            "hearing": {"host": host, "record": record, "opinion": opinion},
+        }
         case.updated_at = datetime.now()
         session.flush()
-        audit(session, actor, "hearing_recorded", case, {"held_on": held_on, "host": host, "opinion": opinion})
+        audit(
+            session, actor, "hearing_recorded", case, {"held_on": held_on, "host": host, "opinion": opinion}
+        )
         return _detail(session, case, actor, settings, today)
 
 
@@ -398,12 +445,19 @@ def record_discussion(
             actor,
             "discussion_recorded",
             case,
-            {"held_on": held_on, "participants": participants, "opinions": opinions, "conclusion": conclusion},
+            {
+                "held_on": held_on,
+                "participants": participants,
+                "opinions": opinions,
+                "conclusion": conclusion,
+            },
         )
         return _detail(session, case, actor, settings, today)
 
 
-def extend_decision_deadline(ctx: AppContext, actor: Actor, case_id: int, *, days: int, reason: str) -> views.CaseDetail:
+def extend_decision_deadline(
+    ctx: AppContext, actor: Actor, case_id: int, *, days: int, reason: str
+) -> views.CaseDetail:
     """延期审批: the 90-day decision period extended with the head's approval (art. 60)."""
     actor.require(Role.HEAD, action="批准延期")
     if days <= 0 or days > 90:
@@ -418,7 +472,13 @@ def extend_decision_deadline(ctx: AppContext, actor: Actor, case_id: int, *, day
         if actor.user_id in {h.user_id for h in case.handlers}:
             raise DomainError("承办人不得批准本人承办案件的延期")
         session.add(
-            DecisionExtension(case_id=case.id, days=days, reason=reason, approved_by=actor.user_id, approved_at=datetime.now())
+            DecisionExtension(
+                case_id=case.id,
+                days=days,
+                reason=reason,
+                approved_by=actor.user_id,
+                approved_at=datetime.now(),
+            )
         )
         session.flush()
         current = views.open_deadline_due(session, case.id, "decision")
@@ -433,6 +493,11 @@ def extend_decision_deadline(ctx: AppContext, actor: Actor, case_id: int, *, day
             extra_days=views.extensions_total(session, case.id),
         )
         session.flush()
-        audit(session, actor, "decision_extended", case, {"days": days, "reason": reason, "previous_due": current})
+        audit(
+            session,
+            actor,
+            "decision_extended",
+            case,
+            {"days": days, "reason": reason, "previous_due": current},
+        )
         return _detail(session, case, actor, settings, ctx.today())
-

@@ -11,7 +11,14 @@ from enforcement_desk.core.errors import DomainError, PermissionDenied
 from enforcement_desk.core.major import MajorAssessment, ProposedPenalty
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import Outcome, Stage
-from enforcement_desk.core.workflow import ACTIONS, ActorInfo, CaseState, HandlerInfo, available_actions, check
+from enforcement_desk.core.workflow import (
+    ACTIONS,
+    ActorInfo,
+    CaseState,
+    HandlerInfo,
+    available_actions,
+    check,
+)
 
 TODAY = date(2026, 11, 20)
 WANG = HandlerInfo(1, "王强", "3713001", date(2028, 1, 1))
@@ -133,7 +140,9 @@ def test_closing_needs_the_fine_paid_or_enforcement_applied():
     served = state(stage=Stage.SERVED, fine_outstanding=Decimal("3000"))
     with pytest.raises(DomainError, match="未缴纳"):
         check("close", served, HEAD)
-    check("close", state(stage=Stage.SERVED, fine_outstanding=Decimal("3000"), enforcement_applied=True), HEAD)
+    check(
+        "close", state(stage=Stage.SERVED, fine_outstanding=Decimal("3000"), enforcement_applied=True), HEAD
+    )
 
 
 def test_available_actions_explain_why_a_disabled_action_is_disabled():

@@ -1,0 +1,141 @@
+"""Content-addressed file store for evidence and issued documents.
+
+A file lives at root/blobs/<first two hex digits>/<sha256>. It is streamed in (constant memory
+whatever its size), hashed while copied to a temporary name in the same directory, flushed to disk,
+and only then renamed into place — so a crash leaves at worst a stray temporary file, never a
+half-written blob under a real name. Identical content is stored once. Blobs are never modified.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from enforcement_desk.core.errors import DomainError
+
+CHUNK = 1024 * 1024
+TEMP_PREFIX = ".incoming-"
+
+
+class ImportCancelled(DomainError):
+    def __init__(self) -> None:
+        super().__init__("导入已取消，未保存任何文件")
+
+
+@dataclass(frozen=True)
+class StoredBlob:
+    sha256: str
+    size: int
+    path: Path
+    already_present: bool
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class BlobStore:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.blob_dir = self.root / "blobs"
+
+    def path_for(self, sha256: str) -> Path:
+        if len(sha256) != 64 or any(ch not in "0123456789abcdef" for ch in sha256):
+            raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
+        return self.blob_dir / sha256[:2] / sha256
+
+    def exists(self, sha256: str) -> bool:
+        return self.path_for(sha256).is_file()
+
+    def verify(self, sha256: str) -> bool:
+        """Re-hash the stored file: False when its bytes no longer match its name."""
+        path = self.path_for(sha256)
+        return path.is_file() and sha256_of(path) == sha256
+
+    def open(self, sha256: str) -> BinaryIO:
+        return self.path_for(sha256).open("rb")
+
+    def put_file(
+        self,
+        source: Path,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> StoredBlob:
+        source = Path(source)
+        try:
+            total = source.stat().st_size
+            handle = source.open("rb")
+        except OSError as exc:
+            raise DomainError(f"无法读取文件“{source.name}”：{exc.strerror or exc}") from None
+        with handle:
+            return self.put_stream(handle, total=total, progress=progress, cancelled=cancelled)
+
+    def put_bytes(self, data: bytes) -> StoredBlob:
+        import io
+
+        return self.put_stream(io.BytesIO(data), total=len(data))
+
+    def put_stream(
+        self,
+        stream: BinaryIO,
+        *,
+        total: int | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> StoredBlob:
+        """Copy `stream` into the store; `progress(done, total)` after each chunk; `cancelled()` may stop it."""
+        self.blob_dir.mkdir(parents=True, exist_ok=True)
+        temp = self.blob_dir / f"{TEMP_PREFIX}{secrets.token_hex(8)}"
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            with temp.open("xb") as out:
+                while chunk := stream.read(CHUNK):
+                    if cancelled is not None and cancelled():
+                        raise ImportCancelled()
+                    digest.update(chunk)
+                    out.write(chunk)
+                    size += len(chunk)
+                    if progress is not None:
+                        progress(size, total if total is not None else size)
+                out.flush()
+                os.fsync(out.fileno())
+            sha = digest.hexdigest()
+            final = self.path_for(sha)
+            if final.is_file() and final.stat().st_size == size:
+                temp.unlink()
+                return StoredBlob(sha, size, final, already_present=True)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(temp, final)
+            _fsync_dir(final.parent)
+            return StoredBlob(sha, size, final, already_present=False)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+
+    def stray_temporaries(self) -> list[Path]:
+        """Temporary files left by an import that was killed; safe to delete when no import runs."""
+        if not self.blob_dir.is_dir():
+            return []
+        return sorted(self.blob_dir.glob(f"{TEMP_PREFIX}*"))
+
+
+def _fsync_dir(directory: Path) -> None:
+    # The rename itself must reach the disk, or a power cut could forget a committed blob.
+    if os.name == "nt":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,38 @@
+"""Small builders shared by service tests: a case with sensible defaults, and a snapshot to prove
+that a refused step changed nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from enforcement_desk.core.stages import CaseSource
+from enforcement_desk.services.cases import CaseDraft, create_case
+from enforcement_desk.store.models import AuditEvent, Case, StageChange
+
+
+def new_case(office, **changes):
+    draft = dict(
+        source=CaseSource.INSPECTION,
+        party_id=office.person_party_id,
+        cause="未取得医疗机构执业许可证擅自执业",
+        handler_ids=(office.officer.user_id, office.officer2.user_id),
+        discovered_on=date(2026, 11, 1),
+        act_date=date(2026, 9, 1),
+    )
+    draft.update(changes)
+    return create_case(office.ctx, office.officer, CaseDraft(**draft))
+
+
+def db_snapshot(office, case_id):
+    with office.ctx.db.read() as session:
+        case = session.get(Case, case_id)
+        return (
+            case.stage,
+            case.version,
+            session.scalar(
+                select(func.count()).select_from(StageChange).where(StageChange.case_id == case_id)
+            ),
+            session.scalar(select(func.count()).select_from(AuditEvent)),
+        )
