@@ -26,7 +26,7 @@ _COMMANDS: dict[str, Handler] = {}
 
 # Command groups that live in their own modules; each has `add_parsers(subparsers)` and registers
 # its handlers with @command when imported.
-EXTENSION_MODULES: tuple[str, ...] = ("enforcement_desk.cli_review",)
+EXTENSION_MODULES: tuple[str, ...] = ("enforcement_desk.cli_review", "enforcement_desk.cli_settings")
 
 
 def command(name: str) -> Callable[[Handler], Handler]:
