@@ -82,7 +82,13 @@ def actor_info(actor: Actor) -> ActorInfo:
 
 
 def record_stage_change(
-    session: Session, case: Case, actor: Actor, action: str, to_stage: Stage, note: str = ""
+    session: Session,
+    case: Case,
+    actor: Actor,
+    action: str,
+    to_stage: Stage,
+    note: str = "",
+    at: datetime | None = None,
 ) -> None:
     from_stage = case.stage
     case.stage = to_stage.value
@@ -94,7 +100,7 @@ def record_stage_change(
             from_stage=from_stage,
             to_stage=to_stage.value,
             actor_id=actor.user_id,
-            at=datetime.now(),
+            at=at or datetime.now(),
             note=note,
         )
     )
@@ -169,7 +175,7 @@ def create_case(ctx: AppContext, actor: Actor, draft: CaseDraft) -> views.CaseDe
         if party is None or party.agency_id != actor.agency_id:
             raise NotFound(f"当事人 #{draft.party_id} 不存在")
         handlers = _validate_handlers(session, actor, draft.handler_ids)
-        now = datetime.now()
+        now = ctx.now()
         case = Case(
             agency_id=actor.agency_id,
             case_no=issue_bianhao(session, agency, "案件受理", today.year, width=4),
@@ -259,7 +265,7 @@ def create_onsite_case(
         agency, settings = agency_settings(session, actor.agency_id)
         party = session.get(Party, draft.party_id)
         handlers = _validate_handlers(session, actor, draft.handler_ids)
-        now = datetime.now()
+        now = ctx.now()
         case = Case(
             agency_id=actor.agency_id,
             case_no=issue_bianhao(session, agency, "案件受理", today.year, width=4),

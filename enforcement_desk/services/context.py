@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from enforcement_desk.core.errors import DomainError, PermissionDenied
@@ -45,6 +45,13 @@ class AppContext:
     def today(self) -> date:
         """The business date; tests and demos can pin it (ENFORCEMENT_DESK_TODAY) to replay a timeline."""
         return self.today_override or date.today()
+
+    def now(self) -> datetime:
+        """The business moment: today's date (pinned or real) at the current time of day."""
+        current = datetime.now()
+        if self.today_override is None or self.today_override == current.date():
+            return current
+        return datetime.combine(self.today_override, current.time())
 
     def close(self) -> None:
         self.db.dispose()

@@ -16,6 +16,7 @@ from enforcement_desk.services.cases import (
     Proposal,
     create_case,
     create_onsite_case,
+    set_major_flags,
     set_proposal,
     update_case,
 )
@@ -171,6 +172,13 @@ _TARGETS = (
     Stage.ARCHIVED,
 )
 
+# Roughly how long the driver takes to bring a case to each stage, with room for a long holiday inside a
+# waiting period: cases then reach their stage in the last days or weeks, as in a live office.
+_DAYS_TO_REACH = {
+    Stage.ACCEPTED: 0, Stage.INVESTIGATING: 1, Stage.INVESTIGATION_CLOSED: 6, Stage.DELIBERATED: 6,
+    Stage.PRIOR_NOTICE: 7, Stage.HEARING: 9, Stage.LEGAL_REVIEW: 28, Stage.COLLECTIVE_DISCUSSION: 30,
+    Stage.DECIDED: 24, Stage.SERVED: 25, Stage.EXECUTING: 30, Stage.CLOSED: 31, Stage.ARCHIVED: 60,
+}  # fmt: skip
 _MAJOR_ONLY_TARGETS = (Stage.HEARING, Stage.LEGAL_REVIEW, Stage.COLLECTIVE_DISCUSSION)
 _MAJOR_SCENARIOS = tuple(s for s in _SCENARIOS if s[0] in ("unlicensed", "factory"))
 _OFFICER_PAIRS = (("wangqiang", "lina"), ("zhaolei", "sunli"), ("lina", "zhaolei"))
@@ -187,12 +195,16 @@ class _Driver:
 
     def __init__(self, ctx: AppContext, actors: dict[str, Actor], start: date, officers: tuple[str, str]):
         self.ctx, self.actors, self.day = ctx, actors, start
+        self.limit = ctx.today_override or date.today()
         self.lead, self.second = officers
 
     def wait(self, days: int) -> None:
-        self.day += timedelta(days=days)
-        while self.day.weekday() >= 5:
-            self.day += timedelta(days=1)
+        """Move on `days`, to a weekday when possible; never past the real today (no future records)."""
+        target = self.day + timedelta(days=days)
+        day = target
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+        self.day = day if day <= self.limit else min(target, self.limit)
         self.ctx.today_override = self.day
 
     def wait_past_deadline(self, case_id: int, *keys: str) -> None:
@@ -252,6 +264,12 @@ class _Driver:
         if target is Stage.INVESTIGATION_CLOSED:
             return cid
         set_proposal(self.ctx, officer, cid, _version(self.ctx, officer, cid), proposal)
+        if (
+            key == "factory"
+        ):  # 12 workers exposed to noise: the head marks it as touching major public interest
+            set_major_flags(
+                self.ctx, self.actors["chenjun"], cid, {"public_interest"}, note="涉及劳动者 12 人的职业健康"
+            )
         self.step(self.lead, cid, "deliberate")
         if target is Stage.DELIBERATED:
             return cid
@@ -379,7 +397,8 @@ def build_demo(ctx: AppContext, cases_per_stage: int = 2, today: date | None = N
             if target in _MAJOR_ONLY_TARGETS:  # only a major case stops at review or discussion
                 scenario = _MAJOR_SCENARIOS[n % len(_MAJOR_SCENARIOS)]
             # Later stages start further back so that every step's date lies in the past.
-            start = real_today - timedelta(days=10 + 7 * stage_index + 2 * n)
+            start = real_today - timedelta(days=_DAYS_TO_REACH[target] + 2 + 3 * n)
+            ctx.today_override = real_today
             driver = _Driver(ctx, actors, start, _OFFICER_PAIRS[(stage_index + n) % len(_OFFICER_PAIRS)])
             driver.run(scenario, target, party_ids)
             if driver.day > real_today:

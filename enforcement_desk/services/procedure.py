@@ -68,6 +68,8 @@ class _Step:
     ):
         self.session, self.case, self.actor, self.agency = session, case, actor, agency
         self.settings, self.calendar, self.today, self.params = settings, calendar, today, params
+        # The business moment of this step (the pinned date of a replayed timeline, at this time of day).
+        self.now = datetime.now() if today == date.today() else datetime.combine(today, datetime.now().time())
 
     def date_param(self, key: str) -> date:
         value = self.params.get(key) or self.today
@@ -125,7 +127,7 @@ def _submit_review(step: _Step) -> dict:
         case_id=case.id,
         round=round_no,
         submitted_by=step.actor.user_id,
-        submitted_at=datetime.now(),
+        submitted_at=step.now,
         package=build_review_package(step.session, case, step.settings, step.today),
         due_on=views.open_deadline_due(step.session, case.id, "legal_review"),
         checks=[],
@@ -140,7 +142,9 @@ def validate_review_checks(outcome: str, checks: list[dict], params: dict[str, A
     by_item = {c.get("item"): c for c in checks}
     unknown = [item for item in by_item if item not in REVIEW_CHECKS]
     if unknown:
-        raise DomainError(f"未知的审核事项：{'、'.join(map(str, unknown))}（应为 {'、'.join(REVIEW_CHECKS)}）")
+        raise DomainError(
+            f"未知的审核事项：{'、'.join(map(str, unknown))}（应为 {'、'.join(REVIEW_CHECKS)}）"
+        )
     missing = [item for item in REVIEW_CHECKS if item not in by_item]
     if missing:
         raise DomainError(f"须逐项审核七个事项，尚缺：{'、'.join(missing)}", rule="《行政处罚法》第五十八条")
@@ -154,8 +158,10 @@ def validate_review_checks(outcome: str, checks: list[dict], params: dict[str, A
         silent = [c["item"] for c in problems if not str(c.get("comment") or "").strip()]
         if silent:
             raise DomainError(f"请写明审核事项“{'、'.join(silent)}”存在的问题")
-    return [{"item": item, "result": by_item[item].get("result"), "comment": by_item[item].get("comment") or ""}
-            for item in REVIEW_CHECKS]
+    return [
+        {"item": item, "result": by_item[item].get("result"), "comment": by_item[item].get("comment") or ""}
+        for item in REVIEW_CHECKS
+    ]
 
 
 def _review_outcome(outcome: str) -> Callable[[_Step], dict]:
@@ -165,7 +171,7 @@ def _review_outcome(outcome: str) -> Callable[[_Step], dict]:
             raise DomainError("没有待审核的法制审核申请")
         checks = validate_review_checks(outcome, step.params.get("checks") or [], step.params)
         review.reviewer_id = step.actor.user_id
-        review.reviewed_at = datetime.now()
+        review.reviewed_at = step.now
         review.outcome = outcome
         review.checks = checks
         review.opinion = step.params.get("reason") or step.params.get("opinion") or ""
@@ -257,7 +263,7 @@ def _archive(step: _Step) -> dict:
 
 def _transfer_police(step: _Step) -> dict:
     step.case.resume_stage = step.case.stage
-    step.open("crime_transfer", datetime.now())
+    step.open("crime_transfer", step.now)
     return {"reason": step.params["reason"], "resume_stage": step.case.stage}
 
 
@@ -339,7 +345,7 @@ def advance(
         effect_payload = EFFECTS[action.key](step)
         from_stage = case.stage
         note = str(params.get("reason") or params.get("note") or "")
-        record_stage_change(session, case, actor, action.key, destination, note)
+        record_stage_change(session, case, actor, action.key, destination, note, at=step.now)
         session.flush()
         audit(
             session,
@@ -435,7 +441,7 @@ def record_discussion(
                 opinions=opinions,
                 conclusion=conclusion.strip(),
                 recorded_by=actor.user_id,
-                recorded_at=datetime.now(),
+                recorded_at=ctx.now(),
             )
         )
         case.updated_at = datetime.now()
@@ -477,7 +483,7 @@ def extend_decision_deadline(
                 days=days,
                 reason=reason,
                 approved_by=actor.user_id,
-                approved_at=datetime.now(),
+                approved_at=ctx.now(),
             )
         )
         session.flush()

@@ -111,3 +111,9 @@ def initialize(ctx: AppContext, agency: AgencyDraft, admin: AdminDraft) -> Actor
             payload={"agency": agency.name, "short_name": agency.short_name, "admin": admin.login},
         )
         return actor_from_user(user)
+
+
+def agency_title(ctx: AppContext) -> str:
+    """The agency's full name, for window titles and the sign-in screen (before anyone signs in)."""
+    with ctx.db.read() as session:
+        return session.scalar(select(Agency.name).order_by(Agency.id).limit(1)) or ""

@@ -1,0 +1,241 @@
+"""Taking a step of the procedure: the fields the step needs, then the service decides."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from enforcement_desk.core.errors import DomainError
+from enforcement_desk.core.money import parse_amount
+from enforcement_desk.core.workflow import Action
+from enforcement_desk.services.case_views import CaseDetail
+from enforcement_desk.services.context import Actor, AppContext
+from enforcement_desk.services.procedure import (
+    CHECK_PASSED,
+    CHECK_PROBLEM,
+    REVIEW_CHECKS,
+    SERVICE_METHODS,
+    advance,
+)
+from enforcement_desk.services.review import ReviewCheck, record_review
+from enforcement_desk.ui.forms_compiled.ui_action import Ui_ActionDialog
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    kind: str = "text"  # text | multiline | date | choice | money | bool
+    required: bool = False
+    choices: tuple[str, ...] = ()
+
+
+ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
+    "file": (Field("opinion", "审批意见"),),
+    "send_prior_notice": (Field("served_on", "告知书送达日期", "date", True),),
+    "request_hearing": (Field("requested_on", "当事人申请听证日期", "date", True),),
+    "submit_review": (Field("note", "提请说明"),),
+    "serve": (
+        Field("served_on", "送达日期", "date", True),
+        Field("method", "送达方式", "choice", True, SERVICE_METHODS),
+        Field("recipient", "受送达人/签收人", required=True),
+        Field("consent", "当事人已签署电子送达确认书", "bool"),
+    ),
+    "record_payment": (
+        Field("amount", "缴纳金额（元）", "money", True),
+        Field("paid_on", "缴纳日期", "date", True),
+        Field("receipt_no", "缴款书/票据号"),
+    ),
+    "close": (Field("summary", "结案说明", "multiline", True),),
+    "police_accepted": (Field("note", "公安机关立案情况"),),
+}
+
+
+def fields_for(action: Action) -> tuple[Field, ...]:
+    fields = ACTION_FIELDS.get(action.key, ())
+    if action.needs_reason and not any(f.key == "reason" for f in fields):
+        fields = (*fields, Field("reason", "理由", "multiline", True))
+    return fields
+
+
+class FormDialog(QDialog):
+    """A titled form of fields; `submit(values)` does the work and a refusal is shown in the dialog."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        case: CaseDetail,
+        title: str,
+        fields: tuple[Field, ...],
+        submit: Callable[[dict[str, Any]], CaseDetail],
+        parent: QWidget | None = None,
+        *,
+        confirm_text: str = "确认办理",
+    ):
+        super().__init__(parent)
+        self.ui = Ui_ActionDialog()
+        self.ui.setupUi(self)
+        self.ctx, self.case, self.fields, self.submit = ctx, case, fields, submit
+        self.result_case: CaseDetail | None = None
+        self.setWindowTitle(f"{title} · {case.filing_no or case.case_no}")
+        self.ui.titleLabel.setText(f"<b>{title}</b>　{case.party.name}　{case.cause}")
+        self.ui.hintLabel.setText("确认后将记入案件流程和审计记录，不能撤销。")
+        self.inputs: dict[str, QWidget] = {}
+        for field in fields:
+            widget = self._make_input(field)
+            widget.setObjectName(f"field_{field.key}")
+            self.inputs[field.key] = widget
+            label = field.label + ("（必填）" if field.required and field.kind != "bool" else "")
+            self.ui.formLayout.addRow(label, widget)
+        self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok).setText(confirm_text)
+        self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        self.ui.buttonBox.accepted.connect(self.accept)
+        self.ui.buttonBox.rejected.connect(self.reject)
+
+    def _make_input(self, field: Field) -> QWidget:
+        if field.kind == "date":
+            edit = QDateEdit(self)
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            today = self.ctx.today()
+            edit.setDate(QDate(today.year, today.month, today.day))
+            edit.setMaximumDate(QDate(today.year, today.month, today.day))
+            return edit
+        if field.kind == "choice":
+            combo = QComboBox(self)
+            combo.addItems(list(field.choices))
+            return combo
+        if field.kind == "bool":
+            return QCheckBox(self)
+        if field.kind == "multiline":
+            text = QPlainTextEdit(self)
+            text.setMinimumHeight(80)
+            return text
+        edit = QLineEdit(self)
+        if field.kind == "money" and self.case.fine_amount is not None:
+            edit.setText(str(self.case.fine_amount - self.case.paid_amount))
+        return edit
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for field in self.fields:
+            widget = self.inputs[field.key]
+            if isinstance(widget, QDateEdit):
+                value: Any = widget.date().toPython()
+            elif isinstance(widget, QComboBox):
+                value = widget.currentText()
+            elif isinstance(widget, QCheckBox):
+                value = widget.isChecked()
+            elif isinstance(widget, QPlainTextEdit):
+                value = widget.toPlainText().strip()
+            else:
+                value = widget.text().strip()
+            if field.required and value in ("", None):
+                raise DomainError(f"请填写“{field.label}”")
+            if field.kind == "money" and value:
+                value = str(parse_amount(value))
+            if value not in ("", None, False):
+                values[field.key] = value
+        return values
+
+    def accept(self) -> None:
+        try:
+            self.result_case = self.submit(self.values())
+        except DomainError as exc:
+            self.ui.errorLabel.setText(exc.message)
+            return
+        super().accept()
+
+
+def action_dialog(
+    ctx: AppContext, actor: Actor, case: CaseDetail, action: Action, parent: QWidget | None = None
+) -> FormDialog:
+    return FormDialog(
+        ctx,
+        case,
+        action.label,
+        fields_for(action),
+        lambda values: advance(ctx, actor, case.id, action.key, values),
+        parent,
+    )
+
+
+OUTCOMES = (("approved", "同意"), ("returned", "建议修改（退回承办人）"), ("rejected", "不同意"))
+
+
+class ReviewDialog(QDialog):
+    """The reviewer's seven checks, each passed or with a problem and comment, and the verdict."""
+
+    def __init__(self, ctx: AppContext, actor: Actor, case: CaseDetail, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ui = Ui_ActionDialog()
+        self.ui.setupUi(self)
+        self.ctx, self.actor, self.case = ctx, actor, case
+        self.result_case: CaseDetail | None = None
+        self.setWindowTitle(f"法制审核 · {case.filing_no or case.case_no}")
+        self.ui.titleLabel.setText(f"<b>法制审核</b>　{case.party.name}　{case.cause}")
+        self.ui.hintLabel.setText("逐项审核；同意须七项全部通过，退回或不同意须写明问题。")
+        self.results: dict[str, QComboBox] = {}
+        self.comments: dict[str, QLineEdit] = {}
+        for item in REVIEW_CHECKS:
+            combo = QComboBox(self)
+            combo.addItems([CHECK_PASSED, CHECK_PROBLEM])
+            combo.setObjectName(f"check_{item}")
+            comment = QLineEdit(self)
+            comment.setPlaceholderText("问题或说明")
+            comment.setObjectName(f"comment_{item}")
+            self.results[item], self.comments[item] = combo, comment
+            row = QWidget(self)
+            layout = QHBoxLayout(row)
+            layout.setContentsMargins(0, 0, 0, 0)
+            layout.addWidget(combo)
+            layout.addWidget(comment, 1)
+            self.ui.formLayout.addRow(f"{item}", row)
+        self.outcome = QComboBox(self)
+        for value, label in OUTCOMES:
+            self.outcome.addItem(label, value)
+        self.opinion = QPlainTextEdit(self)
+        self.opinion.setMinimumHeight(70)
+        self.ui.formLayout.addRow("审核结论", self.outcome)
+        self.ui.formLayout.addRow("审核意见（必填）", self.opinion)
+        self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok).setText("提交审核意见")
+        self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        self.ui.buttonBox.accepted.connect(self.accept)
+        self.ui.buttonBox.rejected.connect(self.reject)
+
+    def checks(self) -> list[ReviewCheck]:
+        return [
+            ReviewCheck(
+                item, self.results[item].currentText() == CHECK_PASSED, self.comments[item].text().strip()
+            )
+            for item in REVIEW_CHECKS
+        ]
+
+    def accept(self) -> None:
+        try:
+            self.result_case = record_review(
+                self.ctx,
+                self.actor,
+                self.case.id,
+                self.outcome.currentData(),
+                self.checks(),
+                self.opinion.toPlainText(),
+            )
+        except DomainError as exc:
+            self.ui.errorLabel.setText(exc.message)
+            return
+        super().accept()

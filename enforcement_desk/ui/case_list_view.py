@@ -1,0 +1,123 @@
+"""The case list with its filters: stage, handler, party, number, accepted dates and free text."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from enforcement_desk.core.roles import Role
+from enforcement_desk.core.stages import Stage
+from enforcement_desk.services.cases import CaseFilter
+from enforcement_desk.services.context import Actor, AppContext
+from enforcement_desk.services.users import list_users
+from enforcement_desk.ui.case_table_model import CaseTableModel
+
+TYPING_PAUSE_MS = 150
+
+
+class CaseListView(QWidget):
+    open_case = Signal(int)
+
+    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx, self.actor = ctx, actor
+        self.model = CaseTableModel(ctx, actor, self)
+        grid = QGridLayout()
+        self.text = QLineEdit(self)
+        self.text.setObjectName("filterText")
+        self.text.setPlaceholderText("搜索当事人、案由、违法事实、文号（Ctrl+F）")
+        self.text.setClearButtonEnabled(True)
+        self.stage = QComboBox(self)
+        self.stage.setObjectName("filterStage")
+        self.stage.addItem("全部阶段", None)
+        for stage in Stage:
+            self.stage.addItem(stage.label, stage.value)
+        self.handler = QComboBox(self)
+        self.handler.addItem("全部承办人", None)
+        for officer in list_users(ctx, actor, Role.OFFICER):
+            self.handler.addItem(officer.name, officer.id)
+        self.party = QLineEdit(self)
+        self.party.setPlaceholderText("当事人名称或证件号")
+        self.number = QLineEdit(self)
+        self.number.setPlaceholderText("编号或文号")
+        self.use_dates = QCheckBox("受理日期", self)
+        self.date_from, self.date_to = QDateEdit(self), QDateEdit(self)
+        today = ctx.today()
+        for edit, day in ((self.date_from, date(today.year, 1, 1)), (self.date_to, today)):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDate(QDate(day.year, day.month, day.day))
+        grid.addWidget(self.text, 0, 0, 1, 4)
+        grid.addWidget(self.stage, 0, 4)
+        grid.addWidget(self.handler, 0, 5)
+        grid.addWidget(self.party, 1, 0)
+        grid.addWidget(self.number, 1, 1)
+        grid.addWidget(self.use_dates, 1, 2)
+        grid.addWidget(self.date_from, 1, 3)
+        grid.addWidget(QLabel("至", self), 1, 4, alignment=Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(self.date_to, 1, 5)
+        self.table = QTableView(self)
+        self.table.setObjectName("caseTable")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.count = QLabel(self)
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count)
+        self.debounce = QTimer(self)
+        self.debounce.setSingleShot(True)
+        self.debounce.setInterval(TYPING_PAUSE_MS)
+        self.debounce.timeout.connect(self.apply_filter)
+        for edit in (self.text, self.party, self.number):
+            edit.textChanged.connect(self.debounce.start)
+        for combo in (self.stage, self.handler):
+            combo.currentIndexChanged.connect(self.apply_filter)
+        self.use_dates.toggled.connect(self.apply_filter)
+        self.date_from.dateChanged.connect(self.apply_filter)
+        self.date_to.dateChanged.connect(self.apply_filter)
+        self.table.doubleClicked.connect(
+            lambda index: self.open_case.emit(self.model.case_id_at(index.row()))
+        )
+        self.table.activated.connect(lambda index: self.open_case.emit(self.model.case_id_at(index.row())))
+        self.apply_filter()
+
+    def current_filter(self) -> CaseFilter:
+        stage = self.stage.currentData()
+        dates = self.use_dates.isChecked()
+        return CaseFilter(
+            stage=Stage(stage) if stage else None,
+            handler_id=self.handler.currentData(),
+            party=self.party.text().strip(),
+            number=self.number.text().strip(),
+            accepted_from=self.date_from.date().toPython() if dates else None,
+            accepted_to=self.date_to.date().toPython() if dates else None,
+            text=self.text.text().strip(),
+        )
+
+    def apply_filter(self) -> None:
+        self.debounce.stop()
+        self.model.set_filter(self.current_filter())
+        self.count.setText(f"共 {self.model.total} 件")
+
+    def refresh(self) -> None:
+        self.model.reload()
+        self.count.setText(f"共 {self.model.total} 件")

@@ -1,0 +1,338 @@
+"""The panels of a case workspace; each shows one side of the case and refreshes from a CaseDetail."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from enforcement_desk.core.errors import DomainError
+from enforcement_desk.core.money import amount_in_capitals, parse_amount
+from enforcement_desk.core.periods import URGENCY_LABELS
+from enforcement_desk.core.stages import Outcome
+from enforcement_desk.services.case_views import CaseDetail
+from enforcement_desk.services.cases import Proposal, set_proposal, update_case
+from enforcement_desk.services.context import Actor, AppContext
+from enforcement_desk.services.review import review_history
+
+ACTION_LABELS = {
+    "accept": "受理",
+    "file": "批准立案",
+    "not_file": "不予立案",
+    "close_investigation": "调查终结",
+    "deliberate": "合议",
+    "send_prior_notice": "送达事先告知书",
+    "request_hearing": "当事人申请听证",
+    "submit_review": "提交法制审核",
+    "approve_review": "法制审核同意",
+    "return_review": "法制审核退回",
+    "reject_review": "法制审核不同意",
+    "decide": "作出处罚决定",
+    "serve": "送达决定书",
+    "record_payment": "登记缴款",
+    "apply_enforcement": "申请强制执行",
+    "close": "结案",
+    "archive": "归档",
+    "transfer_police": "移送公安机关",
+    "police_accepted": "公安机关已立案",
+    "police_declined": "公安机关不予立案",
+}
+
+
+class SummaryPanel(QWidget):
+    """The case at a glance; the handlers can edit the facts until the decision."""
+
+    def __init__(self, ctx: AppContext, actor: Actor, on_changed: Callable[[CaseDetail], None], parent=None):  # noqa: ANN001
+        super().__init__(parent)
+        self.ctx, self.actor, self.on_changed = ctx, actor, on_changed
+        self.case: CaseDetail | None = None
+        layout = QVBoxLayout(self)
+        self.info = QTextBrowser(self)
+        self.facts = QPlainTextEdit(self)
+        self.facts.setObjectName("factsEdit")
+        self.facts.setPlaceholderText("调查认定的违法事实（时间、地点、行为、后果、证据）")
+        self.save = QPushButton("保存违法事实", self)
+        self.save.setObjectName("saveFactsButton")
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        layout.addWidget(self.info, 3)
+        layout.addWidget(QLabel("违法事实", self))
+        layout.addWidget(self.facts, 2)
+        layout.addWidget(self.save)
+        layout.addWidget(self.message)
+        self.save.clicked.connect(self._save)
+
+    def show_case(self, case: CaseDetail) -> None:
+        self.case = case
+        handlers = "、".join(
+            f"{h.name}（执法证 {h.cert_no or '无'}，有效期至 {h.cert_valid_until or '—'}）"
+            for h in case.handlers
+        )
+        party = case.party
+        rows = [
+            ("受理编号", case.case_no),
+            ("立案文号", case.filing_no or "—"),
+            ("决定书文号", case.decision_no or "—"),
+            ("案件来源", f"{case.source_label}　{case.source_detail}".strip()),
+            ("执法类别", case.category_label),
+            ("当事人", f"{party.name}　{party.id_number or ''}　{party.address}"),
+            ("承办人", handlers),
+            ("发现日期", str(case.discovered_on)),
+            ("违法行为发生日期", str(case.act_date or "—")),
+            ("地点", case.location or "—"),
+            ("重大执法决定", "是：" + "；".join(case.major.reasons) if case.major.is_major else "否"),
+            ("听证权利", "有" if case.hearing_right else "无"),
+            ("办案期限", str(case.decision_deadline or "—")),
+        ]
+        self.info.setHtml(
+            "<table cellspacing=4>"
+            + "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows)
+            + "</table>"
+        )
+        self.facts.setPlainText(case.facts)
+        self.message.clear()
+
+    def _save(self) -> None:
+        if self.case is None:
+            return
+        try:
+            updated = update_case(
+                self.ctx, self.actor, self.case.id, self.case.version, facts=self.facts.toPlainText().strip()
+            )
+        except DomainError as exc:
+            self.message.setText(exc.message)
+            self.message.setStyleSheet("color: #b3261e;")
+            return
+        self.on_changed(updated)
+        self.message.setText("已保存")
+        self.message.setStyleSheet("color: #1b6e20;")
+
+
+class ProposalPanel(QWidget):
+    """处理意见: outcome, penalty kinds, amounts and the discretion reasons."""
+
+    def __init__(self, ctx: AppContext, actor: Actor, on_changed: Callable[[CaseDetail], None], parent=None):  # noqa: ANN001
+        super().__init__(parent)
+        self.ctx, self.actor, self.on_changed = ctx, actor, on_changed
+        self.case: CaseDetail | None = None
+        form = QFormLayout(self)
+        self.outcome = QComboBox(self)
+        self.outcome.setObjectName("outcomeCombo")
+        for outcome in Outcome:
+            self.outcome.addItem(outcome.label, outcome.value)
+        self.kinds = QLineEdit(self)
+        self.kinds.setObjectName("kindsEdit")
+        self.kinds.setPlaceholderText("如：警告、罚款、没收违法所得（用顿号分隔）")
+        self.fine = QLineEdit(self)
+        self.fine.setObjectName("fineEdit")
+        self.fine_capitals = QLabel(self)
+        self.confiscation = QLineEdit(self)
+        self.mitigated = QCheckBox("减轻处罚（低于法定最低限度，属重大执法决定）", self)
+        self.level = QLineEdit(self)
+        self.level.setPlaceholderText("不予处罚 / 免予处罚 / 减轻 / 从轻 / 一般 / 从重")
+        self.reason = QPlainTextEdit(self)
+        self.reason.setObjectName("reasonEdit")
+        self.save = QPushButton("保存处理意见", self)
+        self.save.setObjectName("saveProposalButton")
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        for label, widget in (
+            ("处理结果", self.outcome),
+            ("处罚种类", self.kinds),
+            ("罚款（元）", self.fine),
+            ("", self.fine_capitals),
+            ("没收违法所得（元）", self.confiscation),
+            ("", self.mitigated),
+            ("裁量阶次", self.level),
+            ("裁量理由", self.reason),
+            ("", self.save),
+            ("", self.message),
+        ):
+            form.addRow(label, widget)
+        self.fine.textChanged.connect(self._show_capitals)
+        self.save.clicked.connect(self._save)
+
+    def _show_capitals(self, text: str) -> None:
+        try:
+            self.fine_capitals.setText(amount_in_capitals(parse_amount(text)) if text.strip() else "")
+        except DomainError as exc:
+            self.fine_capitals.setText(exc.message)
+
+    def show_case(self, case: CaseDetail) -> None:
+        self.case = case
+        if case.proposed_outcome:
+            self.outcome.setCurrentIndex(self.outcome.findData(case.proposed_outcome.value))
+        self.kinds.setText("、".join(case.penalty_kinds))
+        self.fine.setText("" if case.fine_amount is None else str(case.fine_amount))
+        self.confiscation.setText("" if case.confiscation_amount is None else str(case.confiscation_amount))
+        self.mitigated.setChecked(case.mitigated)
+        self.level.setText(str(case.discretion.get("level", "")))
+        self.reason.setPlainText(str(case.discretion.get("reason", "")))
+        self.message.clear()
+
+    def _amount(self, edit: QLineEdit) -> Decimal | None:
+        return parse_amount(edit.text()) if edit.text().strip() else None
+
+    def _save(self) -> None:
+        if self.case is None:
+            return
+        try:
+            kinds = tuple(
+                k.strip()
+                for k in self.kinds.text().replace("，", "、").replace(",", "、").split("、")
+                if k.strip()
+            )
+            proposal = Proposal(
+                outcome=Outcome(self.outcome.currentData()),
+                penalty_kinds=kinds,
+                fine=self._amount(self.fine),
+                confiscation=self._amount(self.confiscation),
+                mitigated=self.mitigated.isChecked(),
+                level=self.level.text().strip(),
+                reason=self.reason.toPlainText().strip(),
+            )
+            updated = set_proposal(self.ctx, self.actor, self.case.id, self.case.version, proposal)
+        except DomainError as exc:
+            self.message.setText(exc.message)
+            self.message.setStyleSheet("color: #b3261e;")
+            return
+        self.on_changed(updated)
+        self.message.setText("已保存处理意见")
+        self.message.setStyleSheet("color: #1b6e20;")
+
+
+def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(text))
+    table.resizeColumnsToContents()
+
+
+def _table(headers: list[str], parent: QWidget) -> QTableWidget:
+    table = QTableWidget(0, len(headers), parent)
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+class TimelinePanel(QWidget):
+    def __init__(self, parent=None):  # noqa: ANN001
+        super().__init__(parent)
+        self.table = _table(["时间", "操作", "由", "到", "办理人", "说明"], self)
+        QVBoxLayout(self).addWidget(self.table)
+
+    def show_case(self, case: CaseDetail) -> None:
+        _fill(
+            self.table,
+            [
+                (
+                    f"{h.at:%Y-%m-%d %H:%M}",
+                    ACTION_LABELS.get(h.action, h.action),
+                    h.from_stage.label if h.from_stage else "",
+                    h.to_stage.label,
+                    h.actor_name,
+                    h.note,
+                )
+                for h in case.history
+            ],
+        )
+
+
+class DeadlinesPanel(QWidget):
+    def __init__(self, parent=None):  # noqa: ANN001
+        super().__init__(parent)
+        self.table = _table(["状态", "期限", "起算", "届满", "依据"], self)
+        QVBoxLayout(self).addWidget(self.table)
+
+    def show_case(self, case: CaseDetail) -> None:
+        rows = []
+        for d in case.deadlines:
+            due = f"{d.due_at:%Y-%m-%d %H:%M}" if d.due_at else str(d.due_on)
+            rows.append((URGENCY_LABELS.get(d.urgency, d.urgency), d.name, str(d.start_on), due, d.article))
+        _fill(self.table, rows)
+
+
+class ReviewPanel(QWidget):
+    """Every round of legal review with its checks and opinion."""
+
+    def __init__(self, ctx: AppContext, actor: Actor, parent=None):  # noqa: ANN001
+        super().__init__(parent)
+        self.ctx, self.actor = ctx, actor
+        self.view = QTextBrowser(self)
+        QVBoxLayout(self).addWidget(self.view)
+
+    def show_case(self, case: CaseDetail) -> None:
+        rounds = review_history(self.ctx, self.actor, case.id)
+        if not rounds:
+            self.view.setHtml(
+                "<p>尚未提交法制审核。</p>"
+                + (
+                    "<p>本案属重大执法决定，作出决定前须经法制审核和集体讨论。</p>"
+                    if case.major.is_major
+                    else ""
+                )
+            )
+            return
+        parts = []
+        for r in rounds:
+            checks = "".join(
+                f"<li>{c['item']}：{c['result']} {c.get('comment') or ''}</li>" for c in r.checks
+            )
+            parts.append(
+                f"<h3>第{r.round}轮　{r.outcome_label}</h3>"
+                f"<p>提交：{r.submitted_by} {r.submitted_at:%Y-%m-%d %H:%M}　审核期限：{r.due_on or '—'}</p>"
+                + (
+                    f"<p>审核人：{r.reviewer}　{r.reviewed_at:%Y-%m-%d %H:%M}</p><ul>{checks}</ul><p>意见：{r.opinion}</p>"
+                    if r.reviewer
+                    else ""
+                )
+            )
+        parts.append(package_html(rounds[-1].package))
+        self.view.setHtml("".join(parts))
+
+
+def package_html(package: dict) -> str:
+    """The review package of the latest round, as the reviewer reads it."""
+    draft = package.get("draft_decision", {})
+    procedure = "".join(
+        f"<li>{'✓' if c['ok'] else '✗'} {c['item']}：{c['detail']}</li>" for c in package.get("procedure", [])
+    )
+    evidence = "".join(
+        f"<tr><td>{e['type']}</td><td>{e['description'] or e['file']}</td><td>{e['collected_by']}</td>"
+        f"<td><code>{e['sha256'][:16]}…</code></td><td>{'已作废' if e['voided'] else ''}</td></tr>"
+        for e in package.get("evidence", [])
+    )
+    reasons = "；".join(package.get("major_reasons", [])) or "—"
+    return (
+        "<hr><h3>审核材料（提交时固定）</h3>"
+        f"<p><b>重大执法决定理由：</b>{reasons}</p>"
+        f"<p><b>违法事实：</b>{package.get('facts') or '—'}</p>"
+        f"<p><b>拟处理：</b>{draft.get('outcome', '')} {'、'.join(draft.get('penalty_kinds', []))} "
+        f"罚款 {draft.get('fine') or '—'}（{draft.get('fine_in_capitals') or ''}）"
+        f"{'　减轻处罚' if draft.get('mitigated') else ''}</p>"
+        f"<p><b>裁量：</b>{package.get('discretion', {}).get('level', '')} {package.get('discretion', {}).get('reason', '')}</p>"
+        f"<p><b>程序审查清单：</b></p><ul>{procedure}</ul>"
+        f"<p><b>证据（{len(package.get('evidence', []))} 项）：</b></p>"
+        + (
+            f"<table border=1 cellspacing=0 cellpadding=3>{evidence}</table>"
+            if evidence
+            else "<p>尚未登记证据文件</p>"
+        )
+    )

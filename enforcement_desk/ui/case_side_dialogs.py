@@ -1,0 +1,104 @@
+"""Records that belong to a stage without moving the case: hearing, waiver, discussion, extension."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from enforcement_desk.core.errors import DomainError
+from enforcement_desk.services import procedure
+from enforcement_desk.services.case_views import CaseDetail
+from enforcement_desk.services.context import Actor, AppContext
+from enforcement_desk.ui.action_dialog import Field, FormDialog
+
+
+def hearing_dialog(
+    ctx: AppContext, actor: Actor, case: CaseDetail, parent: QWidget | None = None
+) -> FormDialog:
+    fields = (
+        Field("held_on", "听证日期", "date", True),
+        Field("host", "听证主持人（非本案调查人员）", required=True),
+        Field("record", "听证笔录要点", "multiline", True),
+        Field("opinion", "听证意见"),
+    )
+
+    def submit(v: dict[str, Any]) -> CaseDetail:
+        return procedure.record_hearing(
+            ctx,
+            actor,
+            case.id,
+            held_on=v["held_on"],
+            host=v["host"],
+            record=v["record"],
+            opinion=v.get("opinion", ""),
+        )
+
+    return FormDialog(ctx, case, "登记听证", fields, submit, parent)
+
+
+def waiver_dialog(
+    ctx: AppContext, actor: Actor, case: CaseDetail, parent: QWidget | None = None
+) -> FormDialog:
+    fields = (Field("note", "放弃陈述申辩的书面材料", "multiline", True),)
+    return FormDialog(
+        ctx,
+        case,
+        "当事人书面放弃陈述申辩",
+        fields,
+        lambda v: procedure.waive_defence(ctx, actor, case.id, note=v["note"]),
+        parent,
+    )
+
+
+def parse_opinions(text: str) -> list[dict[str, str]]:
+    """One line per participant: "陈军：同意"."""
+    opinions = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        name, sep, opinion = line.replace(":", "：").partition("：")
+        if not sep or not name.strip() or not opinion.strip():
+            raise DomainError(f"讨论意见每行应为“姓名：意见”，这一行不符合：“{line}”")
+        opinions.append({"name": name.strip(), "opinion": opinion.strip()})
+    return opinions
+
+
+def discussion_dialog(
+    ctx: AppContext, actor: Actor, case: CaseDetail, parent: QWidget | None = None
+) -> FormDialog:
+    fields = (
+        Field("held_on", "讨论日期", "date", True),
+        Field("participants", "参加人员（用顿号分隔）", required=True),
+        Field("opinions", "各人意见（每行 姓名：意见）", "multiline", True),
+        Field("conclusion", "讨论结论", "multiline", True),
+    )
+
+    def submit(v: dict[str, Any]) -> CaseDetail:
+        participants = [
+            p.strip()
+            for p in v["participants"].replace(",", "、").replace("，", "、").split("、")
+            if p.strip()
+        ]
+        return procedure.record_discussion(
+            ctx, actor, case.id, held_on=v["held_on"], participants=participants,
+            opinions=parse_opinions(v["opinions"]), conclusion=v["conclusion"],
+        )  # fmt: skip
+
+    return FormDialog(ctx, case, "登记集体讨论", fields, submit, parent)
+
+
+def extension_dialog(
+    ctx: AppContext, actor: Actor, case: CaseDetail, parent: QWidget | None = None
+) -> FormDialog:
+    fields = (Field("days", "延长天数", required=True), Field("reason", "延期理由", "multiline", True))
+
+    def submit(v: dict[str, Any]) -> CaseDetail:
+        try:
+            days = int(v["days"])
+        except ValueError:
+            raise DomainError(f"延长天数应为整数，收到“{v['days']}”") from None
+        return procedure.extend_decision_deadline(ctx, actor, case.id, days=days, reason=v["reason"])
+
+    return FormDialog(ctx, case, "延长办案期限", fields, submit, parent)

@@ -1,0 +1,238 @@
+"""The desk: today, the case list, and one tab per open case."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget
+
+from enforcement_desk import APP_NAME, APP_TITLE
+from enforcement_desk.core.roles import Role
+from enforcement_desk.services.agency_settings import get_settings
+from enforcement_desk.services.context import Actor, AppContext
+from enforcement_desk.ui.case_list_view import CaseListView
+from enforcement_desk.ui.case_workspace import CaseWorkspace
+from enforcement_desk.ui.login_dialog import LoginDialog
+from enforcement_desk.ui.messages import show_error
+from enforcement_desk.ui.new_case_dialog import NewCaseDialog
+from enforcement_desk.ui.today_view import TodayView
+
+FIXED_TABS = 2  # 今日, 案件
+
+
+class IdleWatcher(QObject):
+    """Notes the time of the last keyboard or mouse input anywhere in the application."""
+
+    INPUT_EVENTS = {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+    }
+
+    def __init__(self, parent: QObject):
+        super().__init__(parent)
+        from time import monotonic
+
+        self._clock = monotonic
+        self.last_input = monotonic()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in self.INPUT_EVENTS:
+            self.last_input = self._clock()
+        return False
+
+    def idle_seconds(self) -> float:
+        return self._clock() - self.last_input
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, actor: Actor, agency_name: str):
+        super().__init__()
+        self.ctx, self.actor, self.agency_name = ctx, actor, agency_name
+        self.setWindowTitle(f"{APP_TITLE} — {agency_name} — {actor.name}（{actor.role.label}）")
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setTabsClosable(True)
+        self.tabs.setDocumentMode(True)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.today = TodayView(ctx, actor, self)
+        self.cases = CaseListView(ctx, actor, self)
+        self.tabs.addTab(self.today, "今日")
+        self.tabs.addTab(self.cases, "案件")
+        for index in range(FIXED_TABS):
+            self.tabs.tabBar().setTabButton(index, self.tabs.tabBar().ButtonPosition.RightSide, None)
+        self.setCentralWidget(self.tabs)
+        self.today.open_case.connect(self.open_case)
+        self.cases.open_case.connect(self.open_case)
+        self.lock_notice = QLabel(self)
+        self.statusBar().addPermanentWidget(QLabel(f"{actor.name}（{actor.role.label}）", self))
+        self._build_menus()
+        self._restore_layout()
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.idle = IdleWatcher(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
+        self.idle_limit_minutes = get_settings(ctx, actor).settings.idle_lock_minutes
+        self.lock_timer = QTimer(self)
+        self.lock_timer.setInterval(30_000)
+        self.lock_timer.timeout.connect(self._check_idle)
+        self.lock_timer.start()
+        self.locked = False
+
+    # ---- menus and shortcuts ---------------------------------------------------------------
+
+    def _action(self, text: str, shortcut: QKeySequence | str | None, slot, name: str) -> QAction:  # noqa: ANN001
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        case_menu = self.menuBar().addMenu("案件(&C)")
+        self.new_case_action = self._action(
+            "新建案件…", QKeySequence.StandardKey.New, self.new_case, "newCaseAction"
+        )
+        self.new_case_action.setEnabled(self.actor.role is Role.OFFICER)
+        case_menu.addAction(self.new_case_action)
+        case_menu.addAction(
+            self._action("查找案件", QKeySequence.StandardKey.Find, self.focus_filter, "findAction")
+        )
+        case_menu.addAction(
+            self._action("刷新", QKeySequence.StandardKey.Refresh, self.refresh, "refreshAction")
+        )
+        case_menu.addAction(
+            self._action("关闭当前案件", QKeySequence.StandardKey.Close, self.close_current, "closeTabAction")
+        )
+        case_menu.addSeparator()
+        case_menu.addAction(self._action("退出", QKeySequence.StandardKey.Quit, self.close, "quitAction"))
+        view_menu = self.menuBar().addMenu("查看(&V)")
+        view_menu.addAction(
+            self._action("今日", "Ctrl+1", lambda: self.tabs.setCurrentIndex(0), "todayAction")
+        )
+        view_menu.addAction(
+            self._action("案件列表", "Ctrl+2", lambda: self.tabs.setCurrentIndex(1), "listAction")
+        )
+        view_menu.addAction(self._action("锁定", "Ctrl+L", self.lock, "lockAction"))
+
+    # ---- tabs ------------------------------------------------------------------------------
+
+    def open_case(self, case_id: int) -> CaseWorkspace | None:
+        for index in range(FIXED_TABS, self.tabs.count()):
+            widget = self.tabs.widget(index)
+            if isinstance(widget, CaseWorkspace) and widget.case_id == case_id:
+                self.tabs.setCurrentIndex(index)
+                return widget
+        try:
+            workspace = CaseWorkspace(self.ctx, self.actor, case_id, self)
+        except Exception as exc:  # noqa: BLE001 - shown to the user with a reference
+            show_error(self, exc, "无法打开案件")
+            return None
+        workspace.changed.connect(lambda _id: self.refresh_lists())
+        index = self.tabs.addTab(workspace, workspace.title())
+        self.tabs.setCurrentIndex(index)
+        return workspace
+
+    def close_tab(self, index: int) -> None:
+        if index >= FIXED_TABS:
+            widget = self.tabs.widget(index)
+            self.tabs.removeTab(index)
+            widget.deleteLater()
+
+    def close_current(self) -> None:
+        self.close_tab(self.tabs.currentIndex())
+
+    def workspaces(self) -> list[CaseWorkspace]:
+        return [
+            w
+            for i in range(FIXED_TABS, self.tabs.count())
+            if isinstance(w := self.tabs.widget(i), CaseWorkspace)
+        ]
+
+    def _tab_changed(self, index: int) -> None:
+        # Others may have changed the case on the shared server: show it fresh when it comes to front.
+        widget = self.tabs.widget(index)
+        if isinstance(widget, CaseWorkspace) and widget.open_dialog is None:
+            try:
+                widget.reload()
+            except Exception as exc:  # noqa: BLE001
+                show_error(self, exc, "无法刷新案件")
+        elif widget is self.today:
+            self.today.refresh()
+
+    # ---- commands --------------------------------------------------------------------------
+
+    def new_case(self) -> None:
+        dialog = NewCaseDialog(self.ctx, self.actor, self)
+        dialog.accepted.connect(lambda: self._case_created(dialog))
+        dialog.open()
+        self.new_case_dialog = dialog
+
+    def _case_created(self, dialog: NewCaseDialog) -> None:
+        if dialog.case is not None:
+            self.refresh_lists()
+            self.open_case(dialog.case.id)
+
+    def focus_filter(self) -> None:
+        self.tabs.setCurrentIndex(1)
+        self.cases.text.setFocus()
+        self.cases.text.selectAll()
+
+    def refresh_lists(self) -> None:
+        self.cases.refresh()
+        self.today.refresh()
+
+    def refresh(self) -> None:
+        self.refresh_lists()
+        for workspace in self.workspaces():
+            workspace.reload()
+        self.statusBar().showMessage("已刷新", 2000)
+
+    # ---- idle lock -------------------------------------------------------------------------
+
+    def _check_idle(self) -> None:
+        if (
+            not self.locked
+            and self.idle_limit_minutes
+            and self.idle.idle_seconds() >= self.idle_limit_minutes * 60
+        ):
+            self.lock()
+
+    def lock(self) -> None:
+        if self.locked:
+            return
+        self.locked = True
+        self.centralWidget().setVisible(False)
+        dialog = LoginDialog(self.ctx, self.agency_name, self, locked_login=self.actor.login)
+        dialog.accepted.connect(self._unlock)
+        dialog.rejected.connect(self.close)
+        self.lock_dialog = dialog
+        dialog.open()
+
+    def _unlock(self) -> None:
+        self.locked = False
+        self.centralWidget().setVisible(True)
+        self.idle.last_input = self.idle._clock()
+
+    # ---- layout ----------------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        settings = QSettings(APP_NAME, "desk")
+        geometry = settings.value("main/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        state = settings.value("main/state")
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event) -> None:  # noqa: ANN001, N802
+        settings = QSettings(APP_NAME, "desk")
+        settings.setValue("main/geometry", self.saveGeometry())
+        settings.setValue("main/state", self.saveState())
+        super().closeEvent(event)

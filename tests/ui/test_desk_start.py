@@ -1,0 +1,64 @@
+"""Starting the desk: first run on an empty database, the demo, signing in, the idle lock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from desk_driver import Desk
+
+from enforcement_desk.services.context import AppContext
+from enforcement_desk.services.setup import is_initialized
+from enforcement_desk.ui.app import prepare_database
+from enforcement_desk.ui.first_run_dialog import FirstRunDialog
+from enforcement_desk.ui.login_dialog import LoginDialog
+
+
+def test_the_first_run_creates_the_agency_and_refuses_bad_input_in_chinese(qtbot, tmp_path: Path):
+    ctx = AppContext.open(f"sqlite:///{tmp_path / 'new.sqlite3'}", tmp_path / "evidence")
+    dialog = FirstRunDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    desk = Desk(qtbot, None)
+    ui = dialog.ui
+    desk.type_into(ui.agencyNameEdit, "沂水县卫生健康局")
+    desk.type_into(ui.shortNameEdit, "沂")
+    desk.type_into(ui.usccEdit, "12371323MB2853161X")
+    desk.type_into(ui.adminPasswordEdit, "admin-pass-1")
+    desk.type_into(ui.adminPassword2Edit, "admin-pass-1")
+    desk.confirm(dialog)
+    assert dialog.isVisible() and "校验位不符" in ui.errorLabel.text()
+    desk.type_into(ui.usccEdit, "12371323MB2853161H")
+    desk.confirm(dialog)
+    assert not dialog.isVisible(), ui.errorLabel.text()
+    assert is_initialized(ctx) and dialog.admin.login == "admin"
+
+    login = LoginDialog(ctx, "沂水县卫生健康局")
+    qtbot.addWidget(login)
+    login.open()
+    desk.type_into(login.ui.loginEdit, "admin")
+    desk.type_into(login.ui.passwordEdit, "wrong-pass")
+    desk.confirm(login)
+    assert login.isVisible() and "密码" in login.ui.errorLabel.text()
+    desk.type_into(login.ui.passwordEdit, "admin-pass-1")
+    desk.confirm(login)
+    assert not login.isVisible() and login.actor.login == "admin"
+    ctx.close()
+
+
+def test_the_demo_database_is_built_in_the_background_on_first_start(qtbot, tmp_path: Path):
+    ctx = AppContext.open(f"sqlite:///{tmp_path / 'demo.sqlite3'}", tmp_path / "evidence")
+    assert prepare_database(ctx, demo=True)
+    assert is_initialized(ctx)
+    ctx.close()
+
+
+def test_the_idle_lock_hides_the_desk_until_the_password_is_given_again(qtbot, sqlite_office):
+    desk = Desk(qtbot, sqlite_office)
+    window = desk.window(sqlite_office.officer)
+    window.lock()
+    assert not window.centralWidget().isVisible()
+    lock = window.lock_dialog
+    assert lock.ui.loginEdit.text() == "wang" and lock.ui.loginEdit.isReadOnly()
+    desk.type_into(lock.ui.passwordEdit, "test-pass-123")
+    desk.confirm(lock)
+    assert window.centralWidget().isVisible() and not window.locked
