@@ -26,7 +26,11 @@ _COMMANDS: dict[str, Handler] = {}
 
 # Command groups that live in their own modules; each has `add_parsers(subparsers)` and registers
 # its handlers with @command when imported.
-EXTENSION_MODULES: tuple[str, ...] = ("enforcement_desk.cli_review", "enforcement_desk.cli_settings")
+EXTENSION_MODULES: tuple[str, ...] = (
+    "enforcement_desk.cli_review",
+    "enforcement_desk.cli_settings",
+    "enforcement_desk.cli_documents",
+)
 
 
 def command(name: str) -> Callable[[Handler], Handler]:
@@ -403,6 +407,8 @@ def cmd_case_propose(args: argparse.Namespace) -> int:
         mitigated=args.mitigated,
         level=args.level or "",
         reason=args.reason or "",
+        violated_provision=args.violated or "",
+        legal_basis=args.basis or "",
     )
     detail = set_proposal(ctx, actor, case_id, get_case(ctx, actor, case_id).version, proposal)
     print_json(detail) if args.json else print(
@@ -665,6 +671,8 @@ def build_parser() -> argparse.ArgumentParser:
     propose.add_argument("--mitigated", action="store_true", help="减轻处罚")
     propose.add_argument("--level", help="裁量阶次")
     propose.add_argument("--reason", help="裁量理由")
+    propose.add_argument("--violated", help="违反的条款，如《医疗机构管理条例》第十四条")
+    propose.add_argument("--basis", help="处罚依据，如《基本医疗卫生与健康促进法》第九十九条第一款")
     adv = case.add_parser("advance", help="办理下一步（见 case show 列出的操作）")
     adv.add_argument("case")
     adv.add_argument("action")

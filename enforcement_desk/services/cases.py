@@ -593,6 +593,8 @@ class Proposal:
     level: str = ""
     reason: str = ""
     discretion: dict[str, Any] = field(default_factory=dict)
+    violated_provision: str = ""  # 违反的条款, quoted in the notices and the decision
+    legal_basis: str = ""  # 处罚依据
 
 
 def set_proposal(
@@ -627,7 +629,13 @@ def set_proposal(
         case.fine_amount = proposal.fine if is_penalty else None
         case.confiscation_amount = proposal.confiscation if is_penalty else None
         case.mitigated = proposal.mitigated and is_penalty
-        case.discretion = {**proposal.discretion, "level": proposal.level, "reason": proposal.reason}
+        case.discretion = {
+            **proposal.discretion,
+            "level": proposal.level,
+            "reason": proposal.reason,
+            **({"violated_provision": proposal.violated_provision} if proposal.violated_provision else {}),
+            **({"legal_basis": proposal.legal_basis} if proposal.legal_basis else {}),
+        }
         case.updated_at = datetime.now()
         session.flush()
         audit(

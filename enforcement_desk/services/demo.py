@@ -110,6 +110,8 @@ _SCENARIOS = (
             Decimal("3000"),
             level="一般",
             reason="违法所得不足一万元按一万元计，执业时间不足三个月，未造成患者人身损害",
+            violated_provision="《医疗机构管理条例》第二十四条",
+            legal_basis="《中华人民共和国基本医疗卫生与健康促进法》第九十九条第一款",
         ),
     ),
     (
@@ -124,6 +126,8 @@ _SCENARIOS = (
             Decimal("3000"),
             level="一般",
             reason="首次发现，已停止营业并申请许可",
+            violated_provision="《公共场所卫生管理条例》第八条",
+            legal_basis="《公共场所卫生管理条例实施细则》第三十五条",
         ),
     ),
     (
@@ -133,7 +137,13 @@ _SCENARIOS = (
         "集中式供水单位安排未取得体检合格证的人员从事直接供、管水工作",
         "当事人安排 1 名未取得健康体检合格证明的人员从事直接供、管水工作。",
         Proposal(
-            Outcome.PENALTY, ("罚款",), Decimal("300"), level="一般", reason="1 人，按本县裁量基准罚款 300 元"
+            Outcome.PENALTY,
+            ("罚款",),
+            Decimal("300"),
+            level="一般",
+            reason="1 人，按本县裁量基准罚款 300 元",
+            violated_provision="《生活饮用水卫生监督管理办法》第十一条",
+            legal_basis="《生活饮用水卫生监督管理办法》第二十五条",
         ),
     ),
     (
@@ -151,7 +161,13 @@ _SCENARIOS = (
         "未按照规定组织劳动者进行职业健康检查",
         "当事人未组织接触噪声的 12 名劳动者进行上岗前和在岗期间职业健康检查。",
         Proposal(
-            Outcome.PENALTY, ("警告", "罚款"), Decimal("80000"), level="一般", reason="涉及劳动者 12 人"
+            Outcome.PENALTY,
+            ("警告", "罚款"),
+            Decimal("80000"),
+            level="一般",
+            reason="涉及劳动者 12 人",
+            violated_provision="《中华人民共和国职业病防治法》第三十五条",
+            legal_basis="《中华人民共和国职业病防治法》第七十一条第（四）项",
         ),
     ),
 )

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,11 +22,11 @@ from sqlalchemy.exc import DBAPIError
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.roles import Role
 from enforcement_desk.services.audit_service import verify_all
+from enforcement_desk.services.backup import copy_blob_store
 from enforcement_desk.services.context import Actor, AppContext
 from enforcement_desk.services.server_connection import explain_connection_error
 from enforcement_desk.store import migrate
 from enforcement_desk.store.audit import append_event
-from enforcement_desk.store.blobs import BlobStore, sha256_of
 from enforcement_desk.store.credentials import masked_url
 from enforcement_desk.store.db import Database
 from enforcement_desk.store.models import Base
@@ -151,25 +150,6 @@ def _reset_sequences(target: Connection, tables: list[Table]) -> None:
             )
 
 
-def _copy_blobs(source_dir: Path, target_dir: Path, progress: Progress | None) -> int:
-    """Copy every stored file, re-hashing each copy: a blob's name is its SHA-256."""
-    source_store, target_store = BlobStore(source_dir), BlobStore(target_dir)
-    blobs = sorted(p for p in source_store.blob_dir.glob("??/*") if p.is_file() and len(p.name) == 64)
-    for done, path in enumerate(blobs, start=1):
-        destination = target_store.path_for(path.name)
-        if not destination.is_file() or sha256_of(destination) != path.name:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            partial = destination.with_name(f".incoming-{path.name}")
-            shutil.copyfile(path, partial)
-            if sha256_of(partial) != path.name:
-                partial.unlink()
-                raise DomainError(f"证据文件 {path.name} 复制后校验不符，迁移已停止（源文件可能已损坏）")
-            partial.replace(destination)
-        if progress:
-            progress("evidence", done, len(blobs))
-    return len(blobs)
-
-
 def migrate_to_server(
     ctx: AppContext,
     actor: Actor,
@@ -225,7 +205,7 @@ def _migrate(
             for table in tables:
                 copied = destination.execute(select(func.count()).select_from(table)).scalar_one()
                 copies.append(TableCopy(table.name, counts[table.name], copied))
-    blobs = _copy_blobs(ctx.evidence_dir, evidence_dir, progress)
+    blobs, _ = copy_blob_store(ctx.evidence_dir, evidence_dir, progress)
     problems = [
         f"表 {c.table}：源数据库 {c.source_rows} 行，服务器 {c.target_rows} 行"
         for c in copies

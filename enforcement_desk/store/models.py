@@ -235,7 +235,9 @@ class DocumentSequence(Base):
 
 class DocumentRecord(Base):
     __tablename__ = "documents"
-    __table_args__ = (UniqueConstraint("agency_id", "number", "version", name="uq_document_number_version"),)
+    __table_args__ = (
+        UniqueConstraint("agency_id", "kind", "number", "version", name="uq_document_kind_number_version"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))

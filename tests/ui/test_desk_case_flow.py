@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from enforcement_desk.core.stages import Outcome, Stage
 from enforcement_desk.services.cases import Proposal, get_case, set_proposal, update_case
 from enforcement_desk.services.procedure import advance
+from enforcement_desk.ui.documents_panel import DocumentsPanel
 
 pytestmark = pytest.mark.usefixtures("qtbot")
 
@@ -73,6 +74,11 @@ def test_an_ordinary_case_goes_from_acceptance_to_archive_through_the_desk(desk)
     desk.at(date(2026, 11, 9))
     decided = desk.act(head, case_id, "action_decide")
     assert decided.case.decision_no == "沂卫公罚〔2026〕001号"
+    documents = next(p for p in decided.panels if isinstance(p, DocumentsPanel))
+    documents.kind.setCurrentIndex(documents.kind.findData("penalty_decision"))
+    desk.click(documents.issue)
+    assert documents.table.rowCount() == 1
+    assert documents.table.item(0, 1).text() == "沂卫公罚〔2026〕001号", documents.message.text()
     desk.act(
         officer, case_id, "action_serve", served_on=date(2026, 11, 9), method="直接送达", recipient="刘某"
     )

@@ -1,0 +1,95 @@
+"""Filling a template with a case's data: the same RenderedDocument feeds the PDF and the DOCX."""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from enforcement_desk.documents.templates import DocumentTemplate
+
+BLANK = "__________"  # printed where a value is not on record: the officer fills it in by hand
+_FIELD = re.compile(r"\{([a-z_0-9]+)\}")
+
+
+def chinese_date(day: date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else BLANK
+
+
+class _Fields(dict):
+    def __missing__(self, key: str) -> str:
+        return BLANK
+
+
+@dataclass(frozen=True)
+class RenderedTable:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    kind: str
+    title: str
+    agency_name: str
+    number: str
+    paragraphs: tuple[str, ...]
+    table: RenderedTable | None
+    closing: tuple[str, ...]
+    signature: tuple[str, ...]
+    receipt: bool
+
+    def all_text(self) -> str:
+        parts = [self.agency_name, self.title, self.number, *self.paragraphs, *self.closing, *self.signature]
+        if self.table:
+            parts += list(self.table.headers) + [cell for row in self.table.rows for cell in row]
+        return "\n".join(parts)
+
+
+def fill(text: str, fields: Mapping[str, Any]) -> str:
+    values = _Fields({k: str(v) for k, v in fields.items() if v is not None})
+    return string.Formatter().vformat(text, (), values)
+
+
+def placeholders(template: DocumentTemplate) -> set[str]:
+    texts = [*template.paragraphs, *template.closing, *template.signature]
+    return {name for text in texts for name in _FIELD.findall(text)}
+
+
+def render(
+    template: DocumentTemplate,
+    fields: Mapping[str, Any],
+    lists: Mapping[str, Sequence[Mapping[str, Any]]],
+    number: str,
+) -> RenderedDocument:
+    table = None
+    if template.table is not None:
+        rows = lists.get(template.table.source, ())
+        table = RenderedTable(
+            headers=tuple(h for h, _ in template.table.columns),
+            rows=tuple(tuple(str(row.get(key, "") or "") for _, key in template.table.columns) for row in rows),
+        )
+    # A paragraph whose every field is empty ("听证意见：{hearing_opinion}" with no hearing) is dropped
+    # only when the template marks it optional with a leading "?".
+    paragraphs = []
+    for text in template.paragraphs:
+        optional = text.startswith("?")
+        body = text[1:] if optional else text
+        names = _FIELD.findall(body)
+        if optional and names and all(fields.get(n) in (None, "", BLANK) for n in names):
+            continue
+        paragraphs.append(fill(body, fields))
+    return RenderedDocument(
+        kind=template.key,
+        title=template.title,
+        agency_name=str(fields.get("agency_name", "")),
+        number=number,
+        paragraphs=tuple(paragraphs),
+        table=table,
+        closing=tuple(fill(t, fields) for t in template.closing),
+        signature=tuple(fill(t, fields) for t in template.signature),
+        receipt=template.receipt,
+    )

@@ -1,0 +1,149 @@
+"""PDF of a document (reportlab): A4, the agency's name and the title, the number, the body with a
+two-character indent, tables that split across pages with their header repeated, the signature and
+seal area, and "第 x 页 共 y 页" under every page. The TrueType CJK font is embedded (subset)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas as pdf_canvas
+from reportlab.platypus import (
+    CondPageBreak,
+    KeepTogether,
+    LongTable,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    TableStyle,
+)
+
+from enforcement_desk.documents.content import RenderedDocument
+from enforcement_desk.documents.fonts import register_cjk_fonts
+
+BODY_SIZE = 14  # 四号 — reads well on A4 and keeps a decision to two pages
+TITLE_SIZE = 22  # 二号
+
+
+class _NumberedCanvas(pdf_canvas.Canvas):
+    """Holds pages until the end so each can say how many there are (第 x 页 共 y 页)."""
+
+    def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        # Otherwise every page names Helvetica, a font that is not embedded.
+        kwargs["initialFontName"] = register_cjk_fonts()[0]
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+
+    def showPage(self) -> None:  # noqa: N802
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for number, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            body, _ = register_cjk_fonts()
+            self.setFont(body, 10.5)
+            self.drawCentredString(A4[0] / 2, 12 * mm, f"第 {number} 页 共 {total} 页")
+            super().showPage()
+        super().save()
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    body, title = register_cjk_fonts()
+    base = ParagraphStyle("body", fontName=body, fontSize=BODY_SIZE, leading=BODY_SIZE * 1.75,
+                          alignment=TA_JUSTIFY, firstLineIndent=BODY_SIZE * 2, wordWrap="CJK")  # fmt: skip
+    return {
+        "agency": ParagraphStyle("agency", parent=base, fontName=title, fontSize=18, leading=26,
+                                 alignment=TA_CENTER, firstLineIndent=0, textColor=colors.HexColor("#c00000")),
+        "title": ParagraphStyle("title", parent=base, fontName=title, fontSize=TITLE_SIZE, leading=34,
+                                alignment=TA_CENTER, firstLineIndent=0, spaceBefore=4, spaceAfter=6),
+        "number": ParagraphStyle("number", parent=base, alignment=TA_RIGHT, firstLineIndent=0, spaceAfter=8),
+        "body": base,
+        "cell": ParagraphStyle("cell", parent=base, fontSize=11, leading=15, firstLineIndent=0, alignment=0),
+        "head": ParagraphStyle("head", parent=base, fontName=title, fontSize=11, leading=15,
+                               firstLineIndent=0, alignment=TA_CENTER),
+        "sign": ParagraphStyle("sign", parent=base, alignment=TA_RIGHT, firstLineIndent=0),
+        "receipt": ParagraphStyle("receipt", parent=base, fontSize=12, leading=20, firstLineIndent=0),
+    }  # fmt: skip
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def column_widths(doc: RenderedDocument, width: float) -> list[float]:
+    """Share the width by how much text each column holds (a 序号 column needs little, a name much)."""
+    assert doc.table is not None
+    weights = []
+    for index, header in enumerate(doc.table.headers):
+        cells = [len(row[index]) for row in doc.table.rows] or [0]
+        weights.append(max(len(header), min(max(cells), 24), 3))
+    total = sum(weights)
+    return [width * w / total for w in weights]
+
+
+def _table(doc: RenderedDocument, styles: dict[str, ParagraphStyle], width: float) -> LongTable:
+    assert doc.table is not None
+    header = [_p(h, styles["head"]) for h in doc.table.headers]
+    rows = [[_p(cell, styles["cell"]) for cell in row] for row in doc.table.rows] or [
+        [_p("（无）", styles["cell"])] + [_p("", styles["cell"]) for _ in doc.table.headers[1:]]
+    ]
+    table = LongTable([header, *rows], repeatRows=1, colWidths=column_widths(doc, width))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), styles["cell"].fontName),  # not the Helvetica default
+                ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    return table
+
+
+def story_for(doc: RenderedDocument, styles: dict[str, ParagraphStyle], width: float) -> list:
+    story: list = [_p(doc.agency_name, styles["agency"]), _p(doc.title, styles["title"])]
+    if doc.number:
+        story.append(_p(doc.number, styles["number"]))
+    story += [_p(text, styles["body"]) for text in doc.paragraphs]
+    if doc.table is not None:
+        story += [Spacer(1, 4 * mm), _table(doc, styles, width), Spacer(1, 4 * mm)]
+    story += [_p(text, styles["body"]) for text in doc.closing]
+    signature = [Spacer(1, 10 * mm)] + [_p(line, styles["sign"]) for line in doc.signature]
+    story.append(CondPageBreak(45 * mm))
+    story.append(KeepTogether(signature))
+    if doc.receipt:
+        story += [Spacer(1, 8 * mm), _p("当事人签收：__________　签收日期：____年__月__日", styles["receipt"])]
+    return story
+
+
+def _document(buffer: io.BytesIO, title: str) -> SimpleDocTemplate:
+    return SimpleDocTemplate(buffer, pagesize=A4, leftMargin=28 * mm, rightMargin=26 * mm, topMargin=30 * mm,
+                             bottomMargin=25 * mm, title=title, author="执法案件办理桌面端")  # fmt: skip
+
+
+def render_pdf(doc: RenderedDocument) -> bytes:
+    return render_pdf_bundle([doc], title=doc.title)
+
+
+def render_pdf_bundle(docs: Sequence[RenderedDocument], title: str) -> bytes:
+    """Several documents in one file, each starting on a new page (the case file)."""
+    buffer = io.BytesIO()
+    template = _document(buffer, title)
+    styles = _styles()
+    story: list = []
+    for index, doc in enumerate(docs):
+        if index:
+            story.append(PageBreak())
+        story += story_for(doc, styles, template.width)
+    template.build(story, canvasmaker=_NumberedCanvas)
+    return buffer.getvalue()

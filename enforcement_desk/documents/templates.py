@@ -1,0 +1,96 @@
+"""Document templates: one editable TOML file per kind in templates/, read into a DocumentTemplate.
+
+An agency may copy a file and change its wording; the placeholders ({party_name} …) are the names
+documents.content offers. A template names how the document is numbered and which stage makes it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from enforcement_desk.core.errors import DomainError
+from enforcement_desk.paths import templates_dir
+
+NUMBERING = ("case_filing", "case_decision", "wenhao", "bianhao", "none")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    source: str  # a list offered by documents.content (evidence, documents, review_checks, payments …)
+    columns: tuple[tuple[str, str], ...]  # (header, key)
+
+
+@dataclass(frozen=True)
+class DocumentTemplate:
+    key: str
+    title: str
+    stage: str
+    numbering: str
+    nature: str  # the 文号 nature character when numbering == "wenhao"
+    paragraphs: tuple[str, ...]
+    table: TableSpec | None
+    closing: tuple[str, ...]  # paragraphs after the table
+    signature: tuple[str, ...]  # right-aligned lines at the end (agency, seal, date)
+    receipt: bool  # a tear-off acknowledgement line for the party (当事人签收)
+    path: Path
+
+
+def _strings(data: dict, key: str, path: Path) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise DomainError(f"模板 {path.name} 中的“{key}”应为文字列表")
+    return tuple(value)
+
+
+def parse_template(path: Path) -> DocumentTemplate:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise DomainError(f"模板 {path.name} 格式错误：{exc}") from None
+    for required in ("title", "stage", "numbering"):
+        if not isinstance(data.get(required), str) or not data[required].strip():
+            raise DomainError(f"模板 {path.name} 缺少“{required}”")
+    numbering = data["numbering"]
+    if numbering not in NUMBERING:
+        raise DomainError(f"模板 {path.name} 的 numbering 应为 {'、'.join(NUMBERING)} 之一，收到“{numbering}”")
+    nature = data.get("nature", "")
+    if numbering == "wenhao" and len(nature) != 1:
+        raise DomainError(f"模板 {path.name} 使用文号，须指定一个汉字的执法性质 nature（如“告”）")
+    table = None
+    if "table" in data:
+        spec = data["table"]
+        columns = tuple((c[0], c[1]) for c in spec.get("columns", []))
+        if not spec.get("source") or not columns:
+            raise DomainError(f"模板 {path.name} 的表格须有 source 和 columns")
+        table = TableSpec(spec["source"], columns)
+    return DocumentTemplate(
+        key=path.stem,
+        title=data["title"].strip(),
+        stage=data["stage"].strip(),
+        numbering=numbering,
+        nature=nature,
+        paragraphs=_strings(data, "paragraphs", path),
+        table=table,
+        closing=_strings(data, "closing", path),
+        signature=_strings(data, "signature", path) or ("{agency_name}", "（印章）", "{issue_date}"),
+        receipt=bool(data.get("receipt", False)),
+        path=path,
+    )
+
+
+def template_dirs(agency_dir: Path | None = None) -> list[Path]:
+    """An agency's own folder first (its edited copies win), then the bundled templates."""
+    dirs = [agency_dir] if agency_dir and agency_dir.is_dir() else []
+    return [*dirs, templates_dir()]
+
+
+def load_templates(agency_dir: Path | None = None) -> dict[str, DocumentTemplate]:
+    found: dict[str, DocumentTemplate] = {}
+    for folder in reversed(template_dirs(agency_dir)):
+        for path in sorted(folder.glob("*.toml")):
+            found[path.stem] = parse_template(path)
+    if not found:
+        raise DomainError(f"找不到文书模板（{templates_dir()}），安装可能不完整")
+    return found

@@ -1,0 +1,154 @@
+"""The documents of a case: issue any kind, open or save a copy, assemble the case file."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from enforcement_desk.core.errors import DomainError
+from enforcement_desk.services.case_views import CaseDetail
+from enforcement_desk.services.context import Actor, AppContext
+from enforcement_desk.services.documents import (
+    DocumentView,
+    build_case_file,
+    document_kinds,
+    export_document,
+    issue_document,
+    list_documents,
+)
+from enforcement_desk.ui.case_workspace import register_panel
+from enforcement_desk.ui.messages import error_text
+
+
+class DocumentsPanel(QWidget):
+    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx, self.actor = ctx, actor
+        self.case: CaseDetail | None = None
+        self.documents: list[DocumentView] = []
+        self.kind = QComboBox(self)
+        self.kind.setObjectName("documentKind")
+        for kind in document_kinds(ctx):
+            self.kind.addItem(kind.title, kind.key)
+        self.issue = QPushButton("出具", self)
+        self.issue.setObjectName("issueDocument")
+        self.open = QPushButton("打开", self)
+        self.save_pdf = QPushButton("另存 PDF…", self)
+        self.save_docx = QPushButton("另存 Word…", self)
+        self.casefile = QPushButton("组卷…", self)
+        top = QHBoxLayout()
+        for widget in (QLabel("文书：", self), self.kind, self.issue):
+            top.addWidget(widget)
+        top.addStretch(1)
+        for widget in (self.open, self.save_pdf, self.save_docx, self.casefile):
+            top.addWidget(widget)
+        self.table = QTableWidget(0, 6, self)
+        self.table.setObjectName("documentsTable")
+        self.table.setHorizontalHeaderLabels(["文书", "文号/编号", "版本", "出具时间", "出具人", "页数"])
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        self.issue.clicked.connect(self._issue)
+        self.open.clicked.connect(self._open)
+        self.table.cellDoubleClicked.connect(lambda *_: self._open())
+        self.save_pdf.clicked.connect(lambda: self._save("pdf"))
+        self.save_docx.clicked.connect(lambda: self._save("docx"))
+        self.casefile.clicked.connect(self._casefile)
+
+    def show_case(self, case: CaseDetail) -> None:
+        self.case = case
+        self.documents = list_documents(self.ctx, self.actor, case.id)
+        self.table.setRowCount(len(self.documents))
+        for row, d in enumerate(self.documents):
+            texts = (d.title + ("（已更正）" if d.superseded else ""), d.number or "", str(d.version),
+                     f"{d.issued_at:%Y-%m-%d %H:%M}", d.issued_by, str(d.pdf_pages or ""))  # fmt: skip
+            for col, text in enumerate(texts):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+
+    def _say(self, text: str, ok: bool = True) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet("color: #1b6e20;" if ok else "color: #b3261e;")
+
+    def _selected(self) -> DocumentView | None:
+        row = self.table.currentRow()
+        return self.documents[row] if 0 <= row < len(self.documents) else None
+
+    def _issue(self) -> None:
+        if self.case is None:
+            return
+        try:
+            issued = issue_document(self.ctx, self.actor, self.case.id, self.kind.currentData())
+        except Exception as exc:  # noqa: BLE001 - a rule's refusal or an unexpected error, both shown
+            self._say(error_text(exc), ok=False)
+            return
+        self.show_case(self.case)
+        self.table.selectRow(next(i for i, d in enumerate(self.documents) if d.id == issued.id))
+        self._say(f"已出具 {issued.title} {issued.number or ''}")
+
+    def _open(self) -> None:
+        document = self._selected()
+        if document is None:
+            self._say("请先在列表中选择一份文书", ok=False)
+            return
+        folder = Path(tempfile.gettempdir()) / "enforcement-desk-print"
+        try:
+            path = export_document(self.ctx, self.actor, document.id, folder)
+        except DomainError as exc:
+            self._say(exc.message, ok=False)
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        self._say(f"已打开：{path}")
+
+    def _save(self, fmt: str) -> None:
+        document = self._selected()
+        if document is None:
+            self._say("请先在列表中选择一份文书", ok=False)
+            return
+        suffix = "PDF 文件 (*.pdf)" if fmt == "pdf" else "Word 文档 (*.docx)"
+        name, _ = QFileDialog.getSaveFileName(self, "另存为", f"{document.title}.{fmt}", suffix)
+        if name:
+            try:
+                path = export_document(self.ctx, self.actor, document.id, Path(name), fmt)
+            except DomainError as exc:
+                self._say(exc.message, ok=False)
+                return
+            self._say(f"已保存：{path}")
+
+    def _casefile(self) -> None:
+        if self.case is None:
+            return
+        name, _ = QFileDialog.getSaveFileName(
+            self, "组卷保存为", f"{self.case.case_no} 案卷.pdf", "PDF 文件 (*.pdf)"
+        )
+        if name:
+            try:
+                path = build_case_file(self.ctx, self.actor, self.case.id, Path(name))
+            except DomainError as exc:
+                self._say(exc.message, ok=False)
+                return
+            self._say(f"已组卷：{path}")
+
+
+register_panel("文书", lambda ctx, actor, parent: DocumentsPanel(ctx, actor, parent))
