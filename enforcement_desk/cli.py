@@ -30,6 +30,7 @@ EXTENSION_MODULES: tuple[str, ...] = (
     "enforcement_desk.cli_review",
     "enforcement_desk.cli_settings",
     "enforcement_desk.cli_documents",
+    "enforcement_desk.cli_evidence",
 )
 
 

@@ -199,7 +199,7 @@ def issue_document(
             session, actor_id=actor.user_id, actor_login=actor.login,
             action="document_corrected" if existing else "document_issued", entity="document", entity_id=record.id,
             case_id=case.id,
-            payload={"kind": kind, "title": template.title, "number": number, "version": record.version,
+            payload={"kind": kind, "title": template.title, "number": record.number, "version": record.version,
                      "pdf_sha256": pdf_blob.sha256, "correction": correction or ""},
         )  # fmt: skip
         return _view(record, actor.name)

@@ -95,11 +95,13 @@ class BlobStore:
     ) -> StoredBlob:
         """Copy `stream` into the store; `progress(done, total)` after each chunk; `cancelled()` may stop it."""
         self.blob_dir.mkdir(parents=True, exist_ok=True)
+        self.remove_abandoned_temporaries()
         temp = self.blob_dir / f"{TEMP_PREFIX}{secrets.token_hex(8)}"
         digest = hashlib.sha256()
         size = 0
         try:
             with temp.open("xb") as out:
+                _lock(out)  # marks the temporary as in use, so another importer leaves it alone
                 while chunk := stream.read(CHUNK):
                     if cancelled is not None and cancelled():
                         raise ImportCancelled()
@@ -124,10 +126,43 @@ class BlobStore:
             raise
 
     def stray_temporaries(self) -> list[Path]:
-        """Temporary files left by an import that was killed; safe to delete when no import runs."""
+        """Temporary files present now: imports running, or left behind by one that was killed."""
         if not self.blob_dir.is_dir():
             return []
         return sorted(self.blob_dir.glob(f"{TEMP_PREFIX}*"))
+
+    def remove_abandoned_temporaries(self) -> int:
+        """Delete temporaries whose importer died (no process holds their lock any more)."""
+        removed = 0
+        for path in self.stray_temporaries():
+            try:
+                with path.open("rb") as handle:
+                    if not _try_lock(handle):
+                        continue
+                path.unlink()
+                removed += 1
+            except OSError:  # in use (Windows keeps open files) or already gone
+                continue
+        return removed
+
+
+def _lock(handle) -> None:  # noqa: ANN001
+    if os.name != "nt":
+        import fcntl
+
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+
+
+def _try_lock(handle) -> bool:  # noqa: ANN001
+    if os.name == "nt":
+        return True  # an open temporary cannot be deleted on Windows, so unlink fails safely instead
+    import fcntl
+
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -39,14 +39,18 @@ class PanelFactory:
 
     title: str
     build: Callable[[AppContext, Actor, QWidget], QWidget]  # the widget has show_case(CaseDetail)
+    position: int = 100
 
 
 _PANEL_FACTORIES: list[PanelFactory] = []
 
 
-def register_panel(title: str, build: Callable[[AppContext, Actor, QWidget], QWidget]) -> None:
+def register_panel(
+    title: str, build: Callable[[AppContext, Actor, QWidget], QWidget], position: int = 100
+) -> None:
     if all(f.title != title for f in _PANEL_FACTORIES):
-        _PANEL_FACTORIES.append(PanelFactory(title, build))
+        _PANEL_FACTORIES.append(PanelFactory(title, build, position))
+        _PANEL_FACTORIES.sort(key=lambda f: f.position)
 
 
 class StageBar(QLabel):

@@ -151,4 +151,4 @@ class DocumentsPanel(QWidget):
             self._say(f"已组卷：{path}")
 
 
-register_panel("文书", lambda ctx, actor, parent: DocumentsPanel(ctx, actor, parent))
+register_panel("文书", lambda ctx, actor, parent: DocumentsPanel(ctx, actor, parent), position=20)
