@@ -31,6 +31,8 @@ EXTENSION_MODULES: tuple[str, ...] = (
     "enforcement_desk.cli_settings",
     "enforcement_desk.cli_documents",
     "enforcement_desk.cli_evidence",
+    "enforcement_desk.cli_discretion",
+    "enforcement_desk.cli_server",
 )
 
 
@@ -77,7 +79,12 @@ def parse_role(text: str) -> Role:
 def open_context(args: argparse.Namespace):
     from enforcement_desk.services.context import AppContext
 
-    ctx = AppContext.open(args.db, Path(args.evidence_dir) if args.evidence_dir else None)
+    url = args.db
+    if url and url.startswith("postgresql"):
+        from enforcement_desk.services.server_connection import url_with_stored_password
+
+        url = url_with_stored_password(url)  # the password lives in the OS keyring, never on the command line
+    ctx = AppContext.open(url, Path(args.evidence_dir) if args.evidence_dir else None)
     pinned = os.environ.get("ENFORCEMENT_DESK_TODAY")
     if pinned:
         ctx.today_override = date.fromisoformat(pinned)

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from alembic import context
 
+import enforcement_desk.store as store_package
 from enforcement_desk.store.models import Base
+
+# Tables of later features live in store/models_<area>.py; all of them belong to the one schema.
+for found in pkgutil.iter_modules(store_package.__path__):
+    if found.name.startswith("models_"):
+        importlib.import_module(f"enforcement_desk.store.{found.name}")
 
 target_metadata = Base.metadata
 connection = context.config.attributes.get("connection")
