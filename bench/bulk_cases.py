@@ -47,9 +47,15 @@ CAUSES = [
 ]
 
 
-def build_big_database(path: Path, cases: int, seed: int = 7) -> tuple[AppContext, str]:
-    """Return a context on a new SQLite file holding `cases` cases, and the officer's login."""
-    url = f"sqlite:///{path}"
+def build_big_database(
+    path: Path, cases: int, seed: int = 7, url: str | None = None
+) -> tuple[AppContext, str]:
+    """Return a context on a new SQLite file holding `cases` cases, and the officer's login.
+
+    With `url` (an empty PostgreSQL database) the cases go there instead; `path` then only places
+    the evidence folder.
+    """
+    url = url or f"sqlite:///{path}"
     ctx = AppContext.open(url, path.parent / "evidence")
     admin = initialize(
         ctx,
@@ -159,5 +165,14 @@ def build_big_database(path: Path, cases: int, seed: int = 7) -> tuple[AppContex
     if ctx.db.is_sqlite:
         with ctx.db.engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE")
+    else:
+        with ctx.db.engine.begin() as conn:
+            # the cases were inserted with their ids: move the sequence past them, then gather
+            # the planner statistics a real server would have after autovacuum
+            conn.exec_driver_sql(
+                "SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT MAX(id) FROM cases))"
+            )
+        with ctx.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
     login(ctx, "officer0", PASSWORD)
     return ctx, "officer0"

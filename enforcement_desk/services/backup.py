@@ -249,8 +249,9 @@ def make_backup(
             actor_login=actor.login,
             action="backup_made",
             entity="database",
-            entity_id=str(destination),
+            entity_id="backup",
             payload={
+                "destination": str(destination),
                 "audit_last_seq": manifest.audit_last_seq,
                 "database_sha256": manifest.database_sha256,
                 "blobs": manifest.blobs,
@@ -392,7 +393,7 @@ def _record_restore(database: Path, actor: Actor, source: Path, manifest: Backup
                 actor_login=actor.login,
                 action="restored_from_backup",
                 entity="database",
-                entity_id=str(database),
+                entity_id="restore",
                 payload={
                     "backup": str(source),
                     "backup_created_at": manifest.created_at,

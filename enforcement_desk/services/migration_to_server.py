@@ -230,8 +230,8 @@ def _migrate(
             actor_login=actor.login,
             action="migrated_from_embedded",
             entity="database",
-            entity_id=str(ctx.db.sqlite_file),
-            payload=payload,
+            entity_id="embedded",
+            payload={**payload, "source": str(ctx.db.sqlite_file)},
         )
     with ctx.db.write() as session:
         append_event(
@@ -240,7 +240,7 @@ def _migrate(
             actor_login=actor.login,
             action="migrated_to_server",
             entity="database",
-            entity_id=shown,
+            entity_id="server",
             payload=payload,
         )
     return MigrationReport(

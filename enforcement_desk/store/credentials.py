@@ -64,9 +64,8 @@ def masked_url(url: str) -> str:
         parsed = make_url(url)
     except Exception:  # an unparsable URL may still carry a password: show nothing of it
         return "（无法解析的数据库地址）"
-    if parsed.password is None:
-        return parsed.render_as_string(hide_password=False)
-    return parsed.set(password=PASSWORD_MASK).render_as_string(hide_password=False)
+    # SQLAlchemy renders a hidden password as "***", the same text PASSWORD_MASK shows elsewhere.
+    return parsed.render_as_string(hide_password=True)
 
 
 def _backend_is_usable(backend: KeyringBackend) -> bool:
