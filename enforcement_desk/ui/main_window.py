@@ -10,7 +10,7 @@ from enforcement_desk import APP_NAME, APP_TITLE
 from enforcement_desk.core.roles import Role
 from enforcement_desk.services.agency_settings import get_settings
 from enforcement_desk.services.context import Actor, AppContext
-from enforcement_desk.ui import documents_panel, evidence_panel  # noqa: F401 - register their panels
+from enforcement_desk.ui import discretion_panel, documents_panel, evidence_panel  # noqa: F401 - register panels
 from enforcement_desk.ui.case_list_view import CaseListView
 from enforcement_desk.ui.case_workspace import CaseWorkspace
 from enforcement_desk.ui.login_dialog import LoginDialog
