@@ -3,6 +3,7 @@
 
     python3 dev.py app     # set everything up, then open the desktop app on the embedded database
     python3 dev.py test    # set everything up, then run the whole test suite (SQLite and PostgreSQL)
+    python3 dev.py build   # the installable one-folder bundle in dist/EnforcementDesk (PyInstaller)
 
 Setup is idempotent: system packages (Debian/Ubuntu: Chinese fonts, PostgreSQL for the server tests,
 the Qt runtime libraries) are installed with apt when missing, the virtual environment .venv is
@@ -122,15 +123,25 @@ def cmd_test(args: list[str]) -> int:
             cluster.stop()
 
 
+def cmd_build(args: list[str]) -> int:
+    """The installable one-folder bundle in dist/EnforcementDesk (PyInstaller, installer.spec)."""
+    setup(GUI_PACKAGES)
+    say("安装打包工具（pip install -e .[build]）")
+    run([str(PYTHON), "-m", "pip", "install", "-q", "-e", f"{ROOT}[test,build]"])
+    compile_forms()
+    return subprocess.call([str(PYTHON), "-m", "PyInstaller", "--noconfirm", *args, "installer.spec"], cwd=ROOT)
+
+
 def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in ("app", "test", "setup"):
+    commands = {"app": cmd_app, "test": cmd_test, "build": cmd_build}
+    if len(sys.argv) < 2 or sys.argv[1] not in (*commands, "setup"):
         print(__doc__)
         return 2
     command, rest = sys.argv[1], sys.argv[2:]
     if command == "setup":
         setup(TEST_PACKAGES + GUI_PACKAGES)
         return 0
-    return cmd_app(rest) if command == "app" else cmd_test(rest)
+    return commands[command](rest)
 
 
 if __name__ == "__main__":

@@ -576,7 +576,13 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 def cmd_gui(args: argparse.Namespace) -> int:
     from enforcement_desk.ui.app import run_gui
 
-    return run_gui(db_url=args.db, evidence_dir=args.evidence_dir, demo=getattr(args, "demo", False))
+    return run_gui(
+        db_url=args.db,
+        evidence_dir=args.evidence_dir,
+        demo=getattr(args, "demo", False),
+        user=args.user,
+        exit_after_start=getattr(args, "exit_after_start", False),
+    )
 
 
 # ---- parser --------------------------------------------------------------------------------
@@ -600,6 +606,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     gui = sub.add_parser("gui", help="打开桌面程序（不带参数运行时的默认行为）")
     gui.add_argument("--demo", action="store_true", help="打开演示数据库（不存在时先生成）")
+    gui.add_argument(
+        "--exit-after-start", action="store_true", help="主窗口显示后立即退出（检查安装、测量启动时间用）"
+    )
 
     init = sub.add_parser("init", help="创建数据库、机构和首个管理员")
     init.add_argument("--agency", required=True, help="机构全称")
@@ -728,7 +737,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
-    if not argv or argv[0] == "--demo":
+    if not argv or argv[0] in ("--demo", "--exit-after-start"):
         argv = ["gui", *argv]
     args = parser.parse_args(argv)
     key = args.command if not getattr(args, "subcommand", None) else f"{args.command} {args.subcommand}"

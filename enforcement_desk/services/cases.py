@@ -419,7 +419,7 @@ def _text_condition(session: Session, text_query: str):
 
 
 def _filtered(session: Session, actor: Actor, flt: CaseFilter) -> Select:
-    query = select(Case).join(Party, Party.id == Case.party_id).where(Case.agency_id == actor.agency_id)
+    query = select(Case.id).where(Case.agency_id == actor.agency_id)
     stages = [s.value for s in ((flt.stage,) if flt.stage else ()) + tuple(flt.stages)]
     if stages:
         query = query.where(Case.stage.in_(stages))
@@ -466,7 +466,11 @@ def list_cases(
     if column is None:
         raise DomainError(f"不能按“{sort}”排序")
     with ctx.db.read() as session:
-        query = _filtered(session, actor, flt).with_only_columns(*SUMMARY_COLUMNS)
+        query = (
+            _filtered(session, actor, flt)
+            .with_only_columns(*SUMMARY_COLUMNS)
+            .join(Party, Party.id == Case.party_id)
+        )
         order = column.desc() if descending else column.asc()
         tie = Case.id.desc() if descending else Case.id.asc()
         rows = session.execute(query.order_by(order, tie).offset(offset).limit(limit)).all()
@@ -515,12 +519,17 @@ SUMMARY_COLUMNS = (
 )
 
 
-def count_cases(ctx: AppContext, actor: Actor, flt: CaseFilter | None = None) -> int:
+COUNT_LIMIT = 10_000
+
+
+def count_cases(ctx: AppContext, actor: Actor, flt: CaseFilter | None = None, *, limit: int | None = None) -> int:
+    """How many cases match; with `limit`, counting stops there (the list shows "10,000+"), which keeps
+    a one-character search over 100,000 cases as fast as the page itself."""
     with ctx.db.read() as session:
         query = _filtered(session, actor, flt or CaseFilter())
-        return (
-            session.scalar(select(func.count()).select_from(query.with_only_columns(Case.id).subquery())) or 0
-        )
+        if limit is not None:
+            query = query.limit(limit + 1)
+        return session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 def _check_version(case: Case, expected_version: int, session: Session) -> None:

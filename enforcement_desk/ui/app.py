@@ -89,7 +89,41 @@ def agency_name(ctx: AppContext) -> str:
     return agency_title(ctx)
 
 
-def run_gui(db_url: str | None = None, evidence_dir: Path | str | None = None, demo: bool = False) -> int:
+def _sign_in(ctx: AppContext, name: str, demo: bool, user: str | None):  # noqa: ANN202
+    import os
+
+    from enforcement_desk.services.auth import login as sign_in
+    from enforcement_desk.ui.login_dialog import LoginDialog
+
+    password = os.environ.get("ENFORCEMENT_DESK_PASSWORD")
+    if user and password:
+        try:
+            return sign_in(ctx, user, password)
+        except DomainError as exc:
+            QMessageBox.warning(None, "无法登录", exc.message)
+            return None
+    dialog = LoginDialog(ctx, name)
+    if user:
+        dialog.ui.loginEdit.setText(user)
+    if demo:
+        dialog.ui.agencyLabel.setText(
+            f"{name}\n演示数据库：用户 wangqiang / zhoumin / chenjun，密码 demo-pass-2026"
+        )
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.actor
+
+
+def run_gui(
+    db_url: str | None = None,
+    evidence_dir: Path | str | None = None,
+    demo: bool = False,
+    *,
+    user: str | None = None,
+    exit_after_start: bool = False,
+) -> int:
+    """Open the desk. With `user` and ENFORCEMENT_DESK_PASSWORD set, sign in without the dialog
+    (unattended checks of an installation); otherwise the sign-in dialog asks."""
     configure_logging()
     app = application()
     install_excepthook(_show_crash)
@@ -104,23 +138,18 @@ def run_gui(db_url: str | None = None, evidence_dir: Path | str | None = None, d
     except Exception as exc:  # noqa: BLE001 - a locked file, an unreachable server: say so, log the rest
         QMessageBox.critical(None, "无法打开数据库", error_text(exc))
         return 1
-    from enforcement_desk.ui.login_dialog import LoginDialog
     from enforcement_desk.ui.main_window import MainWindow
 
     name = agency_name(ctx)
-    login = LoginDialog(ctx, name)
-    if demo:
-        login.ui.agencyLabel.setText(
-            f"{name}\n演示数据库：用户 wangqiang / zhoumin / chenjun，密码 demo-pass-2026"
-        )
-    if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
+    actor = _sign_in(ctx, name, demo, user)
+    if actor is None:
         return 0
-    window = MainWindow(ctx, login.actor, name)
+    window = MainWindow(ctx, actor, name)
     window.show()
     logger.info(
-        "desk opened by %s on %s", login.actor.login, ctx.db.engine.url.render_as_string(hide_password=True)
+        "desk opened by %s on %s", actor.login, ctx.db.engine.url.render_as_string(hide_password=True)
     )
-    if "--exit-after-start" in sys.argv:  # used by the start-up benchmark
+    if exit_after_start:
         QTimer.singleShot(0, app.quit)
     code = app.exec()
     ctx.close()

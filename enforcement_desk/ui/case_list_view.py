@@ -116,8 +116,8 @@ class CaseListView(QWidget):
     def apply_filter(self) -> None:
         self.debounce.stop()
         self.model.set_filter(self.current_filter())
-        self.count.setText(f"共 {self.model.total} 件")
+        self.count.setText(self.model.total_text)
 
     def refresh(self) -> None:
         self.model.reload()
-        self.count.setText(f"共 {self.model.total} 件")
+        self.count.setText(self.model.total_text)

@@ -6,7 +6,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from enforcement_desk.core.money import format_yuan
 from enforcement_desk.services.case_views import CaseSummary
-from enforcement_desk.services.cases import CaseFilter, count_cases, list_cases
+from enforcement_desk.services.cases import COUNT_LIMIT, CaseFilter, count_cases, list_cases
 from enforcement_desk.services.context import Actor, AppContext
 
 PAGE = 100
@@ -30,7 +30,8 @@ class CaseTableModel(QAbstractTableModel):
         self.filter = CaseFilter()
         self.sort_key, self.descending = "accepted_on", True
         self.rows: list[CaseSummary] = []
-        self.total = 0
+        self.total = 0  # capped at COUNT_LIMIT + 1: exact counts of huge result sets cost more than they tell
+        self.exhausted = True
 
     # ---- loading -------------------------------------------------------------------------
 
@@ -40,9 +41,14 @@ class CaseTableModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        self.total = count_cases(self.ctx, self.actor, self.filter)
+        self.total = count_cases(self.ctx, self.actor, self.filter, limit=COUNT_LIMIT)
         self.rows = self._page(0)
+        self.exhausted = len(self.rows) < PAGE
         self.endResetModel()
+
+    @property
+    def total_text(self) -> str:
+        return f"超过 {COUNT_LIMIT:,} 件" if self.total > COUNT_LIMIT else f"共 {self.total} 件"
 
     def _page(self, offset: int) -> list[CaseSummary]:
         return list_cases(
@@ -56,12 +62,12 @@ class CaseTableModel(QAbstractTableModel):
         )
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, N802
-        return not parent.isValid() and len(self.rows) < self.total
+        return not parent.isValid() and not self.exhausted
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008, N802
         more = self._page(len(self.rows))
+        self.exhausted = len(more) < PAGE
         if not more:
-            self.total = len(self.rows)
             return
         self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
         self.rows.extend(more)
