@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,8 +20,6 @@ from enforcement_desk.core.errors import DomainError, NotFound
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import Stage
 from enforcement_desk.documents.content import RenderedDocument, RenderedTable, render
-from enforcement_desk.documents.docx import render_docx
-from enforcement_desk.documents.pdf import render_pdf, render_pdf_bundle
 from enforcement_desk.documents.templates import DocumentTemplate, load_templates
 from enforcement_desk.paths import user_data_dir
 from enforcement_desk.services.cases import load_case
@@ -179,6 +176,11 @@ def issue_document(
         number = (
             existing.number if existing is not None else _number(session, template, case, agency, today.year)
         )
+        from pypdf import PdfReader  # rendering libraries load on first use, not at program start
+
+        from enforcement_desk.documents.docx import render_docx
+        from enforcement_desk.documents.pdf import render_pdf
+
         fields, lists = case_fields(session, case, agency, settings, today, filing_order(all_templates))
         shown = f"编号：{number}" if template.numbering == "bianhao" and number else (number or "")
         document = render(template, fields, lists, shown)
@@ -248,6 +250,10 @@ def export_document(ctx: AppContext, actor: Actor, document_id: int, target: Pat
 
 def build_case_file(ctx: AppContext, actor: Actor, case_id: int, target: Path) -> Path:
     """The 案卷: cover, 卷内目录 and every current document's stored PDF, as one PDF."""
+    from pypdf import PdfReader, PdfWriter
+
+    from enforcement_desk.documents.pdf import render_pdf_bundle
+
     all_templates = templates(ctx)
     store = BlobStore(ctx.evidence_dir)
     today = ctx.today()
