@@ -33,6 +33,12 @@ def capture(out: Path, scale: str) -> None:
     ctx = AppContext.open(f"sqlite:///{db}", out / "evidence")
     if not is_initialized(ctx):
         build_demo(ctx)
+        from enforcement_desk.services.cases import find_case_id as find
+        from enforcement_desk.services.documents import issue_document
+
+        officer = login(ctx, "wangqiang", DEMO_PASSWORD)
+        for kind in ("case_acceptance", "filing_report", "prior_notice", "hearing_record"):
+            issue_document(ctx, officer, find(ctx, officer, "2026-0013"), kind)
     suffix = f"{int(float(scale) * 100)}"
 
     def save(widget, name: str) -> None:  # noqa: ANN001
@@ -60,6 +66,9 @@ def capture(out: Path, scale: str) -> None:
         save(window, f"case_timeline_{who}")
         workspace.tabs.setCurrentIndex(4)
         save(window, f"case_review_{who}")
+        for panel in workspace.panels[5:]:
+            workspace.tabs.setCurrentWidget(panel)
+            save(window, f"case_{type(panel).__name__.removesuffix('Panel').lower()}_{who}")
         window.close()
 
 
@@ -67,13 +76,14 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(ROOT / "bench" / "out" / "screens"))
     parser.add_argument("--scale", help=argparse.SUPPRESS)
+    parser.add_argument("--scales", default="1,2", help="逗号分隔的缩放比例")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     if args.scale:
         capture(out, args.scale)
         return 0
-    for scale in ("1", "2"):
+    for scale in args.scales.split(","):
         env = {**os.environ, "QT_SCALE_FACTOR": scale, "QT_QPA_PLATFORM": "offscreen"}
         subprocess.run([sys.executable, __file__, "--out", str(out), "--scale", scale], check=True, env=env)
     return 0
