@@ -127,7 +127,13 @@ def run_gui(
     configure_logging()
     app = application()
     install_excepthook(_show_crash)
-    url = db_url or (demo_database_url() if demo else None)
+    from enforcement_desk.ui.main_window import saved_database_url
+
+    url = db_url or (demo_database_url() if demo else saved_database_url())
+    if url and url.startswith("postgresql"):
+        from enforcement_desk.services.server_connection import url_with_stored_password
+
+        url = url_with_stored_password(url)
     try:
         ctx = AppContext.open(url, Path(evidence_dir) if evidence_dir else None)
         if not prepare_database(ctx, demo):

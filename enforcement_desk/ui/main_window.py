@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QTabWidget
 
 from enforcement_desk import APP_NAME, APP_TITLE
 from enforcement_desk.core.roles import Role
@@ -19,6 +19,20 @@ from enforcement_desk.ui.new_case_dialog import NewCaseDialog
 from enforcement_desk.ui.today_view import TodayView
 
 FIXED_TABS = 2  # 今日, 案件
+
+
+def saved_database_url() -> str | None:
+    """The shared server chosen in 数据库 → 连接共享服务器 (without its password)."""
+    value = QSettings(APP_NAME, "desk").value("database/url")
+    return str(value) if value else None
+
+
+def save_database_url(url: str | None) -> None:
+    settings = QSettings(APP_NAME, "desk")
+    if url:
+        settings.setValue("database/url", url)
+    else:
+        settings.remove("database/url")
 
 
 class IdleWatcher(QObject):
@@ -119,6 +133,9 @@ class MainWindow(QMainWindow):
             self._action("案件列表", "Ctrl+2", lambda: self.tabs.setCurrentIndex(1), "listAction")
         )
         view_menu.addAction(self._action("锁定", "Ctrl+L", self.lock, "lockAction"))
+        server_menu = self.menuBar().addMenu("数据库(&D)")
+        server_menu.addAction(self._action("连接共享服务器…", None, self.choose_server, "serverAction"))
+        server_menu.addAction(self._action("改回本机数据库", None, self.use_embedded, "embeddedAction"))
 
     # ---- tabs ------------------------------------------------------------------------------
 
@@ -192,6 +209,38 @@ class MainWindow(QMainWindow):
         for workspace in self.workspaces():
             workspace.reload()
         self.statusBar().showMessage("已刷新", 2000)
+
+    def choose_server(self) -> None:
+        from enforcement_desk.ui.connection_dialog import ConnectionDialog
+
+        dialog = ConnectionDialog(self, initial_url=saved_database_url())
+        if dialog.exec():
+            save_database_url(dialog.display_url())
+            QMessageBox.information(
+                self,
+                "共享服务器",
+                f"下次启动时将连接：{dialog.display_url()}\n（密码已按您的选择保存在系统凭据管理器中）",
+            )
+
+    def use_embedded(self) -> None:
+        save_database_url(None)
+        QMessageBox.information(self, "本机数据库", "下次启动时将使用本机内置数据库。")
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        # On a shared server others change cases too: coming back to the window shows their changes.
+        if (
+            event.type() == QEvent.Type.ActivationChange
+            and self.isActiveWindow()
+            and not getattr(self, "locked", True)
+        ):
+            current = self.tabs.currentWidget()
+            if isinstance(current, CaseWorkspace) and current.open_dialog is None:
+                current.reload()
+            elif current is self.cases:
+                self.cases.refresh()
+            elif current is self.today:
+                self.today.refresh()
+        super().changeEvent(event)
 
     # ---- idle lock -------------------------------------------------------------------------
 

@@ -138,3 +138,17 @@ def decided_by_services(office, case_id: int) -> None:  # noqa: ANN001
     advance(ctx, office.officer, case_id, "send_prior_notice", {"served_on": "2026-11-03"})
     ctx.today_override = date(2026, 11, 9)
     advance(ctx, office.head, case_id, "decide")
+
+
+def test_another_users_change_shows_when_the_window_comes_back_to_the_front(desk):
+    office = desk.office
+    case_id = create_case_through_dialog(desk, "公共场所未取得卫生许可证擅自营业", "悦来宾馆")
+    officer_window = desk.window(office.officer)
+    workspace = officer_window.open_case(case_id)
+    assert workspace.case.stage is Stage.ACCEPTED
+    desk.at(date(2026, 11, 3))
+    advance(office.ctx, office.head, case_id, "file")  # on another PC, say
+    desk.window(office.head).activateWindow()
+    desk.qtbot.waitUntil(lambda: not officer_window.isActiveWindow())
+    officer_window.activateWindow()
+    desk.qtbot.waitUntil(lambda: workspace.case.stage is Stage.INVESTIGATING, timeout=3000)
