@@ -588,7 +588,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 # ---- parser --------------------------------------------------------------------------------
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(with_extensions: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="enforcement-desk", description=f"{APP_TITLE}：卫生健康行政处罚案件办理"
     )
@@ -729,16 +729,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     import importlib
 
-    for module_name in EXTENSION_MODULES:
-        importlib.import_module(module_name).add_parsers(sub)
+    if with_extensions:
+        for module_name in EXTENSION_MODULES:
+            importlib.import_module(module_name).add_parsers(sub)
     return parser
+
+
+GLOBAL_OPTIONS_WITH_VALUE = ("--db", "--evidence-dir", "--user")
+
+
+def _command_of(argv: list[str]) -> str | None:
+    """The command word, found past the global options (e.g. `--db X --user Y gui`)."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token in GLOBAL_OPTIONS_WITH_VALUE:
+            next(tokens, None)
+        elif not token.startswith("-"):
+            return token
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    parser = build_parser()
     if not argv or argv[0] in ("--demo", "--exit-after-start"):
         argv = ["gui", *argv]
+    # Starting the desk needs none of the terminal command groups; importing them costs start-up time.
+    parser = build_parser(with_extensions=_command_of(argv) != "gui")
     args = parser.parse_args(argv)
     key = args.command if not getattr(args, "subcommand", None) else f"{args.command} {args.subcommand}"
     handler = _COMMANDS.get(key)
