@@ -33,6 +33,7 @@ EXTENSION_MODULES: tuple[str, ...] = (
     "enforcement_desk.cli_evidence",
     "enforcement_desk.cli_discretion",
     "enforcement_desk.cli_server",
+    "enforcement_desk.cli_transfer",
 )
 
 

@@ -82,10 +82,13 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
 def column_widths(doc: RenderedDocument, width: float) -> list[float]:
     """Share the width by how much text each column holds (a 序号 column needs little, a name much)."""
     assert doc.table is not None
+    def display_width(text: str) -> int:  # a CJK character is as wide as two Latin ones
+        return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
     weights = []
     for index, header in enumerate(doc.table.headers):
-        cells = [len(row[index]) for row in doc.table.rows] or [0]
-        weights.append(max(len(header), min(max(cells), 24), 3))
+        cells = [display_width(row[index]) for row in doc.table.rows] or [0]
+        weights.append(max(display_width(header), min(max(cells), 40), 4) + 3)  # + cell padding
     total = sum(weights)
     return [width * w / total for w in weights]
 

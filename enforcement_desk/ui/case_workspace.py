@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -83,6 +84,8 @@ class CaseWorkspace(QWidget):
         self.ctx, self.actor, self.case_id = ctx, actor, case_id
         self.case: CaseDetail | None = None
         self.open_dialog: QWidget | None = None
+        self.transfer_job = None
+        self.transfer_message: str = ""
         layout = QVBoxLayout(self)
         self.header = QLabel(self)
         self.header.setWordWrap(True)
@@ -178,6 +181,11 @@ class CaseWorkspace(QWidget):
                     lambda _=False, f=factory: self._open(f(self.ctx, self.actor, case, self))
                 )
                 self.actions_row.addWidget(button)
+        if case.stage is Stage.TRANSFERRED_POLICE and self.actor.role.value in ("officer", "head"):
+            button = QPushButton("制作移送材料包…", self)
+            button.setObjectName("side_transfer_package")
+            button.clicked.connect(self._transfer_package)
+            self.actions_row.addWidget(button)
         self.actions_row.addStretch(1)
         self.blocked.setText("暂不能办理 — " + "　".join(blocked) if blocked else "")
 
@@ -193,6 +201,39 @@ class CaseWorkspace(QWidget):
             ("extension", "延长办案期限…", role == "head" and case.filed_on is not None and case.decided_on is None
              and not case.stage.is_terminal, case_side_dialogs.extension_dialog),
         )  # fmt: skip
+
+    def _transfer_package(self, target: str | None = None) -> None:
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+        from enforcement_desk.services.transfer import build_transfer_package
+        from enforcement_desk.ui.messages import show_error
+        from enforcement_desk.ui.workers import BackgroundJob
+
+        assert self.case is not None
+        if target is None:
+            suggested = f"移送材料_{self.case.filing_no or self.case.case_no}.zip"
+            target, _ = QFileDialog.getSaveFileName(self, "保存移送材料包", suggested, "ZIP 文件 (*.zip)")
+        if not target:
+            return
+        case_id = self.case.id
+
+        def work(control):  # noqa: ANN001, ANN202
+            return build_transfer_package(self.ctx, self.actor, case_id, Path(target),
+                                          progress=control.progress, cancelled=control.cancelled)  # fmt: skip
+
+        def done(manifest: dict) -> None:
+            self.transfer_job = None
+            self.transfer_message = f"已生成：{target}\n共 {len(manifest['files'])} 份材料\n签名公钥指纹：{manifest['public_key_fingerprint']}"
+            box = QMessageBox(QMessageBox.Icon.Information, "移送材料包", self.transfer_message, parent=self)
+            box.open()
+            self.reload()
+
+        def failed(exc: BaseException) -> None:
+            self.transfer_job = None
+            show_error(self, exc, "未生成移送材料包")
+
+        self.transfer_job = BackgroundJob(self, "制作移送材料包", work, done, failed)
+        self.transfer_job.start()
 
     def _run(self, availability: ActionAvailability) -> None:
         assert self.case is not None

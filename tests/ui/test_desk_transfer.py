@@ -1,0 +1,41 @@
+"""The desk builds a transfer package off the GUI thread and reports the key fingerprint."""
+
+from __future__ import annotations
+
+import keyring
+import pytest
+from desk_driver import Desk
+from keyrings.alt.file import PlaintextKeyring
+
+from enforcement_desk.services.transfer import verify_transfer_package
+
+
+@pytest.fixture(autouse=True)
+def file_keyring(tmp_path):
+    previous = keyring.get_keyring()
+    backend = PlaintextKeyring()
+    backend.file_path = str(tmp_path / "keyring" / "keyring_pass.cfg")
+    keyring.set_keyring(backend)
+    yield
+    keyring.set_keyring(previous)
+
+
+def test_the_desk_builds_the_package_in_the_background(qtbot, sqlite_office, tmp_path):
+    from case_builders import new_case
+
+    from enforcement_desk.services.cases import get_case, update_case
+    from enforcement_desk.services.procedure import advance
+
+    office = sqlite_office
+    case_id = new_case(office).id
+    advance(office.ctx, office.head, case_id, "file")
+    update_case(office.ctx, office.officer, case_id, get_case(office.ctx, office.officer, case_id).version,
+                facts="当事人未取得医生执业资格行医。")  # fmt: skip
+    advance(office.ctx, office.head2, case_id, "transfer_police", {"reason": "涉嫌非法行医罪"})
+    workspace = Desk(qtbot, office).workspace(office.head, case_id)
+    assert workspace.findChild(type(workspace.summary.save), "side_transfer_package") is not None
+    target = tmp_path / "desk.zip"
+    workspace._transfer_package(str(target))
+    qtbot.waitUntil(lambda: workspace.transfer_job is None, timeout=20_000)
+    assert "签名公钥指纹" in workspace.transfer_message
+    assert verify_transfer_package(target).ok
