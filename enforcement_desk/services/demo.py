@@ -384,7 +384,8 @@ def _side_exits(ctx: AppContext, actors: dict[str, Actor], party_ids: list[int],
     procedure.advance(ctx, actors["chenjun"], crime.id, "file")
     ctx.today_override = today
     procedure.advance(ctx, actors["liuyang"], crime.id, "transfer_police",
-                      {"reason": "当事人未取得医生执业资格非法行医，造成就诊人身体严重损害，涉嫌非法行医罪（刑法第三百三十六条）"})  # fmt: skip
+                      {"reason": "当事人未取得医生执业资格非法行医，造成就诊人身体严重损害，涉嫌非法行医罪（刑法第三百三十六条）",
+                       "police_unit": "沂水县公安局", "procuratorate": "沂水县人民检察院"})  # fmt: skip
     return 2
 
 

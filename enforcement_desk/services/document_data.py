@@ -168,6 +168,8 @@ def case_fields(
         "service_method": case.service_method or NOT_RECORDED, "service_note": "",
         "paid_amount": format_yuan(case.paid_amount or Decimal(0)), "outstanding": format_yuan(outstanding),
         "closing_summary": case.closing_summary,
+        "police_unit": discretion.get("transfer", {}).get("police_unit") or "________________公安局",
+        "procuratorate": discretion.get("transfer", {}).get("procuratorate") or "________________人民检察院",
         "transfer_reason": _latest_stage_note(session, case.id, "transfer_police")
         or _latest_stage_note(session, case.id, "transfer_agency"),
     }  # fmt: skip

@@ -262,9 +262,18 @@ def _archive(step: _Step) -> dict:
 
 
 def _transfer_police(step: _Step) -> dict:
+    """The head approved the transfer (国务院令第310号 art. 5): to the police at the same level within 24
+    hours, with a copy to the procuratorate; both are named on the 涉嫌犯罪案件移送书."""
+    police = str(step.params.get("police_unit") or "").strip()
+    procuratorate = str(step.params.get("procuratorate") or "").strip()
     step.case.resume_stage = step.case.stage
+    step.case.discretion = {
+        **(step.case.discretion or {}),
+        "transfer": {"police_unit": police, "procuratorate": procuratorate, "reason": step.params["reason"]},
+    }
     step.open("crime_transfer", step.now)
-    return {"reason": step.params["reason"], "resume_stage": step.case.stage}
+    return {"reason": step.params["reason"], "police_unit": police, "procuratorate": procuratorate,
+            "resume_stage": step.case.stage}  # fmt: skip
 
 
 def _police_answered(accepted: bool) -> Callable[[_Step], dict]:

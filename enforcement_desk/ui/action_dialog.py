@@ -62,6 +62,11 @@ ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
     ),
     "close": (Field("summary", "结案说明", "multiline", True),),
     "police_accepted": (Field("note", "公安机关立案情况"),),
+    "transfer_police": (
+        Field("police_unit", "接收的公安机关", required=True),
+        Field("procuratorate", "抄送的人民检察院", required=True),
+        Field("reason", "移送理由（涉嫌的罪名和依据）", "multiline", True),
+    ),
 }
 
 
