@@ -34,6 +34,7 @@ EXTENSION_MODULES: tuple[str, ...] = (
     "enforcement_desk.cli_discretion",
     "enforcement_desk.cli_server",
     "enforcement_desk.cli_transfer",
+    "enforcement_desk.cli_publicity",
 )
 
 

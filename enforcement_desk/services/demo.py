@@ -232,6 +232,14 @@ class _Driver:
         self.day = max(self.day, due)
         self.wait(1)
 
+    def _publish(self, case_id: int) -> None:
+        """The decision goes to the credit platform the day after it is served."""
+        from enforcement_desk.services.publicity import list_publicity, mark_published
+
+        for record in list_publicity(self.ctx, self.actors[self.lead], pending_only=True):
+            if record.case_id == case_id:
+                mark_published(self.ctx, self.actors[self.lead], record.id, self.day)
+
     def step(self, who: str, case_id: int, action: str, **params) -> None:
         procedure.advance(self.ctx, self.actors[who], case_id, action, params)
 
@@ -343,6 +351,7 @@ class _Driver:
             return cid
         self.wait(1)
         self.step(self.lead, cid, "serve", served_on=self.day, method="直接送达", recipient="当事人本人")
+        self._publish(cid)
         if target is Stage.SERVED:
             return cid
         self.wait(5)

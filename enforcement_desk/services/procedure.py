@@ -36,6 +36,7 @@ from enforcement_desk.services.cases import (
 from enforcement_desk.services.context import Actor, AppContext
 from enforcement_desk.services.deadlines import agency_settings, close_deadlines, open_deadline
 from enforcement_desk.services.numbers import issue_wenhao
+from enforcement_desk.services.publicity import record_decision_publicity
 from enforcement_desk.services.review_package import build_review_package
 from enforcement_desk.store.models import (
     Agency,
@@ -190,6 +191,7 @@ def _decide(step: _Step) -> dict:
     if outcome is Outcome.PENALTY:
         case.decision_no = issue_wenhao(step.session, step.agency, case.category, nature, step.today.year)
         step.open("publicity", step.today)
+        record_decision_publicity(step.session, case, step.agency, step.today, step.settings)
     refresh_search_text(case, case.party)
     step.close("decision", "defence", "hearing_request")
     step.open("service", step.today)
