@@ -141,3 +141,17 @@ def sqlite_office(sqlite_url: str, tmp_path: Path) -> Iterator[Office]:
     result = make_office(sqlite_url, tmp_path / "evidence")
     yield result
     result.ctx.close()
+
+
+@pytest.fixture
+def file_keyring(tmp_path: Path):  # noqa: ANN201
+    """A real keyring backend in a file, so keyring code runs without the desktop's secret service."""
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    previous = keyring.get_keyring()
+    backend = PlaintextKeyring()
+    backend.file_path = str(tmp_path / "keyring" / "keyring_pass.cfg")
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)

@@ -6,23 +6,12 @@ import keyring
 import pytest
 from conftest import fresh_postgres_url
 from keyring.backends import fail
-from keyrings.alt.file import PlaintextKeyring
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 from sqlalchemy.engine import make_url
 
 from enforcement_desk.services.server_connection import check_connection
 from enforcement_desk.store.credentials import ServerAccount, get_password
 from enforcement_desk.ui.connection_dialog import ConnectionDialog
-
-
-@pytest.fixture
-def file_keyring(tmp_path):
-    previous = keyring.get_keyring()
-    backend = PlaintextKeyring()
-    backend.file_path = str(tmp_path / "keyring" / "keyring_pass.cfg")
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import logging
 import keyring
 import pytest
 from keyring.backends import chainer, fail
-from keyrings.alt.file import PlaintextKeyring
 
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.services.server_connection import (
@@ -29,16 +28,6 @@ from enforcement_desk.store.credentials import (
 
 ACCOUNT = ServerAccount("db.office.local", "enforcement", "wangqiang", 5433)
 SECRET = "Zf9#server-pass"
-
-
-@pytest.fixture
-def file_keyring(tmp_path):
-    previous = keyring.get_keyring()
-    backend = PlaintextKeyring()
-    backend.file_path = str(tmp_path / "keyring" / "keyring_pass.cfg")
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture

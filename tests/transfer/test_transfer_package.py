@@ -9,10 +9,8 @@ import subprocess
 import zipfile
 from pathlib import Path
 
-import keyring
 import pytest
 from case_builders import new_case
-from keyrings.alt.file import PlaintextKeyring
 
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.services.cases import get_case, update_case
@@ -25,14 +23,7 @@ HOSTILE_NAMES = ("../../etc/passwd", "C:\\Windows\\win.ini", "现场 照片 1.jp
 ON_DISK_NAMES = ("现场 照片 1.jpg", "con.txt", "a:b?.mp4", "询问录音.wav")
 
 
-@pytest.fixture(autouse=True)
-def file_keyring(tmp_path):
-    previous = keyring.get_keyring()
-    backend = PlaintextKeyring()
-    backend.file_path = str(tmp_path / "keyring" / "keyring_pass.cfg")
-    keyring.set_keyring(backend)
-    yield
-    keyring.set_keyring(previous)
+pytestmark = pytest.mark.usefixtures("file_keyring")
 
 
 def transferred_case(office, tmp_path: Path, big: int = 0) -> int:  # noqa: ANN001

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import keyring
 import pytest
 from desk_driver import Desk
-from keyrings.alt.file import PlaintextKeyring
 
 from enforcement_desk.services.transfer import verify_transfer_package
 
-
-@pytest.fixture(autouse=True)
-def file_keyring(tmp_path):
-    previous = keyring.get_keyring()
-    backend = PlaintextKeyring()
-    backend.file_path = str(tmp_path / "keyring" / "keyring_pass.cfg")
-    keyring.set_keyring(backend)
-    yield
-    keyring.set_keyring(previous)
+pytestmark = pytest.mark.usefixtures("file_keyring")
 
 
 def test_the_desk_builds_the_package_in_the_background(qtbot, sqlite_office, tmp_path):
