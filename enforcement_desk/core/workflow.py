@@ -409,6 +409,15 @@ ACTIONS: dict[str, Action] = {
             not_handler=True,
         ),
         Action(
+            "refuse_transfer",
+            "不批准移送（记录理由）",
+            _INVESTIGATION_ON,
+            None,
+            _HEAD,
+            needs_reason=True,
+            not_handler=True,
+        ),
+        Action(
             "police_accepted",
             "公安机关已立案",
             frozenset({Stage.TRANSFERRED_POLICE}),
@@ -498,6 +507,8 @@ def target_stage(action: Action, state: CaseState) -> Stage:
     if action.key == "police_declined":
         assert state.resume_stage is not None
         return state.resume_stage
+    if action.key == "refuse_transfer":  # 310号令 art. 5: a refusal is recorded; the case goes on where it is
+        return state.stage
     raise DomainError(f"操作“{action.label}”没有目标阶段")
 
 

@@ -278,6 +278,13 @@ def _transfer_police(step: _Step) -> dict:
             "resume_stage": step.case.stage}  # fmt: skip
 
 
+def _refuse_transfer(step: _Step) -> dict:
+    refusals = list((step.case.discretion or {}).get("transfer_refusals", []))
+    refusals.append({"on": step.today.isoformat(), "by": step.actor.name, "reason": step.params["reason"]})
+    step.case.discretion = {**(step.case.discretion or {}), "transfer_refusals": refusals}
+    return {"reason": step.params["reason"]}
+
+
 def _police_answered(accepted: bool) -> Callable[[_Step], dict]:
     def effect(step: _Step) -> dict:
         if accepted:
@@ -323,6 +330,7 @@ EFFECTS: dict[str, Callable[[_Step], dict]] = {
     "close": _close,
     "archive": _archive,
     "transfer_police": _transfer_police,
+    "refuse_transfer": _refuse_transfer,
     "police_accepted": _police_answered(True),
     "police_declined": _police_answered(False),
     "report_onsite": _report_onsite,

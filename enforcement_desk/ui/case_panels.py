@@ -48,6 +48,7 @@ ACTION_LABELS = {
     "close": "结案",
     "archive": "归档",
     "transfer_police": "移送公安机关",
+    "refuse_transfer": "不批准移送",
     "police_accepted": "公安机关已立案",
     "police_declined": "公安机关不予立案",
 }

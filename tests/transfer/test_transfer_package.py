@@ -162,3 +162,16 @@ def test_a_package_needs_the_heads_approval_and_a_cancel_leaves_no_file(sqlite_o
             office.ctx, office.officer, case_id, tmp_path / "y.zip", cancelled=lambda: True
         )
     assert not (tmp_path / "y.zip").exists() and not (tmp_path / "y.zip.part").exists()
+
+
+def test_a_heads_refusal_to_transfer_is_recorded_with_its_reason_and_the_case_goes_on(sqlite_office):
+    office = sqlite_office
+    case_id = new_case(office).id
+    advance(office.ctx, office.head, case_id, "file")
+    with pytest.raises(DomainError, match="理由"):
+        advance(office.ctx, office.head2, case_id, "refuse_transfer")
+    with pytest.raises(DomainError, match="负责人"):
+        advance(office.ctx, office.officer3, case_id, "refuse_transfer", {"reason": "x"})
+    case = advance(office.ctx, office.head2, case_id, "refuse_transfer", {"reason": "现有证据不足以证明涉嫌犯罪"})
+    assert case.stage.value == "investigating"
+    assert case.history[-1].action == "refuse_transfer" and case.history[-1].note == "现有证据不足以证明涉嫌犯罪"
