@@ -70,7 +70,9 @@ def render(
         rows = lists.get(template.table.source, ())
         table = RenderedTable(
             headers=tuple(h for h, _ in template.table.columns),
-            rows=tuple(tuple(str(row.get(key, "") or "") for _, key in template.table.columns) for row in rows),
+            rows=tuple(
+                tuple(str(row.get(key, "") or "") for _, key in template.table.columns) for row in rows
+            ),
         )
     # A paragraph whose every field is empty ("听证意见：{hearing_opinion}" with no hearing) is dropped
     # only when the template marks it optional with a leading "?".

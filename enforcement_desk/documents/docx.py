@@ -33,8 +33,17 @@ def _font(run, name: str, size: float, *, bold: bool = False, colour: RGBColor |
         fonts.set(qn(attribute), name)
 
 
-def _paragraph(document, text: str, *, font: str = BODY_FONT, size: float = 14, align=None, indent: bool = True,
-               bold: bool = False, colour: RGBColor | None = None):  # noqa: ANN001, ANN202
+def _paragraph(
+    document,
+    text: str,
+    *,
+    font: str = BODY_FONT,
+    size: float = 14,
+    align=None,
+    indent: bool = True,
+    bold: bool = False,
+    colour: RGBColor | None = None,
+):  # noqa: ANN001, ANN202
     paragraph = document.add_paragraph()
     if align is not None:
         paragraph.alignment = align

@@ -103,7 +103,9 @@ def register_cjk_fonts() -> tuple[str, str]:
 
     if _registered is None:
         choice = find_cjk_fonts()
-        pdfmetrics.registerFont(TTFont(BODY_FONT_NAME, str(choice.body.path), subfontIndex=choice.body.subfont_index))
+        pdfmetrics.registerFont(
+            TTFont(BODY_FONT_NAME, str(choice.body.path), subfontIndex=choice.body.subfont_index)
+        )
         pdfmetrics.registerFont(
             TTFont(TITLE_FONT_NAME, str(choice.title.path), subfontIndex=choice.title.subfont_index)
         )

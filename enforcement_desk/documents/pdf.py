@@ -82,6 +82,7 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
 def column_widths(doc: RenderedDocument, width: float) -> list[float]:
     """Share the width by how much text each column holds (a 序号 column needs little, a name much)."""
     assert doc.table is not None
+
     def display_width(text: str) -> int:  # a CJK character is as wide as two Latin ones
         return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
@@ -125,7 +126,10 @@ def story_for(doc: RenderedDocument, styles: dict[str, ParagraphStyle], width: f
     story.append(CondPageBreak(45 * mm))
     story.append(KeepTogether(signature))
     if doc.receipt:
-        story += [Spacer(1, 8 * mm), _p("当事人签收：__________　签收日期：____年__月__日", styles["receipt"])]
+        story += [
+            Spacer(1, 8 * mm),
+            _p("当事人签收：__________　签收日期：____年__月__日", styles["receipt"]),
+        ]
     return story
 
 

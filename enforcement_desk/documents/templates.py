@@ -54,7 +54,9 @@ def parse_template(path: Path) -> DocumentTemplate:
             raise DomainError(f"模板 {path.name} 缺少“{required}”")
     numbering = data["numbering"]
     if numbering not in NUMBERING:
-        raise DomainError(f"模板 {path.name} 的 numbering 应为 {'、'.join(NUMBERING)} 之一，收到“{numbering}”")
+        raise DomainError(
+            f"模板 {path.name} 的 numbering 应为 {'、'.join(NUMBERING)} 之一，收到“{numbering}”"
+        )
     nature = data.get("nature", "")
     if numbering == "wenhao" and len(nature) != 1:
         raise DomainError(f"模板 {path.name} 使用文号，须指定一个汉字的执法性质 nature（如“告”）")
