@@ -35,6 +35,7 @@ EXTENSION_MODULES: tuple[str, ...] = (
     "enforcement_desk.cli_server",
     "enforcement_desk.cli_transfer",
     "enforcement_desk.cli_publicity",
+    "enforcement_desk.cli_supervision",
 )
 
 

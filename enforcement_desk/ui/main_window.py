@@ -18,8 +18,6 @@ from enforcement_desk.ui.messages import show_error
 from enforcement_desk.ui.new_case_dialog import NewCaseDialog
 from enforcement_desk.ui.today_view import TodayView
 
-FIXED_TABS = 2  # 今日, 案件
-
 
 def saved_database_url() -> str | None:
     """The shared server chosen in 数据库 → 连接共享服务器 (without its password)."""
@@ -75,7 +73,13 @@ class MainWindow(QMainWindow):
         self.cases = CaseListView(ctx, actor, self)
         self.tabs.addTab(self.today, "今日")
         self.tabs.addTab(self.cases, "案件")
-        for index in range(FIXED_TABS):
+        if actor.role.value in ("head", "admin", "reviewer"):
+            from enforcement_desk.ui.statistics_view import StatisticsView
+
+            self.statistics = StatisticsView(ctx, actor, self)
+            self.tabs.addTab(self.statistics, "统计")
+        self.fixed_tabs = self.tabs.count()  # 今日, 案件 (+ 统计): never closed; case tabs follow
+        for index in range(self.fixed_tabs):
             self.tabs.tabBar().setTabButton(index, self.tabs.tabBar().ButtonPosition.RightSide, None)
         self.setCentralWidget(self.tabs)
         self.today.open_case.connect(self.open_case)
@@ -140,7 +144,7 @@ class MainWindow(QMainWindow):
     # ---- tabs ------------------------------------------------------------------------------
 
     def open_case(self, case_id: int) -> CaseWorkspace | None:
-        for index in range(FIXED_TABS, self.tabs.count()):
+        for index in range(self.fixed_tabs, self.tabs.count()):
             widget = self.tabs.widget(index)
             if isinstance(widget, CaseWorkspace) and widget.case_id == case_id:
                 self.tabs.setCurrentIndex(index)
@@ -156,7 +160,7 @@ class MainWindow(QMainWindow):
         return workspace
 
     def close_tab(self, index: int) -> None:
-        if index >= FIXED_TABS:
+        if index >= self.fixed_tabs:
             widget = self.tabs.widget(index)
             self.tabs.removeTab(index)
             widget.deleteLater()
@@ -167,7 +171,7 @@ class MainWindow(QMainWindow):
     def workspaces(self) -> list[CaseWorkspace]:
         return [
             w
-            for i in range(FIXED_TABS, self.tabs.count())
+            for i in range(self.fixed_tabs, self.tabs.count())
             if isinstance(w := self.tabs.widget(i), CaseWorkspace)
         ]
 
