@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from enforcement_desk.cli import command, login_actor, open_context, resolve_case
-from enforcement_desk.cli_output import print_json, print_table
+from enforcement_desk.cli_output import print_json, print_table, to_jsonable
 from enforcement_desk.core.errors import DomainError
 
 
@@ -30,11 +30,20 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--device", default="", help="采集设备，如执法记录仪编号")
     listing = evidence.add_parser("list", help="案件的证据")
     listing.add_argument("case")
-    folder = evidence.add_parser("import-folder", help="导入执法记录仪存储卡文件夹中的全部文件")
+    folder = evidence.add_parser(
+        "import-folder", help="导入执法记录仪存储卡文件夹中的文件（可按文件名、时间选择）"
+    )
     folder.add_argument("case")
     folder.add_argument("folder")
-    folder.add_argument("--device", default="")
-    folder.add_argument("--dry-run", action="store_true", help="只列出将导入的文件")
+    folder.add_argument(
+        "--only", action="append", default=[], metavar="文件名", help="只导入这些文件（可多次指定）"
+    )
+    folder.add_argument("--since", type=parse_moment, help="只导入此时间及以后拍摄的文件")
+    folder.add_argument("--until", type=parse_moment, help="只导入此时间及以前拍摄的文件")
+    folder.add_argument("--device", default="", help="执法记录仪编号")
+    folder.add_argument("--place", default="", help="收集地点")
+    folder.add_argument("--description", default="", help="说明（默认用文件名）")
+    folder.add_argument("--dry-run", action="store_true", help="只列出将导入的文件和拍摄时间")
     void = evidence.add_parser("void", help="作废证据（保留记录）")
     void.add_argument("evidence_id", type=int)
     void.add_argument("--reason", required=True)
@@ -77,30 +86,62 @@ def cmd_evidence_list(args: argparse.Namespace) -> int:
         print_json(rows)
     else:
         print_table(
-            ["ID", "种类", "文件", "大小", "拍摄/形成时间", "收集人", "SHA-256", "状态"],
-            [[e.id, e.evidence_type, e.original_name, e.size, e.captured_at, e.collected_by, e.sha256[:16] + "…",
-              f"已作废：{e.void_reason}" if e.voided else ""] for e in rows],
+            ["ID", "阶段", "种类", "文件", "大小", "拍摄/形成时间", "收集人", "SHA-256", "状态"],
+            [[e.id, e.stage.label, e.evidence_type, e.original_name, e.size, _moment(e), e.collected_by,
+              e.sha256[:16] + "…", f"已作废：{e.void_reason}" if e.voided else ""] for e in rows],
         )  # fmt: skip
     return 0
+
+
+_TIME_SOURCES = {"exif": "照片EXIF", "filename": "文件名", "file": "文件修改时间", "manual": "人工更正"}
+
+
+def _moment(item) -> str:  # noqa: ANN001
+    shown = f"{item.captured_at or ''}（{_TIME_SOURCES.get(item.capture_source, item.capture_source)}）"
+    if item.corrections:
+        shown += f"，原记录 {item.original_captured_at}"
+    return shown
+
+
+def _chosen(files: list, args: argparse.Namespace) -> list:
+    """The card files the officer picked by name and by capture time."""
+    if args.only:
+        names = set(args.only)
+        missing = names - {f.path.name for f in files}
+        if missing:
+            raise DomainError(f"文件夹中没有这些文件：{'、'.join(sorted(missing))}")
+        files = [f for f in files if f.path.name in names]
+    if args.since:
+        files = [f for f in files if f.captured_at >= args.since]
+    if args.until:
+        files = [f for f in files if f.captured_at <= args.until]
+    return files
 
 
 @command("evidence import-folder")
 def cmd_evidence_import_folder(args: argparse.Namespace) -> int:
     from enforcement_desk.services.evidence import import_files, scan_folder
 
+    files = _chosen(scan_folder(Path(args.folder)), args)
+    if not files:
+        raise DomainError(f"文件夹“{args.folder}”中没有符合条件的文件")
+    if args.dry_run:
+        if args.json:
+            print_json([{**to_jsonable(f), "path": str(f.path)} for f in files])
+        else:
+            print_table(["文件", "大小", "拍摄时间", "时间来源", "种类"],
+                        [[str(f.path), f.size, f.captured_at, _TIME_SOURCES.get(f.capture_source), f.evidence_type]
+                         for f in files])  # fmt: skip
+        return 0
     ctx = open_context(args)
     actor = login_actor(ctx, args)
-    files = scan_folder(Path(args.folder))
-    if not files:
-        raise DomainError(f"文件夹“{args.folder}”中没有文件")
-    if args.dry_run:
-        print_table(["文件", "大小", "时间", "来源", "种类"],
-                    [[str(f.path), f.size, f.captured_at, f.capture_source, f.evidence_type] for f in files])  # fmt: skip
-        return 0
     items = import_files(
-        ctx, actor, resolve_case(ctx, actor, args.case), files, device=args.device, progress=_progress
-    )
-    print_json(items) if args.json else print(f"\n已导入 {len(items)} 个文件")
+        ctx, actor, resolve_case(ctx, actor, args.case), files, description=args.description,
+        device=args.device, collected_place=args.place, progress=_progress,
+    )  # fmt: skip
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print_json(items) if args.json else print(f"已导入 {len(items)} 个文件（共选择 {len(files)} 个）")
     return 0
 
 

@@ -1,18 +1,30 @@
-"""Verifying the full-process record: the audit chain and every stored file's hash."""
+"""Verifying the full-process record: the audit chain, the rows its events vouch for, and every stored
+file's hash. Each problem names the exact event, row or file."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from enforcement_desk.core.roles import Role
 from enforcement_desk.services.context import Actor, AppContext
-from enforcement_desk.store.audit import append_event, verify_chain
+from enforcement_desk.store.audit import GENESIS_HASH, ChainReport, append_event, verify_chain
 from enforcement_desk.store.blobs import BlobStore
-from enforcement_desk.store.models import AuditEvent, DocumentRecord, Evidence
+from enforcement_desk.store.models import (
+    AuditEvent,
+    AuditHead,
+    DocumentRecord,
+    Evidence,
+    EvidenceTimeCorrection,
+    EvidenceVoid,
+)
 
 
 @dataclass(frozen=True)
@@ -26,40 +38,195 @@ class VerificationReport:
         return not self.problems
 
 
-def _recorded(session, actions: tuple[str, ...]) -> dict[str, dict]:  # noqa: ANN001
-    """entity_id → payload of the audit event that recorded it (the chain vouches for these)."""
+@dataclass(frozen=True)
+class RecordedEvent:
+    seq: int
+    case_id: int | None
+    payload: dict
+
+
+def _recorded(session, actions: tuple[str, ...]) -> dict[str, list[RecordedEvent]]:  # noqa: ANN001
+    """entity_id → the audit events (in order) that recorded it; the chain vouches for these."""
     rows = session.execute(
-        select(AuditEvent.entity_id, AuditEvent.payload).where(AuditEvent.action.in_(actions))
+        select(AuditEvent.entity_id, AuditEvent.seq, AuditEvent.case_id, AuditEvent.payload)
+        .where(AuditEvent.action.in_(actions))
+        .order_by(AuditEvent.seq)
     )
-    return {entity_id: json.loads(payload) for entity_id, payload in rows}
+    found: dict[str, list[RecordedEvent]] = {}
+    for entity_id, seq, case_id, payload in rows:
+        found.setdefault(entity_id, []).append(RecordedEvent(seq, case_id, json.loads(payload)))
+    return found
 
 
-def rows_against_events(session) -> list[str]:  # noqa: ANN001
-    """An evidence or document row changed behind the program's back no longer matches its audit event."""
+def _as_text(value: object) -> object:
+    """Row values in the form the event payload holds them (datetimes as ISO text)."""
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+# payload key → (row attribute, label); events written before a key existed simply do not check it
+_EVIDENCE_FIELDS = (
+    ("sha256", "sha256", "SHA-256"),
+    ("size", "size", "大小"),
+    ("name", "original_name", "文件名"),
+    ("type", "evidence_type", "证据种类"),
+    ("stage", "stage", "办案阶段"),
+    ("captured_at", "captured_at", "拍摄时间"),
+    ("capture_source", "capture_source", "时间来源"),
+    ("device", "device", "采集设备"),
+    ("description", "description", "说明"),
+    ("place", "collected_place", "收集地点"),
+    ("collected_by", "collected_by", "收集人"),
+    ("collected_at", "collected_at", "收集时间"),
+    ("mime", "mime", "文件类型"),
+)
+
+
+def _evidence_problems(session) -> list[str]:  # noqa: ANN001
     problems = []
     added = _recorded(session, ("evidence_added",))
+    seen: set[str] = set()
     for item in session.scalars(select(Evidence).order_by(Evidence.id)):
-        event = added.get(str(item.id))
-        if event is None:
-            problems.append(f"证据 #{item.id}“{item.original_name}”没有对应的登记审计记录（记录被插入）")
+        seen.add(str(item.id))
+        label = f"证据 #{item.id}“{item.original_name}”"
+        events = added.get(str(item.id))
+        if not events:
+            problems.append(f"{label}没有对应的登记审计记录（记录被插入）")
             continue
-        recorded = (event.get("sha256"), event.get("size"), event.get("name"), event.get("type"))
-        actual = (item.sha256, item.size, item.original_name, item.evidence_type)
-        if recorded != actual:
-            fields = [
-                n
-                for n, a, b in zip(("SHA-256", "大小", "文件名", "证据种类"), recorded, actual, strict=True)
-                if a != b
-            ]
+        event = events[0]
+        changed = [
+            name
+            for key, attribute, name in _EVIDENCE_FIELDS
+            if key in event.payload and event.payload[key] != _as_text(getattr(item, attribute))
+        ]
+        if event.case_id != item.case_id:
+            changed.insert(0, "所属案件")
+        if changed:
             problems.append(
-                f"证据 #{item.id}“{item.original_name}”的{'、'.join(fields)}与登记时的审计记录不符（记录被改动）"
+                f"{label}的{'、'.join(changed)}与登记时的审计记录（审计事件 #{event.seq}）不符（记录被改动）"
             )
+    for entity_id, events in added.items():
+        if entity_id not in seen:
+            name = events[0].payload.get("name", "")
+            problems.append(
+                f"证据 #{entity_id}“{name}”的记录已不存在（审计事件 #{events[0].seq} 登记过它，记录被删除）"
+            )
+    return problems
+
+
+def _void_problems(session) -> list[str]:  # noqa: ANN001
+    """A deleted void row would quietly bring a voided item back into the case: compare with the events."""
+    problems = []
+    voided = _recorded(session, ("evidence_voided",))
+    rows = {str(v.evidence_id): v for v in session.scalars(select(EvidenceVoid).order_by(EvidenceVoid.id))}
+    for evidence_id, row in rows.items():
+        events = voided.get(evidence_id)
+        if not events:
+            problems.append(f"证据 #{evidence_id} 的作废记录没有对应的审计记录（记录被插入）")
+        elif events[-1].payload.get("reason") != row.reason:
+            problems.append(f"证据 #{evidence_id} 的作废理由与审计事件 #{events[-1].seq} 不符（记录被改动）")
+    for evidence_id, events in voided.items():
+        if evidence_id not in rows:
+            problems.append(
+                f"证据 #{evidence_id} 的作废记录已不存在（审计事件 #{events[-1].seq} 记录了作废，记录被删除）"
+            )
+    return problems
+
+
+def _correction_problems(session) -> list[str]:  # noqa: ANN001
+    problems = []
+    corrected = _recorded(session, ("evidence_time_corrected",))
+    rows: dict[str, list[EvidenceTimeCorrection]] = {}
+    for row in session.scalars(select(EvidenceTimeCorrection).order_by(EvidenceTimeCorrection.id)):
+        rows.setdefault(str(row.evidence_id), []).append(row)
+    for evidence_id in sorted(set(rows) | set(corrected), key=int):
+        kept, events = rows.get(evidence_id, []), corrected.get(evidence_id, [])
+        for row, event in zip(kept, events, strict=False):
+            if (event.payload.get("to"), event.payload.get("reason")) != (
+                _as_text(row.captured_at),
+                row.reason,
+            ):
+                problems.append(
+                    f"证据 #{evidence_id} 的拍摄时间更正记录 #{row.id} 与审计事件 #{event.seq} 不符（记录被改动）"
+                )
+                break
+        if len(kept) < len(events):
+            problems.append(
+                f"证据 #{evidence_id} 的拍摄时间更正记录少于审计记录（审计事件 #{events[len(kept)].seq}，记录被删除）"
+            )
+        elif len(kept) > len(events):
+            problems.append(
+                f"证据 #{evidence_id} 的拍摄时间更正记录 #{kept[len(events)].id} 没有对应的审计记录（记录被插入）"
+            )
+    return problems
+
+
+def _document_problems(session) -> list[str]:  # noqa: ANN001
+    problems = []
     issued = _recorded(session, ("document_issued", "document_corrected"))
     for doc in session.scalars(select(DocumentRecord).order_by(DocumentRecord.id)):
-        event = issued.get(str(doc.id))
+        events = issued.get(str(doc.id))
+        event = events[-1].payload if events else None
         if event is None or event.get("pdf_sha256") != doc.pdf_sha256 or event.get("number") != doc.number:
             problems.append(f"文书 #{doc.id}“{doc.title}”的登记内容与出具时的审计记录不符（记录被改动）")
     return problems
+
+
+def rows_against_events(session) -> list[str]:  # noqa: ANN001
+    """Rows changed, inserted or deleted behind the program's back no longer match the audit events that
+    recorded them (the chain proves the events; the events vouch for the rows)."""
+    return (
+        _evidence_problems(session)
+        + _void_problems(session)
+        + _correction_problems(session)
+        + _document_problems(session)
+    )
+
+
+# SQLite writes each event's hashed body itself: json_array gives, byte for byte, what append_event's
+# JSON encoder wrote (same separators, UTF-8 kept, same escapes), and four columns instead of eleven
+# halve the time of a million-event check. Nothing is concluded from it but "all is well": any doubt
+# goes to the reference check in store.audit, which names the first bad event.
+_SQLITE_EVENT_BODIES = (
+    "SELECT seq, json_array(seq, at, actor_id, actor_login, action, entity, entity_id, case_id, payload),"
+    " prev_hash, hash FROM audit_events ORDER BY seq"
+)
+
+
+def sqlite_chain_holds(session: Session, progress: Callable[[int], None] | None) -> int | None:
+    """The number of events when the whole chain and its tip hold; None when anything looks wrong."""
+    cursor = session.connection().connection.dbapi_connection.cursor()
+    expected_prev, expected_seq = GENESIS_HASH, 1
+    sha256 = hashlib.sha256
+    try:
+        cursor.execute(_SQLITE_EVENT_BODIES)
+        while rows := cursor.fetchmany(20_000):
+            for seq, body, prev_hash, digest in rows:
+                if (
+                    seq != expected_seq
+                    or prev_hash != expected_prev
+                    or sha256(f"{prev_hash}\n{body}".encode()).hexdigest() != digest
+                ):
+                    return None
+                expected_prev = digest
+                expected_seq += 1
+            if progress:
+                progress(expected_seq - 1)
+    except sqlite3.Error:  # an SQLite built without JSON functions, or a value JSON cannot hold
+        return None
+    finally:
+        cursor.close()
+    count = expected_seq - 1
+    head = session.execute(select(AuditHead.last_seq, AuditHead.last_hash).where(AuditHead.id == 1)).first()
+    return count if (tuple(head) if head else (0, GENESIS_HASH)) == (count, expected_prev) else None
+
+
+def check_chain(session: Session, progress: Callable[[int], None] | None = None) -> ChainReport:
+    """The audit chain from its first event to the recorded tip; a break is reported at its first event."""
+    if session.get_bind().dialect.name == "sqlite":
+        count = sqlite_chain_holds(session, progress)
+        if count is not None:
+            return ChainReport(events_checked=count, problems=())
+    return verify_chain(session, progress)
 
 
 def verify_all(
@@ -68,7 +235,7 @@ def verify_all(
     actor.require(Role.ADMIN, Role.HEAD, Role.REVIEWER, Role.OFFICER, action="校验审计记录")
     problems: list[str] = []
     with ctx.db.read() as session:
-        chain = verify_chain(session, (lambda n: progress("audit", n)) if progress else None)
+        chain = check_chain(session, (lambda n: progress("audit", n)) if progress else None)
         problems += [p.message for p in chain.problems]
         problems += rows_against_events(session)
         referenced: dict[str, str] = {}

@@ -1,12 +1,15 @@
 """Evidence of a case (art. 47 full-process record): files into the blob store, rows that never change.
 
-The blob is in place before the row is written; the row and its audit event commit together. A
-wrong item is voided with a reason (作废), a wrong capture time corrected with the original kept —
-nothing is edited or deleted.
+The blob is in place before the row is written; the row and its audit event commit together, so a
+crash leaves at worst an unreferenced blob, never a row pointing to nothing. A wrong item is voided
+with a reason (作废), a wrong capture time corrected with the original kept — nothing is edited or
+deleted. The audit event of each step repeats what the row holds, which lets `audit verify` notice a
+row changed behind the program's back.
 """
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,14 +18,14 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 
-from enforcement_desk.core.errors import DomainError, NotFound
-from enforcement_desk.core.evidence import check_evidence_type, guess_evidence_type
+from enforcement_desk.core.errors import DomainError, NotFound, PermissionDenied
+from enforcement_desk.core.evidence import check_evidence_type, guess_evidence_type, time_in_file_name
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import Stage
 from enforcement_desk.services.cases import load_case
 from enforcement_desk.services.context import Actor, AppContext, require_text
 from enforcement_desk.store.audit import append_event
-from enforcement_desk.store.blobs import BlobStore
+from enforcement_desk.store.blobs import BlobStore, ImportCancelled
 from enforcement_desk.store.models import Case, Evidence, EvidenceTimeCorrection, EvidenceVoid, User
 
 EXIF_DATETIME_ORIGINAL = 36867
@@ -31,10 +34,21 @@ EXIF_IFD = 34665
 Progress = Callable[[int, int], None]
 
 
+FULL_PROCESS_RULE = "《行政处罚法》第四十七条"
+
+
 @dataclass(frozen=True)
 class CaptureTime:
     at: datetime
-    source: str  # exif | file
+    source: str  # exif | filename | file | manual
+
+
+@dataclass(frozen=True)
+class TimeCorrectionView:
+    captured_at: datetime
+    reason: str
+    corrected_by: str
+    corrected_at: datetime
 
 
 @dataclass(frozen=True)
@@ -56,6 +70,10 @@ class EvidenceView:
     device: str
     voided: bool
     void_reason: str
+    voided_by: str = ""
+    voided_at: datetime | None = None
+    mime: str = "application/octet-stream"
+    corrections: tuple[TimeCorrectionView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,7 +88,8 @@ class CardFile:
 
 
 def capture_time(path: Path) -> CaptureTime:
-    """When the photo was taken (EXIF DateTimeOriginal), else when the file was last written."""
+    """When the photo was taken (EXIF DateTimeOriginal), else the recording start a recorder wrote into
+    the file name, else when the file was last written."""
     try:
         with Image.open(path) as image:
             exif = image.getexif()
@@ -78,7 +97,10 @@ def capture_time(path: Path) -> CaptureTime:
         if raw:
             return CaptureTime(datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S"), "exif")
     except (UnidentifiedImageError, OSError, ValueError):
-        pass  # not an image, or no usable EXIF: fall back to the file's own time
+        pass  # not an image, or no usable EXIF: fall back to the name, then the file's own time
+    named = time_in_file_name(path.name)
+    if named is not None:
+        return CaptureTime(named, "filename")
     return CaptureTime(datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0), "file")
 
 
@@ -96,12 +118,13 @@ def scan_folder(folder: Path) -> list[CardFile]:
     return sorted(files, key=lambda f: (f.captured_at, str(f.path)))
 
 
-def _handler_case(session, actor: Actor, case_id: int) -> Case:  # noqa: ANN001
+def _handler_case(session, actor: Actor, case_id: int, action: str) -> Case:  # noqa: ANN001
     case = load_case(session, actor, case_id, lock=True)
     if actor.user_id not in {h.user_id for h in case.handlers}:
-        raise DomainError("只有本案承办人可以登记或作废证据")
-    if Stage(case.stage) in (Stage.ARCHIVED, Stage.NOT_FILED):
-        raise DomainError(f"案件已{Stage(case.stage).label}，不能再登记证据")
+        raise PermissionDenied(f"只有本案承办人可以{action}，“{actor.name}”不是案件 {case.case_no} 的承办人")
+    stage = Stage(case.stage)
+    if stage.is_terminal:
+        raise DomainError(f"案件已{stage.label}，全过程记录已封存，不能再{action}", rule=FULL_PROCESS_RULE)
     return case
 
 
@@ -125,15 +148,16 @@ def add_evidence(
         raise DomainError(f"文件“{path}”不存在")
     kind = check_evidence_type(evidence_type or guess_evidence_type(path.name))
     with ctx.db.read() as session:  # refuse before copying gigabytes
-        _handler_case(session, actor, case_id)
+        _handler_case(session, actor, case_id, "登记证据")
     taken = CaptureTime(captured_at, "manual") if captured_at else capture_time(path)
     blob = BlobStore(ctx.evidence_dir).put_file(path, progress=progress, cancelled=cancelled)
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     with ctx.db.write() as session:
-        case = _handler_case(session, actor, case_id)
+        case = _handler_case(session, actor, case_id, "登记证据")
         now = ctx.now()
         item = Evidence(
             case_id=case.id, stage=case.stage, evidence_type=kind, description=description.strip(),
-            original_name=path.name, mime="application/octet-stream", sha256=blob.sha256, size=blob.size,
+            original_name=path.name, mime=mime, sha256=blob.sha256, size=blob.size,
             collected_by=actor.user_id, collected_at=now, collected_place=collected_place.strip(),
             captured_at=taken.at, capture_source=taken.source, device=device.strip(), created_at=now,
         )  # fmt: skip
@@ -144,7 +168,9 @@ def add_evidence(
             entity_id=item.id, case_id=case.id,
             payload={"sha256": blob.sha256, "size": blob.size, "name": path.name, "type": kind,
                      "captured_at": taken.at, "capture_source": taken.source, "device": item.device,
-                     "stage": case.stage, "already_stored": blob.already_present},
+                     "stage": case.stage, "description": item.description, "place": item.collected_place,
+                     "collected_by": actor.user_id, "collected_at": now, "mime": mime,
+                     "already_stored": blob.already_present},
         )  # fmt: skip
         return _views(session, [item])[0]
 
@@ -157,13 +183,16 @@ def import_files(
     *,
     description: str = "",
     device: str = "",
+    collected_place: str = "",
     progress: Callable[[int, int, str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> list[EvidenceView]:
-    """Import chosen card files one by one; a cancel stops after the file in hand (the rest are untouched)."""
+    """Import chosen card files one by one, each committed on its own; `progress(done, total, label)` in
+    bytes over all files. A cancel abandons the file being copied (nothing of it is kept) and returns the
+    items imported before it."""
     total = sum(f.size for f in files) or 1
     done = 0
-    imported = []
+    imported: list[EvidenceView] = []
     for index, card_file in enumerate(files, start=1):
         if cancelled is not None and cancelled():
             break
@@ -173,8 +202,8 @@ def import_files(
             if progress is not None:
                 progress(before + copied, total, label)
 
-        imported.append(
-            add_evidence(
+        try:
+            item = add_evidence(
                 ctx,
                 actor,
                 case_id,
@@ -182,29 +211,34 @@ def import_files(
                 evidence_type=card_file.evidence_type,
                 description=description or card_file.path.name,
                 device=device,
+                collected_place=collected_place,
                 captured_at=card_file.captured_at if card_file.capture_source == "manual" else None,
                 progress=step,
                 cancelled=cancelled,
             )  # fmt: skip
-        )
+        except ImportCancelled:
+            break
+        imported.append(item)
         done += card_file.size
     return imported
 
 
 def void_evidence(ctx: AppContext, actor: Actor, evidence_id: int, reason: str) -> EvidenceView:
+    """Mark an item void (作废) with the reason; the item, its file and the reason stay visible."""
+    actor.require(Role.OFFICER, action="作废证据")
     reason = require_text(reason, "作废理由")
     with ctx.db.write() as session:
         item = _evidence(session, actor, evidence_id)
-        _handler_case(session, actor, item.case_id)
+        _handler_case(session, actor, item.case_id, "作废证据")
         if session.scalar(select(EvidenceVoid.id).where(EvidenceVoid.evidence_id == item.id)):
             raise DomainError(f"证据 #{item.id} 已作废")
-        session.add(
-            EvidenceVoid(evidence_id=item.id, reason=reason, voided_by=actor.user_id, voided_at=ctx.now())
-        )
+        void = EvidenceVoid(evidence_id=item.id, reason=reason, voided_by=actor.user_id, voided_at=ctx.now())
+        session.add(void)
         session.flush()
         append_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="evidence_voided", entity="evidence",
-            entity_id=item.id, case_id=item.case_id, payload={"reason": reason, "sha256": item.sha256},
+            entity_id=item.id, case_id=item.case_id,
+            payload={"reason": reason, "sha256": item.sha256, "void_id": void.id, "voided_at": void.voided_at},
         )  # fmt: skip
         return _views(session, [item])[0]
 
@@ -213,26 +247,29 @@ def correct_capture_time(
     ctx: AppContext, actor: Actor, evidence_id: int, captured_at: datetime, reason: str
 ) -> EvidenceView:
     """A recorder's clock was wrong: record the true time beside the original, which is kept."""
+    actor.require(Role.OFFICER, action="更正证据拍摄时间")
     reason = require_text(reason, "更正理由")
     if captured_at > ctx.now():
         raise DomainError("拍摄时间不能晚于现在")
     with ctx.db.write() as session:
         item = _evidence(session, actor, evidence_id)
-        _handler_case(session, actor, item.case_id)
-        session.add(
-            EvidenceTimeCorrection(
-                evidence_id=item.id,
-                captured_at=captured_at,
-                reason=reason,
-                corrected_by=actor.user_id,
-                corrected_at=ctx.now(),
-            )  # fmt: skip
+        _handler_case(session, actor, item.case_id, "更正证据拍摄时间")
+        if session.scalar(select(EvidenceVoid.id).where(EvidenceVoid.evidence_id == item.id)):
+            raise DomainError(f"证据 #{item.id} 已作废，不能再更正拍摄时间")
+        before = _views(session, [item])[0].captured_at
+        correction = EvidenceTimeCorrection(
+            evidence_id=item.id,
+            captured_at=captured_at,
+            reason=reason,
+            corrected_by=actor.user_id,
+            corrected_at=ctx.now(),
         )
+        session.add(correction)
         session.flush()
         append_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="evidence_time_corrected",
             entity="evidence", entity_id=item.id, case_id=item.case_id,
-            payload={"from": item.captured_at, "to": captured_at, "reason": reason},
+            payload={"from": before, "to": captured_at, "reason": reason, "correction_id": correction.id},
         )  # fmt: skip
         return _views(session, [item])[0]
 
@@ -271,35 +308,48 @@ def _views(session, items: list[Evidence]) -> list[EvidenceView]:  # noqa: ANN00
         v.evidence_id: v
         for v in session.scalars(select(EvidenceVoid).where(EvidenceVoid.evidence_id.in_(ids)))
     }
-    corrections: dict[int, EvidenceTimeCorrection] = {}
+    corrections: dict[int, list[EvidenceTimeCorrection]] = {}
     for c in session.scalars(
         select(EvidenceTimeCorrection)
         .where(EvidenceTimeCorrection.evidence_id.in_(ids))
         .order_by(EvidenceTimeCorrection.id)
     ):
-        corrections[c.evidence_id] = c  # the latest correction wins
-    names = dict(
-        session.execute(select(User.id, User.name).where(User.id.in_({i.collected_by for i in items}))).all()
-    )
-    return [
-        EvidenceView(
-            id=i.id,
-            case_id=i.case_id,
-            stage=Stage(i.stage),
-            evidence_type=i.evidence_type,
-            description=i.description,
-            original_name=i.original_name,
-            sha256=i.sha256,
-            size=i.size,
-            collected_by=names.get(i.collected_by, ""),
-            collected_at=i.collected_at,
-            collected_place=i.collected_place,
-            captured_at=corrections[i.id].captured_at if i.id in corrections else i.captured_at,
-            original_captured_at=i.captured_at,
-            capture_source="manual" if i.id in corrections else i.capture_source,
-            device=i.device,
-            voided=i.id in voids,
-            void_reason=voids[i.id].reason if i.id in voids else "",
-        )  # fmt: skip
-        for i in items
-    ]
+        corrections.setdefault(c.evidence_id, []).append(c)
+    people = {i.collected_by for i in items}
+    people |= {v.voided_by for v in voids.values()}
+    people |= {c.corrected_by for history in corrections.values() for c in history}
+    names = dict(session.execute(select(User.id, User.name).where(User.id.in_(people))).all())
+    views = []
+    for i in items:
+        history = tuple(
+            TimeCorrectionView(c.captured_at, c.reason, names.get(c.corrected_by, ""), c.corrected_at)
+            for c in corrections.get(i.id, [])
+        )
+        void = voids.get(i.id)
+        views.append(
+            EvidenceView(
+                id=i.id,
+                case_id=i.case_id,
+                stage=Stage(i.stage),
+                evidence_type=i.evidence_type,
+                description=i.description,
+                original_name=i.original_name,
+                sha256=i.sha256,
+                size=i.size,
+                collected_by=names.get(i.collected_by, ""),
+                collected_at=i.collected_at,
+                collected_place=i.collected_place,
+                # the latest correction is the time in force; the recorded one stays beside it
+                captured_at=history[-1].captured_at if history else i.captured_at,
+                original_captured_at=i.captured_at,
+                capture_source="manual" if history else i.capture_source,
+                device=i.device,
+                voided=void is not None,
+                void_reason=void.reason if void else "",
+                voided_by=names.get(void.voided_by, "") if void else "",
+                voided_at=void.voided_at if void else None,
+                mime=i.mime,
+                corrections=history,
+            )
+        )
+    return views

@@ -23,8 +23,10 @@ TEMP_PREFIX = ".incoming-"
 
 
 class ImportCancelled(DomainError):
+    """The user cancelled while a file was being copied; nothing of that file was kept."""
+
     def __init__(self) -> None:
-        super().__init__("导入已取消，未保存任何文件")
+        super().__init__("导入已取消，正在复制的文件未保存")
 
 
 @dataclass(frozen=True)
@@ -93,15 +95,15 @@ class BlobStore:
         progress: Callable[[int, int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
     ) -> StoredBlob:
-        """Copy `stream` into the store; `progress(done, total)` after each chunk; `cancelled()` may stop it."""
+        """Copy `stream` into the store; `progress(done, total)` after each chunk; `cancelled()` may stop it
+        (raising ImportCancelled, with the temporary removed)."""
         self.blob_dir.mkdir(parents=True, exist_ok=True)
         self.remove_abandoned_temporaries()
-        temp = self.blob_dir / f"{TEMP_PREFIX}{secrets.token_hex(8)}"
         digest = hashlib.sha256()
         size = 0
+        temp, out = self._open_temporary()
         try:
-            with temp.open("xb") as out:
-                _lock(out)  # marks the temporary as in use, so another importer leaves it alone
+            with out:
                 while chunk := stream.read(CHUNK):
                     if cancelled is not None and cancelled():
                         raise ImportCancelled()
@@ -124,6 +126,20 @@ class BlobStore:
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
+
+    def _open_temporary(self) -> tuple[Path, BinaryIO]:
+        """A new locked temporary. The lock marks it as in use, so another importer's clean-up leaves it
+        alone; if a clean-up took it between creation and locking, start again with a new name."""
+        while True:
+            temp = self.blob_dir / f"{TEMP_PREFIX}{secrets.token_hex(8)}"
+            out = temp.open("xb")
+            _lock(out)
+            try:
+                if os.name == "nt" or os.stat(temp).st_ino == os.fstat(out.fileno()).st_ino:
+                    return temp, out
+            except FileNotFoundError:
+                pass
+            out.close()
 
     def stray_temporaries(self) -> list[Path]:
         """Temporary files present now: imports running, or left behind by one that was killed."""

@@ -80,18 +80,28 @@ def test_only_handlers_register_evidence_and_kinds_are_the_statutory_ones(office
 def test_voiding_keeps_the_item_visible_and_a_time_correction_keeps_the_original(office, tmp_path):
     case_id = filed_case(office)
     item = add_evidence(office.ctx, office.officer, case_id, photo(tmp_path / "b.jpg"))
-    with pytest.raises(DomainError, match="作废理由"):
-        void_evidence(office.ctx, office.officer, item.id, " ")
-    voided = void_evidence(office.ctx, office.officer, item.id, "拍摄对象错误，非本案现场")
-    assert voided.voided and voided.void_reason == "拍摄对象错误，非本案现场"
-    with pytest.raises(DomainError, match="已作废"):
-        void_evidence(office.ctx, office.officer, item.id, "再次作废")
     corrected = correct_capture_time(
         office.ctx, office.officer, item.id, datetime(2026, 10, 30, 8, 15), "记录仪时钟快一小时"
     )
-    assert corrected.captured_at == datetime(2026, 10, 30, 8, 15)
+    assert corrected.captured_at == datetime(2026, 10, 30, 8, 15) and corrected.capture_source == "manual"
     assert corrected.original_captured_at == datetime(2026, 10, 30, 9, 15)
-    assert [e.voided for e in list_evidence(office.ctx, office.officer, case_id)] == [True]
+    again = correct_capture_time(
+        office.ctx, office.officer2, item.id, datetime(2026, 10, 30, 8, 14), "与执法记录仪视频核对"
+    )
+    assert again.captured_at == datetime(2026, 10, 30, 8, 14)
+    assert [(c.captured_at.minute, c.corrected_by) for c in again.corrections] == [(15, "王强"), (14, "李娜")]
+    with pytest.raises(DomainError, match="作废理由"):
+        void_evidence(office.ctx, office.officer, item.id, " ")
+    voided = void_evidence(office.ctx, office.officer, item.id, "拍摄对象错误，非本案现场")
+    assert voided.voided and voided.void_reason == "拍摄对象错误，非本案现场" and voided.voided_by == "王强"
+    with pytest.raises(DomainError, match="已作废"):
+        void_evidence(office.ctx, office.officer, item.id, "再次作废")
+    with pytest.raises(DomainError, match="已作废，不能再更正"):
+        correct_capture_time(office.ctx, office.officer, item.id, datetime(2026, 10, 30, 8, 0), "再次核对")
+    listed = list_evidence(office.ctx, office.officer, case_id)
+    assert [(e.voided, e.original_captured_at, len(e.corrections)) for e in listed] == [
+        (True, datetime(2026, 10, 30, 9, 15), 2)
+    ]
 
 
 def test_a_changed_byte_in_a_stored_file_is_named_by_audit_verify(office, tmp_path):
@@ -125,7 +135,7 @@ def test_a_row_edited_behind_the_programs_back_is_named_by_audit_verify(office, 
         )
     problems = verify_all(office.ctx, office.admin).problems
     assert any(
-        p.startswith(f"证据 #{item.id}“e.jpg”的SHA-256、文件名与登记时的审计记录不符") for p in problems
+        p.startswith(f"证据 #{item.id}“e.jpg”的SHA-256、文件名与登记时的审计记录") for p in problems
     ), problems
 
 
@@ -215,4 +225,50 @@ def test_a_killed_import_leaves_no_half_file_and_no_row_and_the_next_import_succ
     item = add_evidence(office.ctx, office.officer, case_id, source)
     assert item.sha256 == expected and store.verify(expected)
     assert store.stray_temporaries() == []
+    assert verify_all(office.ctx, office.admin).ok
+
+
+KILLED_BEFORE_COMMIT = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    from enforcement_desk.services import evidence
+    from enforcement_desk.services.auth import login
+    from enforcement_desk.services.context import AppContext
+
+    url, store, case_id, source = sys.argv[1:]
+    ctx = AppContext.open(url, Path(store))
+    actor = login(ctx, "wang", "test-pass-123")
+
+    def die_inside_the_transaction(session, **event):
+        session.flush()  # the evidence row is written, the transaction not yet committed
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    evidence.append_event = die_inside_the_transaction
+    evidence.add_evidence(ctx, actor, int(case_id), Path(source))
+    """
+)
+
+
+def test_a_process_killed_after_the_file_is_stored_but_before_the_commit_leaves_no_row(
+    sqlite_office, tmp_path
+):
+    office = sqlite_office
+    case_id = filed_case(office)
+    source = tmp_path / "20261030_091500.mp4"
+    source.write_bytes(os.urandom(3 * 1024 * 1024))
+    script = tmp_path / "killed_before_commit.py"
+    script.write_text(KILLED_BEFORE_COMMIT)
+    url = str(office.ctx.db.engine.url)
+    child = subprocess.run(
+        [sys.executable, str(script), url, str(office.ctx.evidence_dir), str(case_id), str(source)]
+    )
+    assert child.returncode == -signal.SIGKILL
+    expected = hashlib.sha256(source.read_bytes()).hexdigest()
+    store = BlobStore(office.ctx.evidence_dir)
+    assert store.verify(expected)  # a complete file nobody points to yet: harmless
+    with office.ctx.db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Evidence)) == 0
+    item = add_evidence(office.ctx, office.officer, case_id, source)
+    assert item.sha256 == expected and item.captured_at == datetime(2026, 10, 30, 9, 15)
     assert verify_all(office.ctx, office.admin).ok
