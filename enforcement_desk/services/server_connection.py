@@ -14,12 +14,14 @@ from sqlalchemy.exc import DBAPIError
 
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.store import migrate
-from enforcement_desk.store.credentials import (
+from enforcement_desk.store.credentials import (  # noqa: F401 - keyring_status, store_password: for the GUI
     DEFAULT_PORT,
     ServerAccount,
     account_from_url,
     get_password,
+    keyring_status,
     masked_url,
+    store_password,
 )
 from enforcement_desk.store.db import make_engine
 
@@ -129,6 +131,22 @@ def _with_timeout(url: str) -> str:
     return parsed.update_query_dict({"connect_timeout": str(CONNECT_TIMEOUT_SECONDS)}).render_as_string(
         hide_password=False
     )
+
+
+@dataclass(frozen=True)
+class UrlParts:
+    host: str
+    port: int
+    database: str
+    user: str
+    password: str | None
+
+
+def url_parts(url: str) -> UrlParts:
+    """The pieces of a server URL, for filling a connection form."""
+    parsed = make_url(url)
+    return UrlParts(parsed.host or "", parsed.port or DEFAULT_PORT, parsed.database or "", parsed.username or "",
+                    parsed.password)  # fmt: skip
 
 
 def parse_account(host: str, port: int | str, database: str, user: str) -> ServerAccount:

@@ -9,22 +9,20 @@ the GUI thread: an unreachable server takes seconds to time out.
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
-from sqlalchemy.engine import make_url
 
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.services.server_connection import (
     ConnectionCheck,
+    ServerAccount,
     check_connection,
     ensure_server_schema,
-    parse_account,
-    server_url,
-)
-from enforcement_desk.store.credentials import (
-    ServerAccount,
     get_password,
     keyring_status,
     masked_url,
+    parse_account,
+    server_url,
     store_password,
+    url_parts,
 )
 from enforcement_desk.ui.forms_compiled.ui_connection_dialog import Ui_ConnectionDialog
 from enforcement_desk.ui.messages import error_text
@@ -70,11 +68,11 @@ class ConnectionDialog(QDialog):
     # ---- the form ------------------------------------------------------------------------------
 
     def _fill_from(self, url: str) -> None:
-        parsed = make_url(url)
-        self.ui.hostEdit.setText(parsed.host or "")
-        self.ui.portSpin.setValue(parsed.port or 5432)
-        self.ui.databaseEdit.setText(parsed.database or "")
-        self.ui.userEdit.setText(parsed.username or "")
+        parsed = url_parts(url)
+        self.ui.hostEdit.setText(parsed.host)
+        self.ui.portSpin.setValue(parsed.port)
+        self.ui.databaseEdit.setText(parsed.database)
+        self.ui.userEdit.setText(parsed.user)
         if parsed.password:
             self.ui.passwordEdit.setText(parsed.password)
         else:
