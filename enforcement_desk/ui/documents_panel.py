@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -32,6 +31,7 @@ from enforcement_desk.services.documents import (
 )
 from enforcement_desk.ui.case_workspace import register_panel
 from enforcement_desk.ui.messages import error_text
+from enforcement_desk.ui.tables import read_only_table
 
 
 class DocumentsPanel(QWidget):
@@ -56,13 +56,8 @@ class DocumentsPanel(QWidget):
         top.addStretch(1)
         for widget in (self.open, self.save_pdf, self.save_docx, self.casefile):
             top.addWidget(widget)
-        self.table = QTableWidget(0, 6, self)
+        self.table = read_only_table(["文书", "文号/编号", "版本", "出具时间", "出具人", "页数"], self)
         self.table.setObjectName("documentsTable")
-        self.table.setHorizontalHeaderLabels(["文书", "文号/编号", "版本", "出具时间", "出具人", "页数"])
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         layout = QVBoxLayout(self)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -29,6 +28,7 @@ from enforcement_desk.services.evidence import (
 )
 from enforcement_desk.ui.case_workspace import register_panel
 from enforcement_desk.ui.messages import error_text
+from enforcement_desk.ui.tables import read_only_table
 from enforcement_desk.ui.workers import BackgroundJob, JobControl
 
 COLUMNS = ["种类", "文件", "说明", "拍摄/形成时间", "收集人", "大小", "SHA-256", "状态"]
@@ -56,13 +56,8 @@ class EvidencePanel(QWidget):
         for button in (self.add_button, self.import_button, self.void_button):
             row.addWidget(button)
         row.addStretch(1)
-        self.table = QTableWidget(0, len(COLUMNS), self)
+        self.table = read_only_table(COLUMNS, self)
         self.table.setObjectName("evidenceTable")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         layout = QVBoxLayout(self)

@@ -10,23 +10,13 @@ from enforcement_desk.core.periods import URGENCY_LABELS
 from enforcement_desk.services.context import Actor, AppContext
 from enforcement_desk.services.deadlines import due_deadlines
 from enforcement_desk.services.worklist import waiting_for_me
+from enforcement_desk.ui.tables import read_only_table
 
 URGENCY_COLOURS = {
     "overdue": QColor("#f8d7da"),
     "due_today": QColor("#ffe5b4"),
     "due_soon": QColor("#fff6cc"),
 }
-
-
-def _table(headers: list[str], parent: QWidget) -> QTableWidget:
-    table = QTableWidget(0, len(headers), parent)
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.setAlternatingRowColors(True)
-    return table
 
 
 class TodayView(QWidget):
@@ -37,9 +27,9 @@ class TodayView(QWidget):
         self.ctx, self.actor = ctx, actor
         layout = QVBoxLayout(self)
         self.work_title = QLabel(self)
-        self.work = _table(["案号", "当事人", "案由", "待办"], self)
+        self.work = read_only_table(["案号", "当事人", "案由", "待办"], self, alternating=True)
         self.deadline_title = QLabel(self)
-        self.deadlines = _table(["状态", "到期", "期限", "案号", "当事人", "依据"], self)
+        self.deadlines = read_only_table(["状态", "到期", "期限", "案号", "当事人", "依据"], self, alternating=True)
         self.warning = QLabel(self)
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet("color: #8a5300;")
