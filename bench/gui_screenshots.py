@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def capture(out: Path, scale: str) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["ENFORCEMENT_DESK_HOME"] = str(out / "home")
+    from PySide6.QtWidgets import QPushButton
+
     from enforcement_desk.services.auth import login
     from enforcement_desk.services.context import AppContext
     from enforcement_desk.services.demo import DEMO_PASSWORD, build_demo
@@ -69,6 +71,12 @@ def capture(out: Path, scale: str) -> None:
         for panel in workspace.panels[5:]:
             workspace.tabs.setCurrentWidget(panel)
             save(window, f"case_{type(panel).__name__.removesuffix('Panel').lower()}_{who}")
+        review = workspace.findChild(QPushButton, "action_review")
+        if review is not None and review.isEnabled():  # the reviewer's seven checks and outcome
+            review.click()
+            app.processEvents()
+            save(workspace.open_dialog, f"review_dialog_{who}")
+            workspace.open_dialog.reject()
         window.close()
 
 

@@ -89,6 +89,10 @@ def agency_name(ctx: AppContext) -> str:
     return agency_title(ctx)
 
 
+def _load_main_window() -> None:
+    import enforcement_desk.ui.main_window  # noqa: F401
+
+
 def _sign_in(ctx: AppContext, name: str, demo: bool, user: str | None):  # noqa: ANN202
     import os
 
@@ -97,12 +101,22 @@ def _sign_in(ctx: AppContext, name: str, demo: bool, user: str | None):  # noqa:
 
     password = os.environ.get("ENFORCEMENT_DESK_PASSWORD")
     if user and password:
-        try:
-            return sign_in(ctx, user, password)
-        except DomainError as exc:
-            QMessageBox.warning(None, "无法登录", exc.message)
-            return None
+        from concurrent.futures import ThreadPoolExecutor
+
+        # The password hash takes a fixed, deliberate effort in C without the GIL: the window's
+        # modules load on this thread meanwhile.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(sign_in, ctx, user, password)
+            _load_main_window()
+            try:
+                return pending.result()
+            except DomainError as exc:
+                QMessageBox.warning(None, "无法登录", exc.message)
+                return None
     dialog = LoginDialog(ctx, name)
+    # Once the dialog is painted, the main window's modules load while the user types (keystrokes
+    # queue meanwhile, none are lost).
+    QTimer.singleShot(300, _load_main_window)
     if user:
         dialog.ui.loginEdit.setText(user)
     if demo:

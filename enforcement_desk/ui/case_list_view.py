@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QGridLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QTableView,
@@ -22,9 +23,11 @@ from enforcement_desk.core.stages import Stage
 from enforcement_desk.services.cases import CaseFilter
 from enforcement_desk.services.context import Actor, AppContext
 from enforcement_desk.services.users import list_users
-from enforcement_desk.ui.case_table_model import CaseTableModel
+from enforcement_desk.ui.case_table_model import COLUMNS, STRETCH_COLUMN, CaseTableModel
+from enforcement_desk.ui.desk_settings import desk_settings
 
 TYPING_PAUSE_MS = 150
+HEADER_KEY = "cases/header"  # column widths and sort order, kept between sessions
 
 
 class CaseListView(QWidget):
@@ -77,8 +80,11 @@ class CaseListView(QWidget):
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self._size_columns()
         self.count = QLabel(self)
+        self.count.setObjectName("caseCount")
+        self.model.total_changed.connect(self._show_total)
+        self.model.rowsInserted.connect(self._show_total)
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
         layout.addWidget(self.table, 1)
@@ -100,6 +106,32 @@ class CaseListView(QWidget):
         self.table.activated.connect(lambda index: self.open_case.emit(self.model.case_id_at(index.row())))
         self.apply_filter()
 
+    def _size_columns(self) -> None:
+        """Widths from typical values in the current font (so 200% scaling keeps them), or as the user
+        left them last time."""
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        metrics, padding = self.table.fontMetrics(), self.table.fontMetrics().horizontalAdvance("汉汉")
+        for column, (_key, title, _sort, sample) in enumerate(COLUMNS):
+            header.resizeSection(column, metrics.horizontalAdvance(max(sample, title, key=len)) + padding)
+        header.setSectionResizeMode(STRETCH_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.sortIndicatorChanged.connect(self._keep_indicator_on_the_order_shown)
+        saved = desk_settings().value(HEADER_KEY)
+        if saved is not None:
+            header.restoreState(saved)
+
+    def _keep_indicator_on_the_order_shown(self, column: int, _order: Qt.SortOrder) -> None:
+        # 案号, 承办人 and 罚款 cannot be sorted by the service: the arrow goes back to the real order.
+        if COLUMNS[column][2] is None:
+            header = self.table.horizontalHeader()
+            order = Qt.SortOrder.DescendingOrder if self.model.descending else Qt.SortOrder.AscendingOrder
+            blocked = header.blockSignals(True)
+            header.setSortIndicator(self.model.sort_column(), order)
+            header.blockSignals(blocked)
+
+    def save_layout(self) -> None:
+        desk_settings().setValue(HEADER_KEY, self.table.horizontalHeader().saveState())
+
     def current_filter(self) -> CaseFilter:
         stage = self.stage.currentData()
         dates = self.use_dates.isChecked()
@@ -116,8 +148,9 @@ class CaseListView(QWidget):
     def apply_filter(self) -> None:
         self.debounce.stop()
         self.model.set_filter(self.current_filter())
-        self.count.setText(self.model.total_text)
 
     def refresh(self) -> None:
         self.model.reload()
+
+    def _show_total(self) -> None:
         self.count.setText(self.model.total_text)

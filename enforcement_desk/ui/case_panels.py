@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.money import amount_in_capitals, parse_amount
 from enforcement_desk.core.periods import URGENCY_LABELS
-from enforcement_desk.core.stages import Outcome
+from enforcement_desk.core.roles import Role
+from enforcement_desk.core.stages import PRE_DECISION_STAGES, Outcome, Stage
 from enforcement_desk.services.case_views import CaseDetail
 from enforcement_desk.services.cases import Proposal, set_proposal, update_case
 from enforcement_desk.services.context import Actor, AppContext
@@ -52,6 +53,26 @@ ACTION_LABELS = {
     "police_accepted": "公安机关已立案",
     "police_declined": "公安机关不予立案",
 }
+
+
+FACTS_STAGES = PRE_DECISION_STAGES
+# Under review or discussion the reviewed proposal is fixed; it changes only after a return.
+PROPOSAL_STAGES = PRE_DECISION_STAGES - {Stage.LEGAL_REVIEW, Stage.COLLECTIVE_DISCUSSION}
+
+
+def edit_refusal(case: CaseDetail, actor: Actor, stages: frozenset[Stage], action: str) -> str:
+    """Why this user may not edit now ("" when they may). The services decide and refuse on their own;
+    this mirrors their rule so the controls are disabled with the reason instead of failing on save."""
+    if actor.role is not Role.OFFICER or actor.user_id not in {h.user_id for h in case.handlers}:
+        return f"只有本案承办人可以{action}"
+    if case.stage not in stages:
+        return f"案件处于“{case.stage.label}”阶段，不能{action}"
+    return ""
+
+
+def _show_refusal(message: QLabel, refusal: str) -> None:
+    message.setText(f"只读：{refusal}" if refusal else "")
+    message.setStyleSheet("color: #6b6b6b;")
 
 
 class SummaryPanel(QWidget):
@@ -105,7 +126,11 @@ class SummaryPanel(QWidget):
             + "</table>"
         )
         self.facts.setPlainText(case.facts)
-        self.message.clear()
+        refusal = edit_refusal(case, self.actor, FACTS_STAGES, "修改违法事实")
+        self.facts.setReadOnly(bool(refusal))
+        self.save.setEnabled(not refusal)
+        self.save.setToolTip(refusal)
+        _show_refusal(self.message, refusal)
 
     def _save(self) -> None:
         if self.case is None:
@@ -183,7 +208,13 @@ class ProposalPanel(QWidget):
         self.mitigated.setChecked(case.mitigated)
         self.level.setText(str(case.discretion.get("level", "")))
         self.reason.setPlainText(str(case.discretion.get("reason", "")))
-        self.message.clear()
+        refusal = edit_refusal(case, self.actor, PROPOSAL_STAGES, "修改处理意见")
+        for widget in (self.outcome, self.kinds, self.fine, self.confiscation, self.mitigated, self.level):
+            widget.setEnabled(not refusal)
+        self.reason.setReadOnly(bool(refusal))
+        self.save.setEnabled(not refusal)
+        self.save.setToolTip(refusal)
+        _show_refusal(self.message, refusal)
 
     def _amount(self, edit: QLineEdit) -> Decimal | None:
         return parse_amount(edit.text()) if edit.text().strip() else None

@@ -188,6 +188,7 @@ class CaseWorkspace(QWidget):
             self.actions_row.addWidget(button)
         self.actions_row.addStretch(1)
         self.blocked.setText("暂不能办理 — " + "　".join(blocked) if blocked else "")
+        self.blocked.setVisible(bool(blocked))
 
     def _side_actions(self, case: CaseDetail):  # noqa: ANN202
         role = self.actor.role.value

@@ -2,31 +2,44 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QTabWidget
 
-from enforcement_desk import APP_NAME, APP_TITLE
+from enforcement_desk import APP_TITLE
 from enforcement_desk.core.roles import Role
 from enforcement_desk.services.agency_settings import get_settings
 from enforcement_desk.services.context import Actor, AppContext
-from enforcement_desk.ui import discretion_panel, documents_panel, evidence_panel  # noqa: F401 - register panels
 from enforcement_desk.ui.case_list_view import CaseListView
-from enforcement_desk.ui.case_workspace import CaseWorkspace
+from enforcement_desk.ui.desk_settings import desk_settings
 from enforcement_desk.ui.login_dialog import LoginDialog
 from enforcement_desk.ui.messages import show_error
-from enforcement_desk.ui.new_case_dialog import NewCaseDialog
 from enforcement_desk.ui.today_view import TodayView
+
+if TYPE_CHECKING:
+    from enforcement_desk.ui.case_workspace import CaseWorkspace
+    from enforcement_desk.ui.new_case_dialog import NewCaseDialog
+
+
+def case_workspace_class() -> type[CaseWorkspace]:
+    """The workspace and the panels other parts register in it, loaded when the first case opens:
+    the discretion, evidence and documents panels pull in services the start does not need."""
+    from enforcement_desk.ui import discretion_panel, documents_panel, evidence_panel  # noqa: F401
+    from enforcement_desk.ui.case_workspace import CaseWorkspace
+
+    return CaseWorkspace
 
 
 def saved_database_url() -> str | None:
     """The shared server chosen in 数据库 → 连接共享服务器 (without its password)."""
-    value = QSettings(APP_NAME, "desk").value("database/url")
+    value = desk_settings().value("database/url")
     return str(value) if value else None
 
 
 def save_database_url(url: str | None) -> None:
-    settings = QSettings(APP_NAME, "desk")
+    settings = desk_settings()
     if url:
         settings.setValue("database/url", url)
     else:
@@ -99,6 +112,7 @@ class MainWindow(QMainWindow):
         self.lock_timer.timeout.connect(self._check_idle)
         self.lock_timer.start()
         self.locked = False
+        self.shown_before = False  # the first activation comes with the first show: the views are fresh
 
     # ---- menus and shortcuts ---------------------------------------------------------------
 
@@ -144,13 +158,12 @@ class MainWindow(QMainWindow):
     # ---- tabs ------------------------------------------------------------------------------
 
     def open_case(self, case_id: int) -> CaseWorkspace | None:
-        for index in range(self.fixed_tabs, self.tabs.count()):
-            widget = self.tabs.widget(index)
-            if isinstance(widget, CaseWorkspace) and widget.case_id == case_id:
+        for index, widget in enumerate(self.workspaces(), start=self.fixed_tabs):
+            if widget.case_id == case_id:
                 self.tabs.setCurrentIndex(index)
                 return widget
         try:
-            workspace = CaseWorkspace(self.ctx, self.actor, case_id, self)
+            workspace = case_workspace_class()(self.ctx, self.actor, case_id, self)
         except Exception as exc:  # noqa: BLE001 - shown to the user with a reference
             show_error(self, exc, "无法打开案件")
             return None
@@ -169,18 +182,18 @@ class MainWindow(QMainWindow):
         self.close_tab(self.tabs.currentIndex())
 
     def workspaces(self) -> list[CaseWorkspace]:
-        return [
-            w
-            for i in range(self.fixed_tabs, self.tabs.count())
-            if isinstance(w := self.tabs.widget(i), CaseWorkspace)
-        ]
+        return [self.tabs.widget(i) for i in range(self.fixed_tabs, self.tabs.count())]  # type: ignore[misc]
+
+    def _workspace(self, widget: object) -> CaseWorkspace | None:
+        return widget if any(widget is w for w in self.workspaces()) else None  # type: ignore[return-value]
 
     def _tab_changed(self, index: int) -> None:
         # Others may have changed the case on the shared server: show it fresh when it comes to front.
         widget = self.tabs.widget(index)
-        if isinstance(widget, CaseWorkspace) and widget.open_dialog is None:
+        workspace = self._workspace(widget)
+        if workspace is not None and workspace.open_dialog is None:
             try:
-                widget.reload()
+                workspace.reload()
             except Exception as exc:  # noqa: BLE001
                 show_error(self, exc, "无法刷新案件")
         elif widget is self.today:
@@ -189,6 +202,8 @@ class MainWindow(QMainWindow):
     # ---- commands --------------------------------------------------------------------------
 
     def new_case(self) -> None:
+        from enforcement_desk.ui.new_case_dialog import NewCaseDialog
+
         dialog = NewCaseDialog(self.ctx, self.actor, self)
         dialog.accepted.connect(lambda: self._case_created(dialog))
         dialog.open()
@@ -236,15 +251,21 @@ class MainWindow(QMainWindow):
             event.type() == QEvent.Type.ActivationChange
             and self.isActiveWindow()
             and not getattr(self, "locked", True)
+            and self._seen_before()
         ):
             current = self.tabs.currentWidget()
-            if isinstance(current, CaseWorkspace) and current.open_dialog is None:
-                current.reload()
+            workspace = self._workspace(current)
+            if workspace is not None and workspace.open_dialog is None:
+                workspace.reload()
             elif current is self.cases:
                 self.cases.refresh()
             elif current is self.today:
                 self.today.refresh()
         super().changeEvent(event)
+
+    def _seen_before(self) -> bool:
+        seen, self.shown_before = self.shown_before, True
+        return seen
 
     # ---- idle lock -------------------------------------------------------------------------
 
@@ -275,7 +296,7 @@ class MainWindow(QMainWindow):
     # ---- layout ----------------------------------------------------------------------------
 
     def _restore_layout(self) -> None:
-        settings = QSettings(APP_NAME, "desk")
+        settings = desk_settings()
         geometry = settings.value("main/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -286,7 +307,9 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802
-        settings = QSettings(APP_NAME, "desk")
+        self.cases.model.wait_for_count(5000)  # no count may still be reading once the database closes
+        self.cases.save_layout()
+        settings = desk_settings()
         settings.setValue("main/geometry", self.saveGeometry())
         settings.setValue("main/state", self.saveState())
         super().closeEvent(event)
