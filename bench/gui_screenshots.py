@@ -50,6 +50,10 @@ def capture(out: Path, scale: str) -> None:
         widget.grab().save(str(path))
         print(path)
 
+    starting = MainWindow()  # what shows while the database opens, before sign-in
+    starting.resize(1360, 860)
+    save(starting, "starting")
+    starting.close()
     empty = AppContext.open(f"sqlite:///{out / f'empty_{suffix}.sqlite3'}", out / "evidence-empty")
     save(FirstRunDialog(empty), "first_run")
     save(LoginDialog(ctx, "沂水县卫生健康综合监督执法局"), "login")

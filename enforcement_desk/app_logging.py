@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import logging
 import re
-import secrets
 import sys
-import traceback
 from datetime import datetime
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 
-from enforcement_desk.paths import user_log_dir
+# logging.handlers, secrets, traceback and the user folders are imported where used: this module
+# loads before the desk's window shows, and they would add a tenth to that.
 
 LOG_FILE_NAME = "enforcement-desk.log"
 MAX_BYTES = 2 * 1024 * 1024
@@ -38,6 +36,8 @@ class _MaskingFormatter(logging.Formatter):
 
 
 def log_file() -> Path:
+    from enforcement_desk.paths import user_log_dir
+
     return user_log_dir() / LOG_FILE_NAME
 
 
@@ -46,6 +46,8 @@ def configure_logging(level: int = logging.INFO) -> Path:
     path = log_file()
     root = logging.getLogger()
     if not any(getattr(h, "_enforcement_desk", False) for h in root.handlers):
+        from logging.handlers import RotatingFileHandler
+
         handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
         handler.setFormatter(_MaskingFormatter(_FORMAT))
         handler._enforcement_desk = True  # type: ignore[attr-defined]
@@ -55,6 +57,8 @@ def configure_logging(level: int = logging.INFO) -> Path:
 
 
 def new_error_reference(now: datetime | None = None) -> str:
+    import secrets
+
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M")
     return f"ED-{stamp}-{secrets.token_hex(2).upper()}"
 
@@ -63,6 +67,8 @@ def log_unexpected_error(
     exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None, *, context: str = ""
 ) -> str:
     """Write the traceback under a fresh reference and return the reference for the user."""
+    import traceback
+
     reference = new_error_reference()
     text = "".join(traceback.format_exception(exc_type, exc, tb))
     logger.error("未预期的错误 %s %s\n%s", reference, context, text)

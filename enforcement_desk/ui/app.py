@@ -1,21 +1,35 @@
-"""Starting the desk: database, first run, demo data, sign-in, main window."""
+"""Starting the desk: the window first, then database, first run, demo data, sign-in, the desk.
+
+Only Qt is loaded before the window shows: the database layer (SQLAlchemy, the models, the services)
+is imported and the database opened on a thread while the window already says what is happening.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtCore import QEventLoop, QObject, Signal
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from enforcement_desk import APP_NAME, APP_TITLE, __version__
 from enforcement_desk.app_logging import configure_logging, install_excepthook, logger
 from enforcement_desk.core.errors import DomainError
-from enforcement_desk.paths import user_data_dir
-from enforcement_desk.services.context import AppContext
-from enforcement_desk.services.setup import ensure_schema, is_initialized
 from enforcement_desk.ui.fonts import apply_chinese_font
 from enforcement_desk.ui.messages import error_text
+
+if TYPE_CHECKING:
+    from enforcement_desk.services.context import Actor, AppContext
+    from enforcement_desk.ui.main_window import MainWindow
+
+START_REPORT_ENV = "ENFORCEMENT_DESK_START_REPORT"  # a file: when the window showed, when the desk was ready
+T = TypeVar("T")
 
 
 def application() -> QApplication:
@@ -30,6 +44,8 @@ def application() -> QApplication:
 
 
 def demo_database_url() -> str:
+    from enforcement_desk.paths import user_data_dir
+
     folder = user_data_dir() / "demo"
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder / 'demo.sqlite3'}"
@@ -43,7 +59,7 @@ def _show_crash(reference: str, message: str) -> None:
     )
 
 
-def _build_demo_with_progress(ctx: AppContext) -> None:
+def _build_demo_with_progress(ctx: AppContext, parent: QWidget | None = None) -> None:
     """The demo drives ~30 cases through the services; a progress dialog keeps the window alive."""
     from enforcement_desk.services.demo import build_demo
     from enforcement_desk.ui.workers import BackgroundJob
@@ -63,69 +79,142 @@ def _build_demo_with_progress(ctx: AppContext) -> None:
         outcome["error"] = exc
         loop.quit()
 
-    runner = BackgroundJob(None, "演示数据", job, done, failed, cancellable=False)
+    runner = BackgroundJob(parent, "演示数据", job, done, failed, cancellable=False)
     runner.start()
     loop.exec()
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
 
 
-def prepare_database(ctx: AppContext, demo: bool) -> bool:
+def prepare_database(ctx: AppContext, demo: bool, parent: QWidget | None = None) -> bool:
     """Schema up to date and an agency present; False when the user gave up on the first run."""
+    from enforcement_desk.services.setup import ensure_schema, is_initialized
+
     if demo and not is_initialized(ctx):
-        _build_demo_with_progress(ctx)
+        _build_demo_with_progress(ctx, parent)
         return True
     ensure_schema(ctx)
     if is_initialized(ctx):
         return True
     from enforcement_desk.ui.first_run_dialog import FirstRunDialog
 
-    return FirstRunDialog(ctx).exec() == QDialog.DialogCode.Accepted
+    return FirstRunDialog(ctx, parent).exec() == QDialog.DialogCode.Accepted
 
 
-def agency_name(ctx: AppContext) -> str:
+@dataclass
+class OpenedDatabase:
+    """What the start found, off the GUI thread: the database, whether it is ready for sign-in, and
+    the user signed in unattended (or why not)."""
+
+    ctx: AppContext
+    ready: bool
+    agency_name: str = ""
+    actor: Actor | None = None
+    sign_in_refusal: str = ""
+
+
+def open_database(url: str | None, evidence_dir: Path | None, demo: bool, user: str | None) -> OpenedDatabase:
+    """Everything of the start that needs no widget. Runs on a thread: the imports alone take longer
+    than showing the window."""
+    from enforcement_desk.services.context import AppContext
+    from enforcement_desk.services.setup import ensure_schema, is_initialized
+
+    ctx = AppContext.open(url, evidence_dir)
+    if not demo or is_initialized(ctx):  # a new demo database is built whole by build_demo
+        ensure_schema(ctx)
+    if not is_initialized(ctx):
+        return OpenedDatabase(ctx, ready=False)
+    return ready_for_sign_in(ctx, user)
+
+
+def ready_for_sign_in(ctx: AppContext, user: str | None) -> OpenedDatabase:
     from enforcement_desk.services.setup import agency_title
 
-    return agency_title(ctx)
-
-
-def _load_main_window() -> None:
-    import enforcement_desk.ui.main_window  # noqa: F401
-
-
-def _sign_in(ctx: AppContext, name: str, demo: bool, user: str | None):  # noqa: ANN202
-    import os
-
-    from enforcement_desk.services.auth import login as sign_in
-    from enforcement_desk.ui.login_dialog import LoginDialog
-
+    opened = OpenedDatabase(ctx, ready=True, agency_name=agency_title(ctx))
     password = os.environ.get("ENFORCEMENT_DESK_PASSWORD")
     if user and password:
-        from concurrent.futures import ThreadPoolExecutor
+        from enforcement_desk.services.auth import login
 
-        # The password hash takes a fixed, deliberate effort in C without the GIL: the window's
-        # modules load on this thread meanwhile.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pending = pool.submit(sign_in, ctx, user, password)
-            _load_main_window()
-            try:
-                return pending.result()
-            except DomainError as exc:
-                QMessageBox.warning(None, "无法登录", exc.message)
-                return None
-    dialog = LoginDialog(ctx, name)
-    # Once the dialog is painted, the main window's modules load while the user types (keystrokes
-    # queue meanwhile, none are lost).
-    QTimer.singleShot(300, _load_main_window)
+        try:
+            opened.actor = login(ctx, user, password)
+        except DomainError as exc:
+            opened.sign_in_refusal = exc.message
+    # The desk's own modules too, so the GUI thread only builds widgets once the user is in.
+    import enforcement_desk.ui.case_list_view  # noqa: F401
+    import enforcement_desk.ui.login_dialog  # noqa: F401
+    import enforcement_desk.ui.today_view  # noqa: F401
+
+    return opened
+
+
+def _sign_in(window: MainWindow, opened: OpenedDatabase, demo: bool, user: str | None) -> Actor | None:
+    if opened.actor is not None:
+        return opened.actor
+    if opened.sign_in_refusal:
+        QMessageBox.warning(window, "无法登录", opened.sign_in_refusal)
+        return None
+    from enforcement_desk.ui.login_dialog import LoginDialog
+
+    window.show_progress("请登录")
+    dialog = LoginDialog(opened.ctx, opened.agency_name, window)
     if user:
         dialog.ui.loginEdit.setText(user)
+        dialog.ui.passwordEdit.setFocus()
     if demo:
         dialog.ui.agencyLabel.setText(
-            f"{name}\n演示数据库：用户 wangqiang / zhoumin / chenjun，密码 demo-pass-2026"
+            f"{opened.agency_name}\n演示数据库：用户 wangqiang / zhoumin / chenjun，密码 demo-pass-2026"
         )
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     return dialog.actor
+
+
+class _Relay(QObject):
+    done = Signal()
+
+
+def wait_off_gui_thread(work: Callable[[], T], name: str) -> T:
+    """Run `work` on a thread while the GUI keeps painting and answering; its result, or its error
+    raised here. (The signal crosses threads, so it arrives queued in this thread's loop.)"""
+    loop = QEventLoop()
+    relay = _Relay()
+    relay.done.connect(loop.quit)
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = work()
+        except BaseException as exc:  # noqa: BLE001 - raised again on the GUI thread
+            outcome["error"] = exc
+        finally:
+            relay.done.emit()
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    thread.start()
+    loop.exec()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
+def _note_start(milestone: str) -> None:
+    """For measuring a start from outside (bench/bench_gui_start.py): wall-clock time per milestone."""
+    report = os.environ.get(START_REPORT_ENV)
+    if report:
+        with open(report, "a", encoding="utf-8") as out:
+            out.write(f"{milestone} {time.time():.6f}\n")
+
+
+def _database_url(db_url: str | None, demo: bool) -> str | None:
+    from enforcement_desk.ui.main_window import saved_database_url
+
+    url = db_url or (demo_database_url() if demo else saved_database_url())
+    if url and url.startswith("postgresql"):
+        from enforcement_desk.services.server_connection import url_with_stored_password
+
+        url = url_with_stored_password(url)
+    return url
 
 
 def run_gui(
@@ -138,39 +227,49 @@ def run_gui(
 ) -> int:
     """Open the desk. With `user` and ENFORCEMENT_DESK_PASSWORD set, sign in without the dialog
     (unattended checks of an installation); otherwise the sign-in dialog asks."""
-    configure_logging()
     app = application()
     install_excepthook(_show_crash)
-    from enforcement_desk.ui.main_window import saved_database_url
-
-    url = db_url or (demo_database_url() if demo else saved_database_url())
-    if url and url.startswith("postgresql"):
-        from enforcement_desk.services.server_connection import url_with_stored_password
-
-        url = url_with_stored_password(url)
-    try:
-        ctx = AppContext.open(url, Path(evidence_dir) if evidence_dir else None)
-        if not prepare_database(ctx, demo):
-            return 0
-    except DomainError as exc:
-        QMessageBox.warning(None, "无法打开数据库", exc.message)
-        return 1
-    except Exception as exc:  # noqa: BLE001 - a locked file, an unreachable server: say so, log the rest
-        QMessageBox.critical(None, "无法打开数据库", error_text(exc))
-        return 1
     from enforcement_desk.ui.main_window import MainWindow
 
-    name = agency_name(ctx)
-    actor = _sign_in(ctx, name, demo, user)
-    if actor is None:
-        return 0
-    window = MainWindow(ctx, actor, name)
+    window = MainWindow()
     window.show()
+    app.processEvents()
+    _note_start("window")
+    configure_logging()  # after the window: the rotating file handler's imports are not needed to show it
+    try:
+        url = _database_url(db_url, demo)
+        evidence = Path(evidence_dir) if evidence_dir else None
+        opened = wait_off_gui_thread(lambda: open_database(url, evidence, demo, user), "desk-start")
+        if not opened.ready:
+            window.show_progress("首次使用：请设置机构与管理员" if not demo else "正在生成演示数据…")
+            if not prepare_database(opened.ctx, demo, window):
+                opened.ctx.close()
+                return 0
+            ctx = opened.ctx
+            opened = wait_off_gui_thread(lambda: ready_for_sign_in(ctx, user), "desk-start")
+    except DomainError as exc:
+        QMessageBox.warning(window, "无法打开数据库", exc.message)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - a locked file, an unreachable server: say so, log the rest
+        QMessageBox.critical(window, "无法打开数据库", error_text(exc))
+        return 1
+    ctx = opened.ctx
+    if not window.isVisible():  # closed while the database was opening
+        ctx.close()
+        return 0
+    actor = _sign_in(window, opened, demo, user)
+    if actor is None:
+        ctx.close()
+        return 0
+    window.open_desk(ctx, actor, opened.agency_name)
+    app.processEvents()
+    _note_start("ready")
     logger.info(
         "desk opened by %s on %s", actor.login, ctx.db.engine.url.render_as_string(hide_password=True)
     )
-    if exit_after_start:
-        QTimer.singleShot(0, app.quit)
+    if exit_after_start:  # painted above; an installation check or a benchmark needs no more
+        ctx.close()
+        return 0
     code = app.exec()
     ctx.close()
     return code

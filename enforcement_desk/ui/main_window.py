@@ -1,4 +1,9 @@
-"""The desk: today, the case list, and one tab per open case."""
+"""The desk: today, the case list, and one tab per open case.
+
+The window is shown before the database layer is even imported (a cold start would otherwise keep the
+officer looking at nothing for a second or more): it opens as a frame saying what it is doing, and
+`open_desk` fills it once the database is open and the user has signed in.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +11,28 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from enforcement_desk import APP_TITLE
 from enforcement_desk.core.roles import Role
-from enforcement_desk.services.agency_settings import get_settings
-from enforcement_desk.services.context import Actor, AppContext
-from enforcement_desk.ui.case_list_view import CaseListView
 from enforcement_desk.ui.desk_settings import desk_settings
-from enforcement_desk.ui.login_dialog import LoginDialog
-from enforcement_desk.ui.messages import show_error
-from enforcement_desk.ui.today_view import TodayView
 
 if TYPE_CHECKING:
+    from enforcement_desk.services.context import Actor, AppContext
+    from enforcement_desk.ui.case_list_view import CaseListView
     from enforcement_desk.ui.case_workspace import CaseWorkspace
     from enforcement_desk.ui.new_case_dialog import NewCaseDialog
+    from enforcement_desk.ui.today_view import TodayView
 
 
 def case_workspace_class() -> type[CaseWorkspace]:
@@ -72,9 +84,59 @@ class IdleWatcher(QObject):
         return self._clock() - self.last_input
 
 
+class StartingPage(QWidget):
+    """What the window shows until the desk is open: what is being done, and that it is moving.
+    (Centred by stretches rather than Qt.AlignmentFlag: the first use of the Qt namespace costs
+    20 ms, a tenth of the whole start to this page.)"""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setObjectName("startingPage")
+        title = QLabel(APP_TITLE, self)
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        title.setFont(font)
+        self.status = QLabel("正在打开数据库…", self)
+        self.status.setObjectName("startingStatus")
+        busy = QProgressBar(self)
+        busy.setRange(0, 0)
+        busy.setTextVisible(False)
+        busy.setFixedWidth(self.fontMetrics().horizontalAdvance("汉") * 24)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        for widget in (title, self.status, busy):
+            row = QHBoxLayout()
+            row.addStretch(1)
+            row.addWidget(widget)
+            row.addStretch(1)
+            layout.addLayout(row)
+        layout.addStretch(2)
+
+
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext, actor: Actor, agency_name: str):
+    """Built with a context and a signed-in user it opens the desk at once (tests, screenshots);
+    built bare it is the frame the start shows first, filled later by `open_desk`."""
+
+    def __init__(self, ctx: AppContext | None = None, actor: Actor | None = None, agency_name: str = ""):
         super().__init__()
+        self.ctx: AppContext | None = None
+        self.locked = False
+        self.shown_before = False  # the first activation comes with the first show: the views are fresh
+        self.setWindowTitle(APP_TITLE)
+        self.starting = StartingPage(self)
+        self.setCentralWidget(self.starting)
+        self._restore_geometry()
+        if ctx is not None and actor is not None:
+            self.open_desk(ctx, actor, agency_name)
+
+    def show_progress(self, text: str) -> None:
+        self.starting.status.setText(text)
+
+    def open_desk(self, ctx: AppContext, actor: Actor, agency_name: str) -> None:
+        from enforcement_desk.services.agency_settings import get_settings
+        from enforcement_desk.ui.case_list_view import CaseListView
+        from enforcement_desk.ui.today_view import TodayView
+
         self.ctx, self.actor, self.agency_name = ctx, actor, agency_name
         self.setWindowTitle(f"{APP_TITLE} — {agency_name} — {actor.name}（{actor.role.label}）")
         self.tabs = QTabWidget(self)
@@ -82,8 +144,8 @@ class MainWindow(QMainWindow):
         self.tabs.setTabsClosable(True)
         self.tabs.setDocumentMode(True)
         self.tabs.tabCloseRequested.connect(self.close_tab)
-        self.today = TodayView(ctx, actor, self)
-        self.cases = CaseListView(ctx, actor, self)
+        self.today: TodayView = TodayView(ctx, actor, self)
+        self.cases: CaseListView = CaseListView(ctx, actor, self)
         self.tabs.addTab(self.today, "今日")
         self.tabs.addTab(self.cases, "案件")
         if actor.role.value in ("head", "admin", "reviewer"):
@@ -94,13 +156,15 @@ class MainWindow(QMainWindow):
         self.fixed_tabs = self.tabs.count()  # 今日, 案件 (+ 统计): never closed; case tabs follow
         for index in range(self.fixed_tabs):
             self.tabs.tabBar().setTabButton(index, self.tabs.tabBar().ButtonPosition.RightSide, None)
-        self.setCentralWidget(self.tabs)
+        self.setCentralWidget(self.tabs)  # the starting page goes with it
         self.today.open_case.connect(self.open_case)
         self.cases.open_case.connect(self.open_case)
         self.lock_notice = QLabel(self)
         self.statusBar().addPermanentWidget(QLabel(f"{actor.name}（{actor.role.label}）", self))
         self._build_menus()
-        self._restore_layout()
+        state = desk_settings().value("main/state")
+        if state is not None:
+            self.restoreState(state)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.idle = IdleWatcher(self)
         app = QApplication.instance()
@@ -111,8 +175,6 @@ class MainWindow(QMainWindow):
         self.lock_timer.setInterval(30_000)
         self.lock_timer.timeout.connect(self._check_idle)
         self.lock_timer.start()
-        self.locked = False
-        self.shown_before = False  # the first activation comes with the first show: the views are fresh
 
     # ---- menus and shortcuts ---------------------------------------------------------------
 
@@ -165,6 +227,8 @@ class MainWindow(QMainWindow):
         try:
             workspace = case_workspace_class()(self.ctx, self.actor, case_id, self)
         except Exception as exc:  # noqa: BLE001 - shown to the user with a reference
+            from enforcement_desk.ui.messages import show_error
+
             show_error(self, exc, "无法打开案件")
             return None
         workspace.changed.connect(lambda _id: self.refresh_lists())
@@ -195,6 +259,8 @@ class MainWindow(QMainWindow):
             try:
                 workspace.reload()
             except Exception as exc:  # noqa: BLE001
+                from enforcement_desk.ui.messages import show_error
+
                 show_error(self, exc, "无法刷新案件")
         elif widget is self.today:
             self.today.refresh()
@@ -250,7 +316,8 @@ class MainWindow(QMainWindow):
         if (
             event.type() == QEvent.Type.ActivationChange
             and self.isActiveWindow()
-            and not getattr(self, "locked", True)
+            and self.ctx is not None
+            and not self.locked
             and self._seen_before()
         ):
             current = self.tabs.currentWidget()
@@ -280,6 +347,8 @@ class MainWindow(QMainWindow):
     def lock(self) -> None:
         if self.locked:
             return
+        from enforcement_desk.ui.login_dialog import LoginDialog
+
         self.locked = True
         self.centralWidget().setVisible(False)
         dialog = LoginDialog(self.ctx, self.agency_name, self, locked_login=self.actor.login)
@@ -295,20 +364,17 @@ class MainWindow(QMainWindow):
 
     # ---- layout ----------------------------------------------------------------------------
 
-    def _restore_layout(self) -> None:
-        settings = desk_settings()
-        geometry = settings.value("main/geometry")
+    def _restore_geometry(self) -> None:
+        geometry = desk_settings().value("main/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
-        state = settings.value("main/state")
-        if state is not None:
-            self.restoreState(state)
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802
-        self.cases.model.wait_for_count(5000)  # no count may still be reading once the database closes
-        self.cases.save_layout()
+        if self.ctx is not None:
+            self.cases.model.wait_for_count(5000)  # no count may still be reading once the database closes
+            self.cases.save_layout()
         settings = desk_settings()
         settings.setValue("main/geometry", self.saveGeometry())
         settings.setValue("main/state", self.saveState())
