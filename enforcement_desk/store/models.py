@@ -96,6 +96,7 @@ class Case(Base):
         Index("ix_cases_stage_accepted", "stage", "accepted_on"),
         Index("ix_cases_accepted", "accepted_on"),
         Index("ix_cases_party", "party_id"),
+        Index("ix_cases_cause", "cause", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
