@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from enforcement_desk.core.errors import ConcurrentChange, DomainError, NotFound
 from enforcement_desk.core.identifiers import validate_resident_id, validate_uscc
+from enforcement_desk.core.party_names import MIN_CONTAINED, name_core, names_match, plain_name
 from enforcement_desk.core.roles import Role
 from enforcement_desk.services.context import Actor, AppContext, require_text
 from enforcement_desk.store.audit import append_event
@@ -89,18 +90,46 @@ def normalize_draft(draft: PartyDraft, today: date | None = None) -> tuple[Party
     return replace(draft, name=name, id_number=number), gender, birth
 
 
-def _find_similar(session: Session, agency_id: int, name: str, id_number: str | None) -> list[Party]:
-    conditions = [Party.name == name]
+SIMILAR_CANDIDATES = 500  # names sharing the core's first characters, compared one by one
+
+
+@dataclass(frozen=True)
+class SimilarParty:
+    party: PartyView
+    reason: str  # 证件号码相同 / 名称相同 / 名称主体相同 / 名称相近
+
+
+def _find_similar(
+    session: Session, agency_id: int, kind: str | None, name: str, id_number: str | None
+) -> list[tuple[Party, str]]:
+    found: dict[int, tuple[Party, str]] = {}
     if id_number:
-        conditions.append(Party.id_number == id_number)
-    query = select(Party).where(Party.agency_id == agency_id, or_(*conditions)).order_by(Party.id)
-    return list(session.scalars(query))
+        for party in session.scalars(select(Party).where(Party.agency_id == agency_id, Party.id_number == id_number)):
+            found[party.id] = (party, "证件号码相同")
+    core = name_core(name) if kind != "person" else plain_name(name)
+    if core:
+        # Broad in SQL (the core's first characters anywhere in the name), exact in Python.
+        pattern = f"%{core[:MIN_CONTAINED]}%"
+        query = select(Party).where(Party.agency_id == agency_id, or_(Party.name == name, Party.name.like(pattern)))
+        if kind:
+            query = query.where(Party.kind == kind)
+        for party in session.scalars(query.order_by(Party.id).limit(SIMILAR_CANDIDATES)):
+            reason = names_match(name, party.name, organisations=party.kind != "person")
+            if reason and party.id not in found:
+                found[party.id] = (party, reason)
+    order = {"证件号码相同": 0, "名称相同": 1, "名称主体相同": 2, "名称相近": 3}
+    return sorted(found.values(), key=lambda item: (order[item[1]], item[0].id))
 
 
-def find_similar(ctx: AppContext, actor: Actor, name: str, id_number: str | None = None) -> list[PartyView]:
-    """Parties that are probably the same: same ID number, or the same name."""
+def find_similar(
+    ctx: AppContext, actor: Actor, name: str, id_number: str | None = None, kind: str | None = None
+) -> list[SimilarParty]:
+    """Parties that are probably the one being entered, the likeliest first: the same ID number, the
+    same name, or (organisations) the same name once the division in front and the organisation form
+    at the end are left out."""
     with ctx.db.read() as session:
-        return [party_view(p) for p in _find_similar(session, actor.agency_id, name.strip(), (id_number or "").strip() or None)]
+        rows = _find_similar(session, actor.agency_id, kind, name.strip(), (id_number or "").strip() or None)
+        return [SimilarParty(party_view(party), reason) for party, reason in rows]
 
 
 def add_party(ctx: AppContext, actor: Actor, draft: PartyDraft) -> PartyView:

@@ -30,6 +30,7 @@ class PartyDialog(QDialog):
         self.ui.buttonBox.rejected.connect(self.reject)
         self.ui.idNumberEdit.textChanged.connect(self._check_id)
         self.ui.kindCombo.currentIndexChanged.connect(self._check_id)
+        self.ui.kindCombo.currentIndexChanged.connect(self._check_duplicates)
         self.ui.nameEdit.editingFinished.connect(self._check_duplicates)
         self.ui.idNumberEdit.editingFinished.connect(self._check_duplicates)
 
@@ -59,9 +60,11 @@ class PartyDialog(QDialog):
         name, number = self.ui.nameEdit.text().strip(), self.ui.idNumberEdit.text().strip()
         if not name and not number:
             return
-        similar = find_similar(self.ctx, self.actor, name, number or None)
+        similar = find_similar(self.ctx, self.actor, name, number or None, self.kind)
         if similar:
-            names = "；".join(f"{p.name}（{p.id_number or '无证件号'}）" for p in similar[:3])
+            names = "；".join(
+                f"{s.party.name}（{s.party.id_number or '无证件号'}，{s.reason}）" for s in similar[:3]
+            )
             self.ui.duplicateLabel.setText(f"可能已登记：{names}。如为同一当事人，请取消并在列表中选择。")
             self.ui.duplicateLabel.setStyleSheet(BAD_STYLE)
         else:

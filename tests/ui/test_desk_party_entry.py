@@ -53,13 +53,16 @@ def test_a_party_registered_under_the_same_name_or_credit_code_is_pointed_out_be
     choose_kind(dialog, "organisation")
     desk.type_into(dialog.ui.nameEdit, "沂水县悦来宾馆有限公司")
     qtbot.keyClick(dialog.ui.nameEdit, Qt.Key.Key_Tab)  # leaving the field runs the check
-    assert "可能已登记：沂水县悦来宾馆有限公司（91371323MA3C7X2Y1L）" in dialog.ui.duplicateLabel.text()
-    desk.type_into(dialog.ui.nameEdit, "悦来宾馆")
+    assert "可能已登记：沂水县悦来宾馆有限公司（91371323MA3C7X2Y1L，名称相同）" in dialog.ui.duplicateLabel.text()
+    desk.type_into(dialog.ui.nameEdit, "悦来宾馆（有限公司）")  # no county in front, another form of brackets
+    qtbot.keyClick(dialog.ui.nameEdit, Qt.Key.Key_Tab)
+    assert "沂水县悦来宾馆有限公司（91371323MA3C7X2Y1L，名称主体相同）" in dialog.ui.duplicateLabel.text()
+    desk.type_into(dialog.ui.nameEdit, "沂水县如家宾馆有限公司")  # another hotel of the same county
     qtbot.keyClick(dialog.ui.nameEdit, Qt.Key.Key_Tab)
     assert dialog.ui.duplicateLabel.text() == ""
     desk.type_into(dialog.ui.idNumberEdit, "91371323MA3C7X2Y1L")  # renamed since, same code
     qtbot.keyClick(dialog.ui.idNumberEdit, Qt.Key.Key_Tab)
-    assert "可能已登记：沂水县悦来宾馆有限公司" in dialog.ui.duplicateLabel.text()
+    assert "可能已登记：沂水县悦来宾馆有限公司（91371323MA3C7X2Y1L，证件号码相同）" in dialog.ui.duplicateLabel.text()
 
 
 def test_a_party_with_a_wrong_id_number_is_not_saved_and_the_dialog_says_why(qtbot, dialog, sqlite_office):
