@@ -54,6 +54,9 @@ class CaseFilter:
     text: str = ""
 
 
+# Between submission and the outcome of legal review or collective discussion, what was submitted stands.
+UNDER_REVIEW_STAGES = frozenset({Stage.LEGAL_REVIEW, Stage.COLLECTIVE_DISCUSSION})
+
 SORT_COLUMNS = {
     "case_no": Case.case_no,
     "accepted_on": Case.accepted_on,
@@ -560,6 +563,11 @@ def update_case(
         _require_handler(case, actor, "修改案件信息")
         if Stage(case.stage) not in PRE_DECISION_STAGES:
             raise DomainError("案件已作出决定，案情信息不能再修改（如需更正请走撤销或变更程序）")
+        if Stage(case.stage) in UNDER_REVIEW_STAGES:
+            # The reviewer and the meeting judge the facts as submitted; a change waits for a return.
+            raise DomainError(
+                f"案件处于“{Stage(case.stage).label}”阶段，案情信息以送审时为准；如需修改，请待退回后再改"
+            )
         _check_version(case, expected_version, session)
         if "cause" in changes:
             changes["cause"] = require_text(changes["cause"], "案由")
@@ -622,7 +630,7 @@ def set_proposal(
         case = load_case(session, actor, case_id, lock=True)
         _, settings = agency_settings(session, actor.agency_id)
         _require_handler(case, actor, "提出处理意见")
-        if Stage(case.stage) not in PRE_DECISION_STAGES - {Stage.LEGAL_REVIEW, Stage.COLLECTIVE_DISCUSSION}:
+        if Stage(case.stage) not in PRE_DECISION_STAGES - UNDER_REVIEW_STAGES:
             raise DomainError(f"案件处于“{Stage(case.stage).label}”阶段，不能修改处理意见")
         _check_version(case, expected_version, session)
         before = {

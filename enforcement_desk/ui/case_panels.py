@@ -26,7 +26,7 @@ from enforcement_desk.core.periods import URGENCY_LABELS
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import PRE_DECISION_STAGES, Outcome, Stage
 from enforcement_desk.services.case_views import CaseDetail
-from enforcement_desk.services.cases import Proposal, set_proposal, update_case
+from enforcement_desk.services.cases import UNDER_REVIEW_STAGES, Proposal, set_proposal, update_case
 from enforcement_desk.services.context import Actor, AppContext
 from enforcement_desk.services.review import review_history
 
@@ -55,9 +55,8 @@ ACTION_LABELS = {
 }
 
 
-FACTS_STAGES = PRE_DECISION_STAGES
-# Under review or discussion the reviewed proposal is fixed; it changes only after a return.
-PROPOSAL_STAGES = PRE_DECISION_STAGES - {Stage.LEGAL_REVIEW, Stage.COLLECTIVE_DISCUSSION}
+# Under review or discussion the facts and proposal submitted are fixed; they change after a return.
+FACTS_STAGES = PROPOSAL_STAGES = PRE_DECISION_STAGES - UNDER_REVIEW_STAGES
 
 
 def edit_refusal(case: CaseDetail, actor: Actor, stages: frozenset[Stage], action: str) -> str:
@@ -91,6 +90,12 @@ class SummaryPanel(QWidget):
         self.save.setObjectName("saveFactsButton")
         self.message = QLabel(self)
         self.message.setWordWrap(True)
+        self.credit = QLabel(self)
+        self.credit.setObjectName("creditWarning")
+        self.credit.setWordWrap(True)
+        self.credit.setStyleSheet("color: #8a5300; font-weight: bold;")
+        self.credit.setVisible(False)
+        layout.addWidget(self.credit)
         layout.addWidget(self.info, 3)
         layout.addWidget(QLabel("违法事实", self))
         layout.addWidget(self.facts, 2)
@@ -125,12 +130,24 @@ class SummaryPanel(QWidget):
             + "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows)
             + "</table>"
         )
+        warning = self._credit_warning(case)
+        self.credit.setText(f"当事人信用提示：{warning}" if warning else "")
+        self.credit.setVisible(bool(warning))
         self.facts.setPlainText(case.facts)
         refusal = edit_refusal(case, self.actor, FACTS_STAGES, "修改违法事实")
         self.facts.setReadOnly(bool(refusal))
         self.save.setEnabled(not refusal)
         self.save.setToolTip(refusal)
         _show_refusal(self.message, refusal)
+
+    def _credit_warning(self, case: CaseDetail) -> str:
+        """Blacklist, credit points and recent penalties of the party: they bear on the discretion,
+        so they are shown until the decision (after it, the case itself would count among them)."""
+        if case.stage not in PRE_DECISION_STAGES:
+            return ""
+        from enforcement_desk.services.credit import credit_summary
+
+        return credit_summary(self.ctx, self.actor, case.party.id).warning
 
     def _save(self) -> None:
         if self.case is None:

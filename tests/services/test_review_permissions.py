@@ -171,3 +171,18 @@ def test_the_queue_leaves_out_cases_the_reviewer_cannot_take(office):
     assert [r.case_id for r in review_queue(office.ctx, office.reviewer)] == [case_id]
     with pytest.raises(DomainError):
         review_queue(office.ctx, office.officer)
+
+
+def test_facts_and_proposal_submitted_for_review_cannot_be_changed_until_a_return(office):
+    ctx = office.ctx
+    case_id = major_case_waiting_for_review(office)
+    advance(ctx, office.officer, case_id, "submit_review")
+    before = db_snapshot(office, case_id)
+    version = get_case(ctx, office.officer, case_id).version
+    with pytest.raises(DomainError, match="案情信息以送审时为准"):
+        update_case(ctx, office.officer, case_id, version, facts="改过的事实。")
+    assert db_snapshot(office, case_id) == before
+    failing = [ReviewCheck(c.item, c.item != "裁量", "罚款幅度说理不足" if c.item == "裁量" else "") for c in all_passed()]
+    record_review(ctx, office.reviewer, case_id, "returned", failing, "请修改")
+    version = get_case(ctx, office.officer, case_id).version
+    assert update_case(ctx, office.officer, case_id, version, facts="补充后的事实。").facts == "补充后的事实。"
