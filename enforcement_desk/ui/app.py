@@ -131,6 +131,7 @@ def ready_for_sign_in(ctx: AppContext, user: str | None) -> OpenedDatabase:
     from enforcement_desk.services.setup import agency_title
 
     opened = OpenedDatabase(ctx, ready=True, agency_name=agency_title(ctx))
+    preloading = _preload_desk_modules()
     password = os.environ.get("ENFORCEMENT_DESK_PASSWORD")
     if user and password:
         from enforcement_desk.services.auth import login
@@ -139,12 +140,24 @@ def ready_for_sign_in(ctx: AppContext, user: str | None) -> OpenedDatabase:
             opened.actor = login(ctx, user, password)
         except DomainError as exc:
             opened.sign_in_refusal = exc.message
-    # The desk's own modules too, so the GUI thread only builds widgets once the user is in.
-    import enforcement_desk.ui.case_list_view  # noqa: F401
-    import enforcement_desk.ui.login_dialog  # noqa: F401
-    import enforcement_desk.ui.today_view  # noqa: F401
-
+        preloading.join()
     return opened
+
+
+def _preload_desk_modules() -> threading.Thread:
+    """The desk's views and the services behind them load while the user types the password (or the
+    password hash runs, which leaves the interpreter free): the desk then opens at once."""
+
+    def load() -> None:
+        try:
+            import enforcement_desk.ui.case_list_view  # noqa: F401
+            import enforcement_desk.ui.today_view  # noqa: F401
+        except Exception:  # noqa: BLE001, S110 - the GUI thread imports them again and reports the error
+            pass
+
+    thread = threading.Thread(target=load, name="desk-preload", daemon=True)
+    thread.start()
+    return thread
 
 
 def _sign_in(window: MainWindow, opened: OpenedDatabase, demo: bool, user: str | None) -> Actor | None:
