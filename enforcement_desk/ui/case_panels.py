@@ -13,8 +13,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -29,6 +27,8 @@ from enforcement_desk.services.case_views import CaseDetail
 from enforcement_desk.services.cases import UNDER_REVIEW_STAGES, Proposal, set_proposal, update_case
 from enforcement_desk.services.context import Actor, AppContext
 from enforcement_desk.services.review import review_history
+from enforcement_desk.ui.messages import say
+from enforcement_desk.ui.tables import fill_rows, read_only_table
 
 ACTION_LABELS = {
     "accept": "受理",
@@ -157,12 +157,10 @@ class SummaryPanel(QWidget):
                 self.ctx, self.actor, self.case.id, self.case.version, facts=self.facts.toPlainText().strip()
             )
         except DomainError as exc:
-            self.message.setText(exc.message)
-            self.message.setStyleSheet("color: #b3261e;")
+            say(self.message, exc.message, ok=False)
             return
         self.on_changed(updated)
-        self.message.setText("已保存")
-        self.message.setStyleSheet("color: #1b6e20;")
+        say(self.message, "已保存")
 
 
 class ProposalPanel(QWidget):
@@ -256,39 +254,20 @@ class ProposalPanel(QWidget):
             )
             updated = set_proposal(self.ctx, self.actor, self.case.id, self.case.version, proposal)
         except DomainError as exc:
-            self.message.setText(exc.message)
-            self.message.setStyleSheet("color: #b3261e;")
+            say(self.message, exc.message, ok=False)
             return
         self.on_changed(updated)
-        self.message.setText("已保存处理意见")
-        self.message.setStyleSheet("color: #1b6e20;")
-
-
-def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(text))
-    table.resizeColumnsToContents()
-
-
-def _table(headers: list[str], parent: QWidget) -> QTableWidget:
-    table = QTableWidget(0, len(headers), parent)
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
+        say(self.message, "已保存处理意见")
 
 
 class TimelinePanel(QWidget):
     def __init__(self, parent=None):  # noqa: ANN001
         super().__init__(parent)
-        self.table = _table(["时间", "操作", "由", "到", "办理人", "说明"], self)
+        self.table = read_only_table(["时间", "操作", "由", "到", "办理人", "说明"], self)
         QVBoxLayout(self).addWidget(self.table)
 
     def show_case(self, case: CaseDetail) -> None:
-        _fill(
+        fill_rows(
             self.table,
             [
                 (
@@ -307,7 +286,7 @@ class TimelinePanel(QWidget):
 class DeadlinesPanel(QWidget):
     def __init__(self, parent=None):  # noqa: ANN001
         super().__init__(parent)
-        self.table = _table(["状态", "期限", "起算", "届满", "依据"], self)
+        self.table = read_only_table(["状态", "期限", "起算", "届满", "依据"], self)
         QVBoxLayout(self).addWidget(self.table)
 
     def show_case(self, case: CaseDetail) -> None:
@@ -315,7 +294,7 @@ class DeadlinesPanel(QWidget):
         for d in case.deadlines:
             due = f"{d.due_at:%Y-%m-%d %H:%M}" if d.due_at else str(d.due_on)
             rows.append((URGENCY_LABELS.get(d.urgency, d.urgency), d.name, str(d.start_on), due, d.article))
-        _fill(self.table, rows)
+        fill_rows(self.table, rows)
 
 
 class ReviewPanel(QWidget):

@@ -29,7 +29,7 @@ from enforcement_desk.services.case_views import CaseDetail
 from enforcement_desk.services.context import Actor, AppContext
 from enforcement_desk.services.discretion import choose_for_case, compute_for_case, list_violations
 from enforcement_desk.ui.case_workspace import register_panel
-from enforcement_desk.ui.messages import error_text
+from enforcement_desk.ui.messages import error_text, say
 
 FLAGS = (
     ("first_offence", "初次违法"),
@@ -152,10 +152,6 @@ class DiscretionPanel(QWidget):
             art32=frozenset(k for k, box in self.art32.items() if box.isChecked()),
         )  # fmt: skip
 
-    def _say(self, text: str, ok: bool = True) -> None:
-        self.message.setText(text)
-        self.message.setStyleSheet("color: #1b6e20;" if ok else "color: #b3261e;")
-
     def _compute(self) -> None:
         if self.case is None:
             return
@@ -165,10 +161,10 @@ class DiscretionPanel(QWidget):
                 level=self.level.currentData(),
             )  # fmt: skip
         except Exception as exc:  # noqa: BLE001
-            self._say(error_text(exc), ok=False)
+            say(self.message, error_text(exc), ok=False)
             return
         self.view.setHtml(recommendation_html(self.result))
-        self._say("")
+        say(self.message, "")
 
     def _adopt(self) -> None:
         if self.case is None:
@@ -181,17 +177,17 @@ class DiscretionPanel(QWidget):
                 reason=self.reason.text(),
             )  # fmt: skip
         except Exception as exc:  # noqa: BLE001
-            self._say(error_text(exc), ok=False)
+            say(self.message, error_text(exc), ok=False)
             return
         workspace = self.parent()
         while workspace is not None and not hasattr(workspace, "show_case"):
             workspace = workspace.parent()
         self.case = updated
-        self._say(f"已采用：{updated.discretion.get('level', '')} 罚款 {format_yuan(updated.fine_amount)}")
+        say(self.message, f"已采用：{updated.discretion.get('level', '')} 罚款 {format_yuan(updated.fine_amount)}")
         message = self.message.text()
         if workspace is not None:
             workspace.show_case(updated)
-        self._say(message)
+        say(self.message, message)
 
 
 register_panel("裁量", lambda ctx, actor, parent: DiscretionPanel(ctx, actor, parent), position=15)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -30,8 +29,8 @@ from enforcement_desk.services.documents import (
     list_documents,
 )
 from enforcement_desk.ui.case_workspace import register_panel
-from enforcement_desk.ui.messages import error_text
-from enforcement_desk.ui.tables import read_only_table
+from enforcement_desk.ui.messages import error_text, say
+from enforcement_desk.ui.tables import fill_rows, read_only_table
 
 
 class DocumentsPanel(QWidget):
@@ -74,17 +73,11 @@ class DocumentsPanel(QWidget):
     def show_case(self, case: CaseDetail) -> None:
         self.case = case
         self.documents = list_documents(self.ctx, self.actor, case.id)
-        self.table.setRowCount(len(self.documents))
-        for row, d in enumerate(self.documents):
-            texts = (d.title + ("（已更正）" if d.superseded else ""), d.number or "", str(d.version),
-                     f"{d.issued_at:%Y-%m-%d %H:%M}", d.issued_by, str(d.pdf_pages or ""))  # fmt: skip
-            for col, text in enumerate(texts):
-                self.table.setItem(row, col, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
-
-    def _say(self, text: str, ok: bool = True) -> None:
-        self.message.setText(text)
-        self.message.setStyleSheet("color: #1b6e20;" if ok else "color: #b3261e;")
+        fill_rows(self.table, [
+            (d.title + ("（已更正）" if d.superseded else ""), d.number or "", str(d.version),
+             f"{d.issued_at:%Y-%m-%d %H:%M}", d.issued_by, str(d.pdf_pages or ""))
+            for d in self.documents
+        ])  # fmt: skip
 
     def _selected(self) -> DocumentView | None:
         row = self.table.currentRow()
@@ -96,30 +89,30 @@ class DocumentsPanel(QWidget):
         try:
             issued = issue_document(self.ctx, self.actor, self.case.id, self.kind.currentData())
         except Exception as exc:  # noqa: BLE001 - a rule's refusal or an unexpected error, both shown
-            self._say(error_text(exc), ok=False)
+            say(self.message, error_text(exc), ok=False)
             return
         self.show_case(self.case)
         self.table.selectRow(next(i for i, d in enumerate(self.documents) if d.id == issued.id))
-        self._say(f"已出具 {issued.title} {issued.number or ''}")
+        say(self.message, f"已出具 {issued.title} {issued.number or ''}")
 
     def _open(self) -> None:
         document = self._selected()
         if document is None:
-            self._say("请先在列表中选择一份文书", ok=False)
+            say(self.message, "请先在列表中选择一份文书", ok=False)
             return
         folder = Path(tempfile.gettempdir()) / "enforcement-desk-print"
         try:
             path = export_document(self.ctx, self.actor, document.id, folder)
         except DomainError as exc:
-            self._say(exc.message, ok=False)
+            say(self.message, exc.message, ok=False)
             return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-        self._say(f"已打开：{path}")
+        say(self.message, f"已打开：{path}")
 
     def _save(self, fmt: str) -> None:
         document = self._selected()
         if document is None:
-            self._say("请先在列表中选择一份文书", ok=False)
+            say(self.message, "请先在列表中选择一份文书", ok=False)
             return
         suffix = "PDF 文件 (*.pdf)" if fmt == "pdf" else "Word 文档 (*.docx)"
         name, _ = QFileDialog.getSaveFileName(self, "另存为", f"{document.title}.{fmt}", suffix)
@@ -127,9 +120,9 @@ class DocumentsPanel(QWidget):
             try:
                 path = export_document(self.ctx, self.actor, document.id, Path(name), fmt)
             except DomainError as exc:
-                self._say(exc.message, ok=False)
+                say(self.message, exc.message, ok=False)
                 return
-            self._say(f"已保存：{path}")
+            say(self.message, f"已保存：{path}")
 
     def _casefile(self) -> None:
         if self.case is None:
@@ -141,9 +134,9 @@ class DocumentsPanel(QWidget):
             try:
                 path = build_case_file(self.ctx, self.actor, self.case.id, Path(name))
             except DomainError as exc:
-                self._say(exc.message, ok=False)
+                say(self.message, exc.message, ok=False)
                 return
-            self._say(f"已组卷：{path}")
+            say(self.message, f"已组卷：{path}")
 
 
 register_panel("文书", lambda ctx, actor, parent: DocumentsPanel(ctx, actor, parent), position=20)

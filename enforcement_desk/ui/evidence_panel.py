@@ -27,7 +27,7 @@ from enforcement_desk.services.evidence import (
     void_evidence,
 )
 from enforcement_desk.ui.case_workspace import register_panel
-from enforcement_desk.ui.messages import error_text
+from enforcement_desk.ui.messages import error_text, say
 from enforcement_desk.ui.tables import read_only_table
 from enforcement_desk.ui.workers import BackgroundJob, JobControl
 
@@ -87,10 +87,6 @@ class EvidencePanel(QWidget):
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
 
-    def _say(self, text: str, ok: bool = True) -> None:
-        self.message.setText(text)
-        self.message.setStyleSheet("color: #1b6e20;" if ok else "color: #b3261e;")
-
     def _run(self, title: str, work, files_label: str) -> None:  # noqa: ANN001
         case = self.case
         assert case is not None
@@ -98,12 +94,12 @@ class EvidencePanel(QWidget):
         def done(items: list[EvidenceView]) -> None:
             self.job = None
             self.show_case(case)
-            self._say(f"已登记 {len(items)} 个{files_label}")
+            say(self.message, f"已登记 {len(items)} 个{files_label}")
 
         def failed(exc: BaseException) -> None:
             self.job = None
             self.show_case(case)
-            self._say(error_text(exc), ok=False)
+            say(self.message, error_text(exc), ok=False)
 
         self.job = BackgroundJob(self, title, work, done, failed)
         self.job.start()
@@ -138,10 +134,10 @@ class EvidencePanel(QWidget):
         try:
             files = files if files is not None else scan_folder(folder)
         except Exception as exc:  # noqa: BLE001
-            self._say(error_text(exc), ok=False)
+            say(self.message, error_text(exc), ok=False)
             return
         if not files:
-            self._say("文件夹中没有文件", ok=False)
+            say(self.message, "文件夹中没有文件", ok=False)
             return
         case_id = self.case.id if self.case else 0
 
@@ -155,7 +151,7 @@ class EvidencePanel(QWidget):
     def _void(self) -> None:
         row = self.table.currentRow()
         if not 0 <= row < len(self.items) or self.case is None:
-            self._say("请先选择要作废的证据", ok=False)
+            say(self.message, "请先选择要作废的证据", ok=False)
             return
         reason, ok = QInputDialog.getMultiLineText(self, "作废证据", "作废理由（证据记录将保留，不会删除）：")
         if not ok:
@@ -163,10 +159,10 @@ class EvidencePanel(QWidget):
         try:
             void_evidence(self.ctx, self.actor, self.items[row].id, reason)
         except Exception as exc:  # noqa: BLE001
-            self._say(error_text(exc), ok=False)
+            say(self.message, error_text(exc), ok=False)
             return
         self.show_case(self.case)
-        self._say("已作废（记录保留）")
+        say(self.message, "已作废（记录保留）")
 
 
 register_panel("证据", lambda ctx, actor, parent: EvidencePanel(ctx, actor, parent), position=10)

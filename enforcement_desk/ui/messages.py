@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from enforcement_desk.app_logging import log_file, log_unexpected_error
 from enforcement_desk.core.errors import DomainError
+
+OK_STYLE = "color: #1b6e20;"
+PROBLEM_STYLE = "color: #b3261e;"
+
+
+def say(label: QLabel, text: str, ok: bool = True) -> None:
+    """A panel's one-line result: green when done, red when refused."""
+    label.setText(text)
+    label.setStyleSheet(OK_STYLE if ok else PROBLEM_STYLE)
 
 
 def error_text(exc: BaseException) -> str:
