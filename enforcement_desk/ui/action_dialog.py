@@ -6,16 +6,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
+    QPushButton,
     QWidget,
 )
 
@@ -39,9 +43,10 @@ from enforcement_desk.ui.forms_compiled.ui_action import Ui_ActionDialog
 class Field:
     key: str
     label: str
-    kind: str = "text"  # text | multiline | date | choice | money | bool
+    kind: str = "text"  # text | multiline | date | choice | money | bool | checks | file
     required: bool = False
     choices: tuple[str, ...] = ()
+    preset: tuple[str, ...] = ()  # text: the first is the starting value; checks: the ones ticked
 
 
 ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
@@ -106,6 +111,8 @@ class FormDialog(QDialog):
             self.inputs[field.key] = widget
             label = field.label + ("（必填）" if field.required and field.kind != "bool" else "")
             self.ui.formLayout.addRow(label, widget)
+        # Wide enough for a name with its certificate number, or a sentence of reasons, at any scaling.
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("汉") * 46)
         self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok).setText(confirm_text)
         self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         self.ui.buttonBox.accepted.connect(self.accept)
@@ -130,10 +137,45 @@ class FormDialog(QDialog):
             text = QPlainTextEdit(self)
             text.setMinimumHeight(80)
             return text
+        if field.kind == "checks":
+            return self._checks(field)
+        if field.kind == "file":
+            return self._file_chooser(field)
         edit = QLineEdit(self)
         if field.kind == "money" and self.case.fine_amount is not None:
             edit.setText(str(self.case.fine_amount - self.case.paid_amount))
+        elif field.preset:
+            edit.setText(field.preset[0])
         return edit
+
+    def _checks(self, field: Field) -> QListWidget:
+        listing = QListWidget(self)
+        for choice in field.choices:
+            item = QListWidgetItem(choice, listing)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if choice in field.preset else Qt.CheckState.Unchecked)
+        listing.setMaximumHeight(listing.sizeHintForRow(0) * min(len(field.choices), 6) + 8)
+        return listing
+
+    def _file_chooser(self, field: Field) -> QWidget:
+        row = QWidget(self)
+        path = QLineEdit(row)
+        path.setObjectName(f"field_{field.key}_path")
+        path.setPlaceholderText("选择扫描件或照片")
+        browse = QPushButton("浏览…", row)
+
+        def choose() -> None:
+            chosen, _ = QFileDialog.getOpenFileName(self, field.label, "", "扫描件 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;所有文件 (*)")
+            if chosen:
+                path.setText(chosen)
+
+        browse.clicked.connect(choose)
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(path, 1)
+        layout.addWidget(browse)
+        row.path = path  # type: ignore[attr-defined]
+        return row
 
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
@@ -147,10 +189,18 @@ class FormDialog(QDialog):
                 value = widget.isChecked()
             elif isinstance(widget, QPlainTextEdit):
                 value = widget.toPlainText().strip()
+            elif isinstance(widget, QListWidget):
+                value = tuple(
+                    widget.item(i).text() for i in range(widget.count())
+                    if widget.item(i).checkState() == Qt.CheckState.Checked
+                ) or None  # fmt: skip
+            elif field.kind == "file":
+                value = widget.path.text().strip()  # type: ignore[attr-defined]
             else:
                 value = widget.text().strip()
             if field.required and value in ("", None):
-                raise DomainError(f"请填写“{field.label}”")
+                verb = {"checks": "勾选", "file": "选择"}.get(field.kind, "填写")
+                raise DomainError(f"请{verb}“{field.label}”")
             if field.kind == "money" and value:
                 value = str(parse_amount(value))
             if value not in ("", None, False):

@@ -54,6 +54,16 @@ def register_panel(
         _PANEL_FACTORIES.sort(key=lambda f: f.position)
 
 
+def announce_change(panel: QWidget, case: CaseDetail) -> None:
+    """A registered panel changed the case: its workspace shows the new state everywhere (stage,
+    actions, other panels) and the case list and today view refresh."""
+    widget = panel.parentWidget()
+    while widget is not None and not isinstance(widget, CaseWorkspace):
+        widget = widget.parentWidget()
+    if widget is not None:
+        widget._changed(case)
+
+
 class StageBar(QLabel):
     """The main line of the ordinary procedure with the case's position marked."""
 

@@ -28,7 +28,7 @@ from enforcement_desk.core.money import amount_in_capitals, format_yuan, parse_a
 from enforcement_desk.services.case_views import CaseDetail
 from enforcement_desk.services.context import Actor, AppContext
 from enforcement_desk.services.discretion import choose_for_case, compute_for_case, list_violations
-from enforcement_desk.ui.case_workspace import register_panel
+from enforcement_desk.ui.case_workspace import announce_change, register_panel
 from enforcement_desk.ui.messages import error_text, say
 
 FLAGS = (
@@ -179,14 +179,9 @@ class DiscretionPanel(QWidget):
         except Exception as exc:  # noqa: BLE001
             say(self.message, error_text(exc), ok=False)
             return
-        workspace = self.parent()
-        while workspace is not None and not hasattr(workspace, "show_case"):
-            workspace = workspace.parent()
         self.case = updated
-        say(self.message, f"已采用：{updated.discretion.get('level', '')} 罚款 {format_yuan(updated.fine_amount)}")
-        message = self.message.text()
-        if workspace is not None:
-            workspace.show_case(updated)
+        message = f"已采用：{updated.discretion.get('level', '')} 罚款 {format_yuan(updated.fine_amount)}"
+        announce_change(self, updated)  # shows the case afresh in every panel, this one included
         say(self.message, message)
 
 

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 def case_workspace_class() -> type[CaseWorkspace]:
     """The workspace and the panels other parts register in it, loaded when the first case opens:
     the discretion, evidence and documents panels pull in services the start does not need."""
-    from enforcement_desk.ui import discretion_panel, documents_panel, evidence_panel  # noqa: F401
+    from enforcement_desk.ui import discretion_panel, documents_panel, evidence_panel, transfer_panel  # noqa: F401
     from enforcement_desk.ui.case_workspace import CaseWorkspace
 
     return CaseWorkspace
