@@ -3,6 +3,7 @@ there through the same services an officer uses (so history, deadlines and audit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -390,9 +391,29 @@ def _version(ctx: AppContext, actor: Actor, case_id: int) -> int:
     return get_case(ctx, actor, case_id).version
 
 
-def build_demo(ctx: AppContext, cases_per_stage: int = 2, today: date | None = None) -> DemoReport:
-    """Fill an empty database; on a fresh machine it creates the schema itself."""
+class DemoCancelled(Exception):
+    """The user stopped the demo part way: the database holds an unfinished demo."""
+
+
+def build_demo(
+    ctx: AppContext,
+    cases_per_stage: int = 2,
+    today: date | None = None,
+    *,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> DemoReport:
+    """Fill an empty database; on a fresh machine it creates the schema itself. `progress(done,
+    total, text)` hears of each case; `cancelled()` is asked before each (DemoCancelled then)."""
     from enforcement_desk.core.errors import DomainError
+
+    total = len(_TARGETS) * cases_per_stage + 2  # the stages, then the side exits and the on-site case
+
+    def step(done: int, text: str) -> None:
+        if cancelled is not None and cancelled():
+            raise DemoCancelled()
+        if progress is not None:
+            progress(done, total, text)
 
     if is_initialized(ctx):
         raise DomainError("该数据库已有数据，演示数据只能生成到新的空数据库（用 --db 指定新文件）")
@@ -409,6 +430,7 @@ def build_demo(ctx: AppContext, cases_per_stage: int = 2, today: date | None = N
             if target in _MAJOR_ONLY_TARGETS:  # only a major case stops at review or discussion
                 scenario = _MAJOR_SCENARIOS[n % len(_MAJOR_SCENARIOS)]
             # Later stages start further back so that every step's date lies in the past.
+            step(count, f"正在生成演示案件 {count + 1}/{total}（{target.label}）…")
             start = real_today - timedelta(days=_DAYS_TO_REACH[target] + 2 + 3 * n)
             ctx.today_override = real_today
             driver = _Driver(ctx, actors, start, _OFFICER_PAIRS[(stage_index + n) % len(_OFFICER_PAIRS)])
@@ -416,7 +438,9 @@ def build_demo(ctx: AppContext, cases_per_stage: int = 2, today: date | None = N
             if driver.day > real_today:
                 raise RuntimeError(f"demo scenario for {target} ran past today ({driver.day})")
             count += 1
+    step(count, "正在生成不予立案、移送等案件…")
     count += _side_exits(ctx, actors, party_ids, real_today)
+    step(total - 1, "正在生成当场处罚案件…")
     ctx.today_override = real_today
     create_onsite_case(
         ctx,

@@ -59,17 +59,18 @@ def _show_crash(reference: str, message: str) -> None:
     )
 
 
-def _build_demo_with_progress(ctx: AppContext, parent: QWidget | None = None) -> None:
-    """The demo drives ~30 cases through the services; a progress dialog keeps the window alive."""
-    from enforcement_desk.services.demo import build_demo
+def _build_demo_with_progress(ctx: AppContext, parent: QWidget | None = None) -> bool:
+    """The demo drives ~30 cases through the services, case by case in a progress dialog that can
+    cancel it; False when the user cancelled (the database then holds an unfinished demo)."""
+    from enforcement_desk.services.demo import DemoCancelled, build_demo
     from enforcement_desk.ui.workers import BackgroundJob
 
     loop = QEventLoop()
     outcome: dict[str, object] = {}
 
     def job(control) -> object:  # noqa: ANN001
-        control.progress(0, 0, "正在生成演示数据（约 30 件案件）…")
-        return build_demo(ctx)
+        control.progress(0, 0, "正在生成演示数据…")
+        return build_demo(ctx, progress=control.progress, cancelled=control.cancelled)
 
     def done(result: object) -> None:
         outcome["result"] = result
@@ -79,20 +80,36 @@ def _build_demo_with_progress(ctx: AppContext, parent: QWidget | None = None) ->
         outcome["error"] = exc
         loop.quit()
 
-    runner = BackgroundJob(parent, "演示数据", job, done, failed, cancellable=False)
+    runner = BackgroundJob(parent, "演示数据", job, done, failed)
     runner.start()
     loop.exec()
+    if isinstance(outcome.get("error"), DemoCancelled):
+        return False
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
+    return True
+
+
+def discard_unfinished_demo(url: str | None, parent: QWidget | None) -> None:
+    """A cancelled demo is removed when it is the desk's own demo database (its folder holds nothing
+    else); a database the user named is left alone, with a word on what it holds."""
+    import shutil
+
+    if url == demo_database_url():
+        shutil.rmtree(Path(url.removeprefix("sqlite:///")).parent, ignore_errors=True)
+        return
+    QMessageBox.information(
+        parent, "演示数据", f"演示数据没有生成完整，数据库中只有一部分演示案件：{url}\n请换一个新的空数据库再生成。"
+    )
 
 
 def prepare_database(ctx: AppContext, demo: bool, parent: QWidget | None = None) -> bool:
-    """Schema up to date and an agency present; False when the user gave up on the first run."""
+    """Schema up to date and an agency present; False when the user gave up on the first run or
+    cancelled the demo."""
     from enforcement_desk.services.setup import ensure_schema, is_initialized
 
     if demo and not is_initialized(ctx):
-        _build_demo_with_progress(ctx, parent)
-        return True
+        return _build_demo_with_progress(ctx, parent)
     ensure_schema(ctx)
     if is_initialized(ctx):
         return True
@@ -257,6 +274,8 @@ def run_gui(
             window.show_progress("首次使用：请设置机构与管理员" if not demo else "正在生成演示数据…")
             if not prepare_database(opened.ctx, demo, window):
                 opened.ctx.close()
+                if demo:
+                    discard_unfinished_demo(url, window)
                 return 0
             ctx = opened.ctx
             opened = wait_off_gui_thread(lambda: ready_for_sign_in(ctx, user), "desk-start")

@@ -62,3 +62,31 @@ def test_the_idle_lock_hides_the_desk_until_the_password_is_given_again(qtbot, s
     desk.type_into(lock.ui.passwordEdit, "test-pass-123")
     desk.confirm(lock)
     assert window.centralWidget().isVisible() and not window.locked
+
+
+def test_a_cancelled_demo_is_stopped_between_cases_and_its_unfinished_database_removed(qtbot):
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
+
+    from enforcement_desk.ui.app import demo_database_url, discard_unfinished_demo
+
+    url = demo_database_url()  # under ENFORCEMENT_DESK_HOME, a folder of this test's own
+    folder = Path(url.removeprefix("sqlite:///")).parent
+    ctx = AppContext.open(url)
+    labels: list[str] = []
+
+    def cancel_once_it_reports_a_case() -> None:
+        dialogs = [w for w in QApplication.topLevelWidgets()
+                   if isinstance(w, QProgressDialog) and "演示案件" in w.labelText()]  # fmt: skip
+        if not dialogs:
+            QTimer.singleShot(10, cancel_once_it_reports_a_case)
+            return
+        labels.append(dialogs[0].labelText())
+        qtbot.mouseClick(dialogs[0].findChild(QPushButton), Qt.MouseButton.LeftButton)  # 取消
+
+    QTimer.singleShot(0, cancel_once_it_reports_a_case)
+    assert prepare_database(ctx, demo=True) is False
+    assert labels and labels[0].startswith("正在生成演示案件")
+    ctx.close()
+    discard_unfinished_demo(url, None)
+    assert not folder.exists()
