@@ -18,13 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from enforcement_desk.core.errors import DomainError
+from enforcement_desk.core.errors import ConcurrentChange, DomainError
 from enforcement_desk.core.money import amount_in_capitals, parse_amount
 from enforcement_desk.core.periods import URGENCY_LABELS
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import PRE_DECISION_STAGES, Outcome, Stage
 from enforcement_desk.services.case_views import CaseDetail
-from enforcement_desk.services.cases import UNDER_REVIEW_STAGES, Proposal, set_proposal, update_case
+from enforcement_desk.services.cases import UNDER_REVIEW_STAGES, Proposal, get_case, set_proposal, update_case
 from enforcement_desk.services.context import Actor, AppContext
 from enforcement_desk.services.review import review_history
 from enforcement_desk.ui.messages import say
@@ -74,7 +74,51 @@ def _show_refusal(message: QLabel, refusal: str) -> None:
     message.setStyleSheet("color: #6b6b6b;")
 
 
-class SummaryPanel(QWidget):
+class KeepsUnsavedEdits:
+    """A panel whose fields the user edits. The case is shown afresh often (another tab, the window
+    coming to the front, a change on the shared server): what is typed and not yet saved stays, and
+    its save carries the version it was typed against, so a change by someone else meanwhile is
+    refused as a conflict instead of overwritten."""
+
+    case: CaseDetail | None
+    message: QLabel
+    loaded: tuple | None = None  # the fields as last filled from the case; None: nothing to keep
+    edit_version = 0
+
+    def form_values(self) -> tuple:
+        raise NotImplementedError
+
+    def has_unsaved_edits(self) -> bool:
+        return self.loaded is not None and self.form_values() != self.loaded
+
+    def keeps_edits_over(self, case: CaseDetail, refusal: str) -> bool:
+        """Whether to leave the fields as typed when `case` is shown; says so when edits are lost."""
+        if self.case is None or self.case.id != case.id or not self.has_unsaved_edits():
+            return False
+        if refusal:
+            self.loaded = None
+            say(self.message, f"未保存的修改未能保存：{refusal}", ok=False)
+            return False
+        return True
+
+    def note_loaded(self, case: CaseDetail) -> None:
+        self.loaded, self.edit_version = self.form_values(), case.version
+
+    def note_saved(self) -> None:
+        self.loaded = None  # the saved case is shown next and becomes the new starting point
+
+    def refused(self, exc: DomainError) -> None:
+        """Say why the save was refused. After a conflict the typed fields stay; the next save is
+        made against the case as it is now, so it knowingly replaces the other change."""
+        if isinstance(exc, ConcurrentChange) and self.case is not None:
+            fresh = get_case(self.ctx, self.actor, self.case.id)  # type: ignore[attr-defined]
+            self.edit_version = fresh.version
+            say(self.message, f"{exc.message}\n（您填写的内容仍保留在此；确认无误后再次保存，将以您的内容为准。）", ok=False)
+            return
+        say(self.message, exc.message, ok=False)
+
+
+class SummaryPanel(KeepsUnsavedEdits, QWidget):
     """The case at a glance; the handlers can edit the facts until the decision."""
 
     def __init__(self, ctx: AppContext, actor: Actor, on_changed: Callable[[CaseDetail], None], parent=None):  # noqa: ANN001
@@ -104,7 +148,6 @@ class SummaryPanel(QWidget):
         self.save.clicked.connect(self._save)
 
     def show_case(self, case: CaseDetail) -> None:
-        self.case = case
         handlers = "、".join(
             f"{h.name}（执法证 {h.cert_no or '无'}，有效期至 {h.cert_valid_until or '—'}）"
             for h in case.handlers
@@ -133,12 +176,20 @@ class SummaryPanel(QWidget):
         warning = self._credit_warning(case)
         self.credit.setText(f"当事人信用提示：{warning}" if warning else "")
         self.credit.setVisible(bool(warning))
-        self.facts.setPlainText(case.facts)
         refusal = edit_refusal(case, self.actor, FACTS_STAGES, "修改违法事实")
+        keep = self.keeps_edits_over(case, refusal)
+        self.case = case
+        if not keep:
+            self.facts.setPlainText(case.facts)
+            self.note_loaded(case)
+            if not self.message.text().startswith("未保存的修改"):
+                _show_refusal(self.message, refusal)
         self.facts.setReadOnly(bool(refusal))
         self.save.setEnabled(not refusal)
         self.save.setToolTip(refusal)
-        _show_refusal(self.message, refusal)
+
+    def form_values(self) -> tuple:
+        return (self.facts.toPlainText(),)
 
     def _credit_warning(self, case: CaseDetail) -> str:
         """Blacklist, credit points and recent penalties of the party: they bear on the discretion,
@@ -154,16 +205,17 @@ class SummaryPanel(QWidget):
             return
         try:
             updated = update_case(
-                self.ctx, self.actor, self.case.id, self.case.version, facts=self.facts.toPlainText().strip()
+                self.ctx, self.actor, self.case.id, self.edit_version, facts=self.facts.toPlainText().strip()
             )
         except DomainError as exc:
-            say(self.message, exc.message, ok=False)
+            self.refused(exc)
             return
+        self.note_saved()
         self.on_changed(updated)
         say(self.message, "已保存")
 
 
-class ProposalPanel(QWidget):
+class ProposalPanel(KeepsUnsavedEdits, QWidget):
     """处理意见: outcome, penalty kinds, amounts and the discretion reasons."""
 
     def __init__(self, ctx: AppContext, actor: Actor, on_changed: Callable[[CaseDetail], None], parent=None):  # noqa: ANN001
@@ -214,22 +266,30 @@ class ProposalPanel(QWidget):
             self.fine_capitals.setText(exc.message)
 
     def show_case(self, case: CaseDetail) -> None:
-        self.case = case
-        if case.proposed_outcome:
-            self.outcome.setCurrentIndex(self.outcome.findData(case.proposed_outcome.value))
-        self.kinds.setText("、".join(case.penalty_kinds))
-        self.fine.setText("" if case.fine_amount is None else str(case.fine_amount))
-        self.confiscation.setText("" if case.confiscation_amount is None else str(case.confiscation_amount))
-        self.mitigated.setChecked(case.mitigated)
-        self.level.setText(str(case.discretion.get("level", "")))
-        self.reason.setPlainText(str(case.discretion.get("reason", "")))
         refusal = edit_refusal(case, self.actor, PROPOSAL_STAGES, "修改处理意见")
+        keep = self.keeps_edits_over(case, refusal)
+        self.case = case
+        if not keep:
+            if case.proposed_outcome:
+                self.outcome.setCurrentIndex(self.outcome.findData(case.proposed_outcome.value))
+            self.kinds.setText("、".join(case.penalty_kinds))
+            self.fine.setText("" if case.fine_amount is None else str(case.fine_amount))
+            self.confiscation.setText("" if case.confiscation_amount is None else str(case.confiscation_amount))
+            self.mitigated.setChecked(case.mitigated)
+            self.level.setText(str(case.discretion.get("level", "")))
+            self.reason.setPlainText(str(case.discretion.get("reason", "")))
+            self.note_loaded(case)
+            if not self.message.text().startswith("未保存的修改"):
+                _show_refusal(self.message, refusal)
         for widget in (self.outcome, self.kinds, self.fine, self.confiscation, self.mitigated, self.level):
             widget.setEnabled(not refusal)
         self.reason.setReadOnly(bool(refusal))
         self.save.setEnabled(not refusal)
         self.save.setToolTip(refusal)
-        _show_refusal(self.message, refusal)
+
+    def form_values(self) -> tuple:
+        return (self.outcome.currentData(), self.kinds.text(), self.fine.text(), self.confiscation.text(),
+                self.mitigated.isChecked(), self.level.text(), self.reason.toPlainText())  # fmt: skip
 
     def _amount(self, edit: QLineEdit) -> Decimal | None:
         return parse_amount(edit.text()) if edit.text().strip() else None
@@ -252,10 +312,11 @@ class ProposalPanel(QWidget):
                 level=self.level.text().strip(),
                 reason=self.reason.toPlainText().strip(),
             )
-            updated = set_proposal(self.ctx, self.actor, self.case.id, self.case.version, proposal)
+            updated = set_proposal(self.ctx, self.actor, self.case.id, self.edit_version, proposal)
         except DomainError as exc:
-            say(self.message, exc.message, ok=False)
+            self.refused(exc)
             return
+        self.note_saved()
         self.on_changed(updated)
         say(self.message, "已保存处理意见")
 

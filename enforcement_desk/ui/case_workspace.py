@@ -132,6 +132,11 @@ class CaseWorkspace(QWidget):
     def reload(self) -> None:
         self.show_case(get_case(self.ctx, self.actor, self.case_id))
 
+    def unsaved_edits(self) -> list[str]:
+        """What the user typed here and has not saved (closing the tab or the window would lose it)."""
+        return [name for panel, name in ((self.summary, "违法事实"), (self.proposal, "处理意见"))
+                if panel.has_unsaved_edits()]  # fmt: skip
+
     def _changed(self, case: CaseDetail) -> None:
         self.show_case(case)
         self.changed.emit(case.id)

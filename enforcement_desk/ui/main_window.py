@@ -239,8 +239,23 @@ class MainWindow(QMainWindow):
     def close_tab(self, index: int) -> None:
         if index >= self.fixed_tabs:
             widget = self.tabs.widget(index)
+            if not self.may_discard([widget]):
+                return
             self.tabs.removeTab(index)
             widget.deleteLater()
+
+    def may_discard(self, workspaces: list[CaseWorkspace]) -> bool:
+        """Ask before unsaved facts or proposals are lost with their tab or the window."""
+        unsaved = [f"{w.title()}：{'、'.join(edits)}" for w in workspaces if (edits := w.unsaved_edits())]
+        if not unsaved:
+            return True
+        box = QMessageBox(QMessageBox.Icon.Warning, "尚未保存", "以下修改尚未保存，关闭后将丢失：\n" + "\n".join(unsaved),
+                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self)  # fmt: skip
+        box.setObjectName("discardBox")
+        box.button(QMessageBox.StandardButton.Discard).setText("不保存，关闭")
+        box.button(QMessageBox.StandardButton.Cancel).setText("返回")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Discard
 
     def close_current(self) -> None:
         self.close_tab(self.tabs.currentIndex())
@@ -372,6 +387,9 @@ class MainWindow(QMainWindow):
             self.resize(1280, 800)
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802
+        if self.ctx is not None and not self.may_discard(self.workspaces()):
+            event.ignore()
+            return
         if self.ctx is not None:
             self.cases.model.wait_for_count(5000)  # no count may still be reading once the database closes
             self.cases.save_layout()
