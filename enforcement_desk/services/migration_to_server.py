@@ -71,7 +71,9 @@ def all_tables() -> list[Table]:
 
 def _self_references(table: Table) -> list[str]:
     """Columns pointing into their own table (a document superseded by a later one): inserted empty
-    and filled in once every row exists, since a row may point to one copied after it."""
+    and filled in once every row exists, since a row may point to one copied after it. That fill-in is
+    an UPDATE, which the server's append-only triggers (evidence, its voids and time corrections, the
+    audit trail) would refuse; none of those tables points into itself, so they are only ever inserted."""
     return [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
 
 

@@ -269,6 +269,7 @@ def _transfer_police(step: _Step) -> dict:
     police = str(step.params.get("police_unit") or "").strip()
     procuratorate = str(step.params.get("procuratorate") or "").strip()
     step.case.resume_stage = step.case.stage
+    step.close("transfer_approval")  # the head's 3 days (art. 5) are answered by this approval
     step.case.discretion = {
         **(step.case.discretion or {}),
         "transfer": {"police_unit": police, "procuratorate": procuratorate, "reason": step.params["reason"]},
@@ -282,6 +283,7 @@ def _refuse_transfer(step: _Step) -> dict:
     refusals = list((step.case.discretion or {}).get("transfer_refusals", []))
     refusals.append({"on": step.today.isoformat(), "by": step.actor.name, "reason": step.params["reason"]})
     step.case.discretion = {**(step.case.discretion or {}), "transfer_refusals": refusals}
+    step.close("transfer_approval")  # a refusal with its reasons answers the report as well
     return {"reason": step.params["reason"]}
 
 

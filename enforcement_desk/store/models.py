@@ -283,6 +283,8 @@ class Evidence(Base):
 
 
 class EvidenceVoid(Base):
+    """The voiding of an evidence item; append-only like the item (the database refuses UPDATE and DELETE)."""
+
     __tablename__ = "evidence_voids"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -293,6 +295,8 @@ class EvidenceVoid(Base):
 
 
 class EvidenceTimeCorrection(Base):
+    """A corrected capture time; later corrections are new rows (the database refuses UPDATE and DELETE)."""
+
     __tablename__ = "evidence_time_corrections"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -150,6 +150,64 @@ def test_the_database_refuses_to_change_or_delete_evidence(office, tmp_path):
             session.execute(text(statement))
 
 
+CORRECTION_TABLES = ("evidence_voids", "evidence_time_corrections")
+
+
+def _voided_and_corrected(office, tmp_path) -> tuple[int, int]:  # noqa: ANN001
+    """A filed case with one item time-corrected and another voided: (corrected id, voided id)."""
+    case_id = filed_case(office)
+    kept = add_evidence(office.ctx, office.officer, case_id, photo(tmp_path / "g.jpg"))
+    wrong = add_evidence(office.ctx, office.officer, case_id, photo(tmp_path / "h.jpg", colour="green"))
+    correct_capture_time(office.ctx, office.officer, kept.id, datetime(2026, 10, 30, 8, 15), "记录仪时钟快")
+    void_evidence(office.ctx, office.officer, wrong.id, "拍摄对象错误")
+    return kept.id, wrong.id
+
+
+def _correction_rows(office) -> dict[str, list[tuple]]:  # noqa: ANN001
+    with office.ctx.db.engine.connect() as connection:
+        return {
+            table: [tuple(r) for r in connection.execute(text(f"SELECT * FROM {table} ORDER BY id"))]
+            for table in CORRECTION_TABLES
+        }
+
+
+def test_the_database_refuses_to_change_or_delete_voids_and_time_corrections(office, tmp_path):
+    """As evidence itself: a raw connection, with no program in the way, cannot edit or remove them."""
+    kept, wrong = _voided_and_corrected(office, tmp_path)
+    before = _correction_rows(office)
+    assert [len(rows) for rows in before.values()] == [1, 1]
+    for statement in (
+        f"UPDATE evidence_voids SET reason = '误操作' WHERE evidence_id = {wrong}",
+        f"DELETE FROM evidence_voids WHERE evidence_id = {wrong}",
+        "UPDATE evidence_time_corrections SET captured_at = '2026-10-30 07:00:00'"
+        f" WHERE evidence_id = {kept}",
+        f"DELETE FROM evidence_time_corrections WHERE evidence_id = {kept}",
+    ):
+        table = statement.split()[2 if statement.startswith("DELETE") else 1]
+        refused = pytest.raises(DBAPIError, match=f"{table} is append-only")
+        with refused, office.ctx.db.engine.begin() as connection:
+            connection.execute(text(statement))
+    assert _correction_rows(office) == before
+    assert verify_all(office.ctx, office.admin).ok
+
+
+def test_voiding_and_correcting_still_work_beside_the_append_only_guard(office, tmp_path):
+    kept, wrong = _voided_and_corrected(office, tmp_path)
+    with pytest.raises(DBAPIError, match="append-only"), office.ctx.db.engine.begin() as connection:
+        connection.execute(text(f"DELETE FROM evidence_time_corrections WHERE evidence_id = {kept}"))
+    again = correct_capture_time(
+        office.ctx, office.officer2, kept, datetime(2026, 10, 30, 8, 14), "与视频核对"
+    )
+    assert again.captured_at == datetime(2026, 10, 30, 8, 14)
+    assert [c.captured_at.minute for c in again.corrections] == [15, 14]
+    voided = void_evidence(office.ctx, office.officer, kept, "与询问笔录不符")
+    assert voided.voided and voided.void_reason == "与询问笔录不符"
+    listed = {e.id: e for e in list_evidence(office.ctx, office.officer, voided.case_id)}
+    assert listed[wrong].voided and listed[wrong].void_reason == "拍摄对象错误"
+    assert [len(rows) for rows in _correction_rows(office).values()] == [2, 2]
+    assert verify_all(office.ctx, office.admin).ok
+
+
 def test_a_recorder_card_is_scanned_in_time_order_and_an_import_can_be_cancelled(office, tmp_path):
     case_id = filed_case(office)
     card = tmp_path / "DCIM"

@@ -24,6 +24,8 @@ from enforcement_desk.store.db import Database
 from enforcement_desk.store.migrate import upgrade
 
 PASSWORD = "test-pass-123"  # the conftest office's password
+# Migrations 0001 (evidence, audit_events) and 0008 (voids, time corrections) guard these with triggers.
+APPEND_ONLY_TABLES = ("evidence", "evidence_voids", "evidence_time_corrections", "audit_events")
 
 
 @pytest.fixture
@@ -56,13 +58,12 @@ def run_verify(office, capsys) -> tuple[int, list[str]]:  # noqa: ANN001
 def tamper(office, *statements: str) -> None:  # noqa: ANN001
     """Raw SQL with the append-only triggers out of the way, as an intruder with database access would."""
     with office.ctx.db.write() as session:
-        if session.get_bind().dialect.name == "sqlite":
-            for table in ("evidence", "audit_events"):
+        for table in APPEND_ONLY_TABLES:
+            if session.get_bind().dialect.name == "sqlite":
                 for verb in ("update", "delete"):
                     session.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_{verb}"))
-        else:
-            session.execute(text("ALTER TABLE evidence DISABLE TRIGGER USER"))
-            session.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
+            else:
+                session.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
         for statement in statements:
             session.execute(text(statement))
 

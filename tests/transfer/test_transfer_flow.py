@@ -8,10 +8,12 @@ from datetime import date
 import pytest
 from case_builders import new_case
 from sqlalchemy import select
-from transfer_cases import POLICE_UNIT, investigating_case, transferred_case
+from transfer_cases import POLICE_UNIT, PROCURATORATE, TRANSFER_REASON, investigating_case, transferred_case
 
 from enforcement_desk.core.errors import DomainError, PermissionDenied
+from enforcement_desk.services.audit_service import verify_all
 from enforcement_desk.services.cases import get_case
+from enforcement_desk.services.deadlines import due_deadlines
 from enforcement_desk.services.procedure import advance
 from enforcement_desk.services.transfer import (
     record_transfer_receipt,
@@ -19,7 +21,7 @@ from enforcement_desk.services.transfer import (
     transfer_status,
 )
 from enforcement_desk.store.blobs import BlobStore
-from enforcement_desk.store.models import AuditEvent
+from enforcement_desk.store.models import AuditEvent, Deadline
 
 pytestmark = pytest.mark.usefixtures("file_keyring")
 FINDINGS = "就诊人重度损害，涉嫌非法行医罪。"
@@ -98,6 +100,56 @@ def test_a_refusal_answers_the_report_and_a_new_report_may_follow(office, tmp_pa
     assert status.decision == "待审批"
     periods = _deadline(office, case_id, "transfer_approval")
     assert [p.status for p in periods] == ["met", "open"] and periods[-1].due_on == date(2026, 11, 23)
+
+
+def _approval_periods(office, case_id: int) -> list[tuple[str, date | None]]:  # noqa: ANN001
+    with office.ctx.db.read() as session:
+        rows = session.execute(
+            select(Deadline.status, Deadline.closed_on)
+            .where(Deadline.case_id == case_id, Deadline.key == "transfer_approval")
+            .order_by(Deadline.id)
+        )
+        return [tuple(row) for row in rows]
+
+
+def _listed(office, actor, case_id: int) -> set[str]:  # noqa: ANN001
+    """The keys of the case's deadlines on the due list (overdue or due within a month)."""
+    return {d.key for d in due_deadlines(office.ctx, actor, within_days=30) if d.case_id == case_id}
+
+
+@pytest.mark.parametrize("decision", ["transfer_police", "refuse_transfer"])
+def test_the_heads_decision_closes_the_three_day_approval_period(office, tmp_path, decision):
+    case_id = investigating_case(office, tmp_path)
+    submit_transfer_report(office.ctx, office.officer, case_id,
+                           (office.officer.user_id, office.officer2.user_id), FINDINGS)  # fmt: skip
+    assert "transfer_approval" in _listed(office, office.head2, case_id)
+    assert "transfer_approval" in _listed(office, office.officer, case_id)
+    office.at(date(2026, 11, 4))  # decided on the third day
+    params = {"reason": TRANSFER_REASON, "police_unit": POLICE_UNIT, "procuratorate": PROCURATORATE}
+    if decision == "refuse_transfer":
+        params = {"reason": "现有证据不足以证明涉嫌犯罪"}
+    advance(office.ctx, office.head2, case_id, decision, params)
+    assert _approval_periods(office, case_id) == [("met", date(2026, 11, 4))]
+    (period,) = _deadline(office, case_id, "transfer_approval")
+    assert period.status == "met" and period.urgency == "met"
+    for actor in (office.head2, office.officer):
+        listed = _listed(office, actor, case_id)
+        assert "transfer_approval" not in listed
+        assert ("crime_transfer" in listed) == (decision == "transfer_police")
+    office.at(date(2026, 11, 9))  # past the 3 days: a decided report is not overdue
+    assert "transfer_approval" not in _listed(office, office.head2, case_id)
+    assert transfer_status(office.ctx, office.officer, case_id).decision != "待审批"
+    verification = verify_all(office.ctx, office.admin)
+    assert verification.ok, verification.problems
+
+
+def test_a_decision_without_an_open_report_period_closes_nothing(office, tmp_path):
+    """The head may approve a transfer without an earlier written report on record (the demo does):
+    no period is open and none is invented."""
+    case_id = investigating_case(office, tmp_path)
+    advance(office.ctx, office.head2, case_id, "transfer_police", {"reason": TRANSFER_REASON})
+    assert _approval_periods(office, case_id) == []
+    assert verify_all(office.ctx, office.admin).ok
 
 
 def test_the_receipt_closes_the_24_hour_transfer_and_keeps_the_scan(office, tmp_path):
