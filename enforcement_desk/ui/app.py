@@ -1,21 +1,19 @@
 """Starting the desk: the window first, then database, first run, demo data, sign-in, the desk.
 
 Only Qt is loaded before the window shows: the database layer (SQLAlchemy, the models, the services)
-is imported and the database opened on a thread while the window already says what is happening.
+is imported and the database opened on a thread (start_stage) while the window already says what is
+happening.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEventLoop, QObject, Signal
+from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from enforcement_desk import APP_NAME, APP_TITLE, __version__
@@ -27,9 +25,9 @@ from enforcement_desk.ui.messages import error_text
 if TYPE_CHECKING:
     from enforcement_desk.services.context import Actor, AppContext
     from enforcement_desk.ui.main_window import MainWindow
+    from enforcement_desk.ui.start_stage import OpenedDatabase
 
 START_REPORT_ENV = "ENFORCEMENT_DESK_START_REPORT"  # a file: when the window showed, when the desk was ready
-T = TypeVar("T")
 
 
 def application() -> QApplication:
@@ -118,65 +116,6 @@ def prepare_database(ctx: AppContext, demo: bool, parent: QWidget | None = None)
     return FirstRunDialog(ctx, parent).exec() == QDialog.DialogCode.Accepted
 
 
-@dataclass
-class OpenedDatabase:
-    """What the start found, off the GUI thread: the database, whether it is ready for sign-in, and
-    the user signed in unattended (or why not)."""
-
-    ctx: AppContext
-    ready: bool
-    agency_name: str = ""
-    actor: Actor | None = None
-    sign_in_refusal: str = ""
-
-
-def open_database(url: str | None, evidence_dir: Path | None, demo: bool, user: str | None) -> OpenedDatabase:
-    """Everything of the start that needs no widget. Runs on a thread: the imports alone take longer
-    than showing the window."""
-    from enforcement_desk.services.context import AppContext
-    from enforcement_desk.services.setup import ensure_schema, is_initialized
-
-    ctx = AppContext.open(url, evidence_dir)
-    if not demo or is_initialized(ctx):  # a new demo database is built whole by build_demo
-        ensure_schema(ctx)
-    if not is_initialized(ctx):
-        return OpenedDatabase(ctx, ready=False)
-    return ready_for_sign_in(ctx, user)
-
-
-def ready_for_sign_in(ctx: AppContext, user: str | None) -> OpenedDatabase:
-    from enforcement_desk.services.setup import agency_title
-
-    opened = OpenedDatabase(ctx, ready=True, agency_name=agency_title(ctx))
-    preloading = _preload_desk_modules()
-    password = os.environ.get("ENFORCEMENT_DESK_PASSWORD")
-    if user and password:
-        from enforcement_desk.services.auth import login
-
-        try:
-            opened.actor = login(ctx, user, password)
-        except DomainError as exc:
-            opened.sign_in_refusal = exc.message
-        preloading.join()
-    return opened
-
-
-def _preload_desk_modules() -> threading.Thread:
-    """The desk's views and the services behind them load while the user types the password (or the
-    password hash runs, which leaves the interpreter free): the desk then opens at once."""
-
-    def load() -> None:
-        try:
-            import enforcement_desk.ui.case_list_view  # noqa: F401
-            import enforcement_desk.ui.today_view  # noqa: F401
-        except Exception:  # noqa: BLE001, S110 - the GUI thread imports them again and reports the error
-            pass
-
-    thread = threading.Thread(target=load, name="desk-preload", daemon=True)
-    thread.start()
-    return thread
-
-
 def _sign_in(window: MainWindow, opened: OpenedDatabase, demo: bool, user: str | None) -> Actor | None:
     if opened.actor is not None:
         return opened.actor
@@ -197,35 +136,6 @@ def _sign_in(window: MainWindow, opened: OpenedDatabase, demo: bool, user: str |
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     return dialog.actor
-
-
-class _Relay(QObject):
-    done = Signal()
-
-
-def wait_off_gui_thread(work: Callable[[], T], name: str) -> T:
-    """Run `work` on a thread while the GUI keeps painting and answering; its result, or its error
-    raised here. (The signal crosses threads, so it arrives queued in this thread's loop.)"""
-    loop = QEventLoop()
-    relay = _Relay()
-    relay.done.connect(loop.quit)
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            outcome["result"] = work()
-        except BaseException as exc:  # noqa: BLE001 - raised again on the GUI thread
-            outcome["error"] = exc
-        finally:
-            relay.done.emit()
-
-    thread = threading.Thread(target=run, name=name, daemon=True)
-    thread.start()
-    loop.exec()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["result"]
 
 
 def _note_start(milestone: str) -> None:
@@ -260,6 +170,7 @@ def run_gui(
     app = application()
     install_excepthook(_show_crash)
     from enforcement_desk.ui.main_window import MainWindow
+    from enforcement_desk.ui.start_stage import open_database, ready_for_sign_in, wait_off_gui_thread
 
     window = MainWindow()
     window.show()
