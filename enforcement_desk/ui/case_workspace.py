@@ -23,13 +23,8 @@ from enforcement_desk.services.cases import get_case
 from enforcement_desk.services.context import Actor, AppContext
 from enforcement_desk.ui import case_side_dialogs
 from enforcement_desk.ui.action_dialog import FormDialog, ReviewDialog, action_dialog
-from enforcement_desk.ui.case_panels import (
-    DeadlinesPanel,
-    ProposalPanel,
-    ReviewPanel,
-    SummaryPanel,
-    TimelinePanel,
-)
+from enforcement_desk.ui.case_panels import ProposalPanel, SummaryPanel
+from enforcement_desk.ui.case_record_panels import DeadlinesPanel, ReviewPanel, TimelinePanel
 
 REVIEW_ACTIONS = {"approve_review", "return_review", "reject_review"}
 
