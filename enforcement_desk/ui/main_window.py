@@ -153,6 +153,12 @@ class MainWindow(QMainWindow):
 
             self.statistics = StatisticsView(ctx, actor, self)
             self.tabs.addTab(self.statistics, "统计")
+        if actor.role.value in ("officer", "head", "admin"):
+            from enforcement_desk.ui.supervision_view import SupervisionView
+
+            self.supervision = SupervisionView(ctx, actor, self)
+            self.tabs.addTab(self.supervision, "监督")
+            self.supervision.open_case.connect(self.open_case)
         self.fixed_tabs = self.tabs.count()  # 今日, 案件 (+ 统计): never closed; case tabs follow
         for index in range(self.fixed_tabs):
             self.tabs.tabBar().setTabButton(index, self.tabs.tabBar().ButtonPosition.RightSide, None)
