@@ -25,11 +25,8 @@ from enforcement_desk.services.server_connection import (
     url_parts,
 )
 from enforcement_desk.ui.forms_compiled.ui_connection_dialog import Ui_ConnectionDialog
-from enforcement_desk.ui.messages import error_text
+from enforcement_desk.ui.messages import error_text, say
 from enforcement_desk.ui.workers import BackgroundJob, JobControl
-
-OK_STYLE = "color: #1b5e20;"
-ERROR_STYLE = "color: #b3261e;"
 
 
 class ConnectionDialog(QDialog):
@@ -106,8 +103,7 @@ class ConnectionDialog(QDialog):
         return server_url(self.account(), self.ui.passwordEdit.text())
 
     def _show(self, text: str, ok: bool) -> None:
-        self.ui.statusLabel.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
-        self.ui.statusLabel.setText(text)
+        say(self.ui.statusLabel, text, ok)
 
     def _busy(self, busy: bool) -> None:
         self.ui.testButton.setEnabled(not busy)

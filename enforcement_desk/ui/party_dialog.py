@@ -9,10 +9,9 @@ from enforcement_desk.core.identifiers import validate_resident_id, validate_usc
 from enforcement_desk.services.context import Actor, AppContext
 from enforcement_desk.services.parties import PartyDraft, PartyView, add_party, find_similar
 from enforcement_desk.ui.forms_compiled.ui_party import Ui_PartyDialog
+from enforcement_desk.ui.messages import OK_STYLE, PROBLEM_STYLE
 
 KINDS = (("organisation", "单位（法人或其他组织）"), ("person", "自然人"))
-OK_STYLE = "color: #1b6e20;"
-BAD_STYLE = "color: #b3261e;"
 
 
 class PartyDialog(QDialog):
@@ -54,7 +53,7 @@ class PartyDialog(QDialog):
             label.setStyleSheet(OK_STYLE)
         except DomainError as exc:
             label.setText(f"✗ {exc.message}")
-            label.setStyleSheet(BAD_STYLE)
+            label.setStyleSheet(PROBLEM_STYLE)
 
     def _check_duplicates(self) -> None:
         name, number = self.ui.nameEdit.text().strip(), self.ui.idNumberEdit.text().strip()
@@ -66,7 +65,7 @@ class PartyDialog(QDialog):
                 f"{s.party.name}（{s.party.id_number or '无证件号'}，{s.reason}）" for s in similar[:3]
             )
             self.ui.duplicateLabel.setText(f"可能已登记：{names}。如为同一当事人，请取消并在列表中选择。")
-            self.ui.duplicateLabel.setStyleSheet(BAD_STYLE)
+            self.ui.duplicateLabel.setStyleSheet(PROBLEM_STYLE)
         else:
             self.ui.duplicateLabel.setText("")
 
