@@ -32,7 +32,9 @@ def upgrade(engine: Engine) -> None:
 
 
 _REVISION = re.compile(r'^revision = "([^"]+)"', re.MULTILINE)
-_DOWN = re.compile(r'^down_revision = (?:"([^"]+)"|None)', re.MULTILINE)
+# down_revision is None, "id", or ("id", "id") where a revision joins two branches
+_DOWN = re.compile(r"^down_revision = (.*)$", re.MULTILINE)
+_QUOTED = re.compile(r'"([^"]+)"')
 
 
 def script_heads() -> set[str]:
@@ -44,8 +46,8 @@ def script_heads() -> set[str]:
         if found:
             revisions.add(found.group(1))
             down = _DOWN.search(source)
-            if down and down.group(1):
-                parents.add(down.group(1))
+            if down:
+                parents.update(_QUOTED.findall(down.group(1)))
     return revisions - parents
 
 
