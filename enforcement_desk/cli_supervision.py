@@ -97,11 +97,14 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--received-on", type=parse_date)
     add.add_argument("--reporter", default="", help="投诉举报人姓名")
     add.add_argument("--phone", default="", help="投诉举报人电话")
+    add.add_argument("--reporter-id", default="", help="投诉举报人证件号码（如有）")
     add.add_argument("--anonymous", action="store_true")
     add.add_argument("--address", default="", help="被投诉举报对象地址")
     add.add_argument("--category", default="医")
     listing = complaint.add_parser("list", help="投诉举报列表")
     listing.add_argument("--open", action="store_true", help="只列办理中的")
+    show_complaint = complaint.add_parser("show", help="投诉举报详情（内容和举报人仅承办人和负责人可见）")
+    show_complaint.add_argument("complaint_id", type=int)
     convert = complaint.add_parser("convert", help="转为案件")
     convert.add_argument("complaint_id", type=int)
     convert.add_argument("--party", type=int, required=True, help="当事人 ID")
@@ -332,6 +335,7 @@ def cmd_complaint_add(args: argparse.Namespace) -> int:
             received_on=args.received_on or ctx.today(),
             reporter_name=args.reporter,
             reporter_phone=args.phone,
+            reporter_id_number=args.reporter_id,
             anonymous=args.anonymous,
             subject_address=args.address,
             category=args.category,
@@ -358,6 +362,34 @@ def cmd_complaint_list(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("complaint show")
+def cmd_complaint_show(args: argparse.Namespace) -> int:
+    from enforcement_desk.services.complaints import get_complaint
+
+    ctx = open_context(args)
+    c = get_complaint(ctx, login_actor(ctx, args), args.complaint_id)
+    if args.json:
+        print_json(c)
+        return 0
+    state = c.label if c.status != "open" else URGENCY_LABELS.get(c.urgency, c.urgency)
+    lines = [
+        f"投诉举报 {c.number}（#{c.id}）　{state}",
+        f"收到日期：{c.received_on}　渠道：{c.channel}　答复期限：{c.reply_due_on}",
+        f"被投诉举报对象：{c.subject_name}" + (f"（{c.subject_address}）" if c.subject_address else ""),
+        f"承办人：{c.assigned_name}",
+        f"投诉举报人：{c.reporter}" + (f"　证件号码：{c.reporter_id_number}" if c.reporter_id_number else ""),
+        f"内容：{c.content}",
+    ]
+    if c.case_id:
+        lines.append(f"已转为案件 #{c.case_id}")
+    if c.close_reason:
+        lines.append(f"办结理由：{c.close_reason}")
+    if c.withheld_from_case:
+        lines.append(f"从案件中移出的内容（升级时移出，仅承办人和负责人可见）：\n{c.withheld_from_case}")
+    print("\n".join(lines))
+    return 0
+
+
 @command("complaint convert")
 def cmd_complaint_convert(args: argparse.Namespace) -> int:
     from enforcement_desk.services.complaints import convert_to_case
@@ -372,7 +404,15 @@ def cmd_complaint_convert(args: argparse.Namespace) -> int:
         cause=args.cause,
         handler_ids=_user_ids(ctx, args.handlers),
     )
-    print_json({"case_id": case_id}) if args.json else print(f"已转为案件 #{case_id}")
+    from enforcement_desk.services.cases import get_case
+
+    case_no = get_case(ctx, actor, case_id).case_no
+    if args.json:
+        print_json({"case_id": case_id, "case_no": case_no})
+    else:
+        print(
+            f"已转为案件 {case_no}（#{case_id}）；违法事实请在调查后填写，投诉举报内容和举报人信息留在投诉举报记录中"
+        )
     return 0
 
 

@@ -1,5 +1,10 @@
 """投诉举报: intake with a protected reporter, an assigned officer and a reply deadline; the complaint
-then becomes a case or is closed with a reason."""
+then becomes a case or is closed with a reason.
+
+The complaint is its own record. Its content and the reporter's identity (name, phone, ID number) are
+read only by the officer it is assigned to and the heads; everyone else sees that it exists (number,
+date, channel, subject, status). A case made from it starts with empty facts and names it only by its
+number (投诉举报人身份保密, 《行政处罚法》第五十条)."""
 
 from __future__ import annotations
 
@@ -12,12 +17,14 @@ from sqlalchemy.orm import Session
 from enforcement_desk.core.errors import DomainError, NotFound
 from enforcement_desk.core.identifiers import mask_phone
 from enforcement_desk.core.periods import urgency
+from enforcement_desk.core.reporter_privacy import ReporterIdentity, find_leaks
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import CATEGORY_LABELS, CaseSource
 from enforcement_desk.services.calendars import calendar_for, deadline
 from enforcement_desk.services.context import Actor, AppContext, require_text
 from enforcement_desk.services.deadlines import agency_settings
 from enforcement_desk.services.numbers import issue_bianhao
+from enforcement_desk.services.reporter_privacy import leak_message
 from enforcement_desk.store.audit import append_event
 from enforcement_desk.store.models import User
 from enforcement_desk.store.models_supervision import Complaint
@@ -25,6 +32,8 @@ from enforcement_desk.store.models_supervision import Complaint
 CHANNELS = ("电话", "来信", "来访", "网络", "12345热线转办", "上级交办", "其他")
 STATUS_LABELS = {"open": "办理中", "converted": "已立案", "closed": "已办结"}
 PROTECTED = "（举报人信息保密）"
+CONTENT_PROTECTED = "（举报内容仅承办人和负责人可见）"
+MAX_ID_NUMBER = 30
 
 
 @dataclass(frozen=True)
@@ -39,10 +48,14 @@ class ComplaintDraft:
     anonymous: bool = False
     subject_address: str = ""
     category: str = "医"
+    reporter_id_number: str = ""
 
 
 @dataclass(frozen=True)
 class ComplaintView:
+    """A complaint as the signed-in user may see it: `restricted` views carry notices instead of the
+    content and the reporter."""
+
     id: int
     number: str
     received_on: date
@@ -51,7 +64,7 @@ class ComplaintView:
     subject_name: str
     subject_address: str
     category: str
-    content: str
+    content: str  # the complaint's words, or CONTENT_PROTECTED
     assigned_to: int
     assigned_name: str
     reply_due_on: date
@@ -60,6 +73,9 @@ class ComplaintView:
     case_id: int | None
     closed_on: date | None
     close_reason: str
+    restricted: bool = False
+    reporter_id_number: str = ""  # empty when restricted
+    withheld_from_case: str = ""  # text migration 0009 took out of the case; empty when restricted
 
     @property
     def label(self) -> str:
@@ -80,13 +96,24 @@ def _reporter_text(actor: Actor, complaint: Complaint) -> str:
     return f"{complaint.reporter_name} {phone}".strip() if phone else complaint.reporter_name
 
 
+def reporter_identity(complaint: Complaint) -> ReporterIdentity:
+    """The reporter's identity as the complaint holds it (empty for an anonymous complaint)."""
+    return ReporterIdentity(
+        complaint.reporter_name or "", complaint.reporter_phone or "", complaint.reporter_id_number or ""
+    )
+
+
 def _view(session: Session, actor: Actor, complaint: Complaint, today: date) -> ComplaintView:
     state = urgency(complaint.reply_due_on, today) if complaint.status == "open" else "met"
+    allowed = may_see_reporter(actor, complaint)
     return ComplaintView(
         complaint.id, complaint.number, complaint.received_on, complaint.channel, _reporter_text(actor, complaint),
-        complaint.subject_name, complaint.subject_address, complaint.category, complaint.content,
+        complaint.subject_name, complaint.subject_address, complaint.category,
+        complaint.content if allowed else CONTENT_PROTECTED,
         complaint.assigned_to, session.get(User, complaint.assigned_to).name, complaint.reply_due_on, state,
-        complaint.status, complaint.case_id, complaint.closed_on, complaint.close_reason,
+        complaint.status, complaint.case_id, complaint.closed_on, complaint.close_reason, restricted=not allowed,
+        reporter_id_number=(complaint.reporter_id_number or "") if allowed else "",
+        withheld_from_case=(complaint.withheld_from_case or "") if allowed else "",
     )  # fmt: skip
 
 
@@ -112,6 +139,9 @@ def add_complaint(ctx: AppContext, actor: Actor, draft: ComplaintDraft) -> Compl
         raise DomainError("收到日期不能晚于今天")
     if not draft.anonymous:
         require_text(draft.reporter_name, "投诉举报人姓名（匿名举报请选择“匿名”）")
+    id_number = "" if draft.anonymous else "".join(draft.reporter_id_number.split()).upper()
+    if len(id_number) > MAX_ID_NUMBER:
+        raise DomainError(f"投诉举报人证件号码过长（不超过 {MAX_ID_NUMBER} 个字符）")
     with ctx.db.write() as session:
         agency, settings = agency_settings(session, actor.agency_id)
         _assignee(session, actor, draft.assigned_to)
@@ -120,7 +150,8 @@ def add_complaint(ctx: AppContext, actor: Actor, draft: ComplaintDraft) -> Compl
             agency_id=actor.agency_id, number=issue_bianhao(session, agency, "投诉举报", draft.received_on.year),
             received_on=draft.received_on, channel=draft.channel,
             reporter_name="" if draft.anonymous else draft.reporter_name.strip(),
-            reporter_phone="" if draft.anonymous else draft.reporter_phone.strip(), anonymous=draft.anonymous,
+            reporter_phone="" if draft.anonymous else draft.reporter_phone.strip(), reporter_id_number=id_number,
+            anonymous=draft.anonymous,
             subject_name=subject, subject_address=draft.subject_address.strip(), category=draft.category,
             content=content, assigned_to=draft.assigned_to, reply_due_on=due, status="open",
             recorded_by=actor.user_id, created_at=ctx.now(),
@@ -146,11 +177,14 @@ def _load(session: Session, actor: Actor, complaint_id: int) -> Complaint:
 
 
 def get_complaint(ctx: AppContext, actor: Actor, complaint_id: int) -> ComplaintView:
+    """One complaint; its content and reporter only for the assigned officer and the heads."""
     with ctx.db.read() as session:
         return _view(session, actor, _load(session, actor, complaint_id), ctx.today())
 
 
 def list_complaints(ctx: AppContext, actor: Actor, *, open_only: bool = False) -> list[ComplaintView]:
+    """The agency's complaints by reply deadline; each shows its content and reporter only to the officer
+    it is assigned to and the heads."""
     with ctx.db.read() as session:
         query = select(Complaint).where(Complaint.agency_id == actor.agency_id)
         if open_only:
@@ -179,17 +213,22 @@ def convert_to_case(
     cause: str,
     handler_ids: tuple[int, ...],
 ) -> int:
-    """The complaint becomes a case (source 投诉举报); the complaint is then done."""
+    """The complaint becomes a case (source 投诉举报); the complaint is then done and keeps the link.
+
+    The case starts with empty facts — the officers write what they find — and names the complaint only
+    by its number: the complaint's words and the reporter stay in the complaint record. A cause or place
+    that names the reporter is refused."""
     from enforcement_desk.services.cases import CaseDraft, create_case
 
     with ctx.db.read() as session:
         complaint = _load(session, actor, complaint_id)
         _require_open(complaint)
         _require_handler(actor, complaint, "将投诉举报转为案件")
-        number, content, category, address = (
-            complaint.number, complaint.content, complaint.category, complaint.subject_address
-        )  # fmt: skip
-        received_on = complaint.received_on
+        number, category, address = complaint.number, complaint.category, complaint.subject_address
+        received_on, identity = complaint.received_on, reporter_identity(complaint)
+    leaks = find_leaks([identity], {"案由": cause, "检查地点": address})
+    if leaks:
+        raise leak_message(leaks, "案件信息")
     detail = create_case(
         ctx,
         actor,
@@ -200,9 +239,9 @@ def convert_to_case(
             handler_ids=handler_ids,
             discovered_on=received_on,
             category=category,
-            source_detail=f"投诉举报 {number}",
+            source_detail=f"投诉举报（登记号 {number}）",
             location=address,
-            facts=content,
+            facts="",
         ),  # fmt: skip
     )
     with ctx.db.write() as session:

@@ -22,6 +22,7 @@ from enforcement_desk.services.calendars import calendar_for, deadline
 from enforcement_desk.services.cases import load_case
 from enforcement_desk.services.context import Actor, AppContext, require_text
 from enforcement_desk.services.deadlines import agency_settings, close_deadlines, open_deadline
+from enforcement_desk.services.reporter_privacy import refuse_reporter_identity
 from enforcement_desk.store.audit import append_event
 from enforcement_desk.store.models import Agency, Case
 from enforcement_desk.store.models_publicity import PublicityRecord
@@ -67,19 +68,27 @@ def decision_fields(case: Case, agency: Agency) -> dict[str, Any]:
 def record_decision_publicity(
     session: Session, case: Case, agency: Agency, today: date, settings: AgencySettings
 ) -> None:
-    """Called in the deciding transaction: the record to publish, due with the publicity deadline."""
+    """Called in the deciding transaction: the record to publish, due with the publicity deadline. Refused
+    when a field would carry the identity of someone who complained about the case."""
     due = deadline("publicity", today, settings, calendar_for(settings)).due
+    fields = decision_fields(case, agency)
+    refuse_reporter_identity(session, case.id, _titled(fields), "行政处罚信息公示")
     session.add(
         PublicityRecord(
             agency_id=agency.id,
             case_id=case.id,
             kind="publish",
             due_on=due,
-            fields=decision_fields(case, agency),
+            fields=fields,
             reason="",
             created_at=datetime.now(),
         )  # fmt: skip
     )
+
+
+def _titled(fields: dict[str, Any]) -> dict[str, str]:
+    """The fields under their column titles, as a refusal names them."""
+    return {title: "" if fields.get(key) is None else str(fields.get(key)) for key, title in PUBLICITY_FIELDS}
 
 
 def _view(record: PublicityRecord, today: date) -> PublicityView:
@@ -151,7 +160,9 @@ def withdraw_publicity(ctx: AppContext, actor: Actor, case_id: int, reason: str)
 
 
 def export_publicity(ctx: AppContext, actor: Actor, target: Path) -> Path:
-    """The platform's columns (XLSX or CSV by suffix); masked, every field filled or written as 无."""
+    """The platform's columns (XLSX or CSV by suffix); masked, every field filled or written as 无.
+    Refused, naming the decision and the column, when a row would carry the identity of someone who
+    complained about that case (投诉举报人身份保密); nothing is written then."""
     rows = [r for r in list_publicity(ctx, actor) if r.kind == "publish"]
     withdrawn = {r.case_id: r.reason for r in list_publicity(ctx, actor) if r.kind == "withdraw"}
     headers = [title for _, title in PUBLICITY_FIELDS] + ["公示状态", "撤回理由"]
@@ -160,6 +171,10 @@ def export_publicity(ctx: AppContext, actor: Actor, target: Path) -> Path:
         + ["已撤回" if r.case_id in withdrawn else ("已公示" if r.published_on else "待公示"), withdrawn.get(r.case_id, "无")]
         for r in rows
     ]  # fmt: skip
+    with ctx.db.read() as session:
+        for r, row in zip(rows, table, strict=True):
+            refuse_reporter_identity(session, r.case_id, dict(zip(headers, row, strict=True)),
+                                     f"行政处罚信息公示（决定书 {r.fields['decision_no']}）")  # fmt: skip
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.suffix.lower() == ".csv":

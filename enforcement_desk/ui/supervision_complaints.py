@@ -1,6 +1,7 @@
 """投诉举报 page: the complaints with their reply deadlines, intake with an assigned officer, and the
-outcome — a case, or closing with a reason. The reporter column shows only what the service returns
-for the signed-in user (the handling officer and heads see who reported; others see a notice)."""
+outcome — a case, or closing with a reason. The reporter column and the content below the table show
+only what the service returns for the signed-in user (the handling officer and heads read the content
+and see who reported; others see notices)."""
 
 from __future__ import annotations
 
@@ -124,9 +125,12 @@ class ComplaintsPage(SupervisionPage):
         outcome = f"<br><b>办结理由</b>：{escape(c.close_reason)}" if c.close_reason else ""
         if c.case_id:
             outcome = f"<br><b>已立案</b>：案件 #{c.case_id}（双击该行打开）"
+        id_number = f"　证件号码：{escape(c.reporter_id_number)}" if c.reporter_id_number else ""
+        if c.withheld_from_case:
+            outcome += f"<br><b>升级时从案件中移出的内容</b>：{escape(c.withheld_from_case)}"
         self.detail.setText(
             f"<b>{escape(c.number)}</b>　{escape(c.subject_name)}　{escape(c.subject_address)}<br>"
-            f"<b>内容</b>：{escape(c.content)}<br><b>投诉举报人</b>：{escape(c.reporter)}{outcome}"
+            f"<b>内容</b>：{escape(c.content)}<br><b>投诉举报人</b>：{escape(c.reporter)}{id_number}{outcome}"
         )
 
     def _double_clicked(self, row: int, _column: int) -> None:
@@ -150,16 +154,20 @@ class ComplaintsPage(SupervisionPage):
                 channel=channel.currentText(), subject_name=subject.text(), content=content.toPlainText(),
                 assigned_to=assigned.currentData(), received_on=received.date().toPython(),
                 reporter_name=reporter.text(), reporter_phone=phone.text(), anonymous=anonymous.isChecked(),
-                subject_address=address.text(), category=category.currentData()))  # fmt: skip
+                subject_address=address.text(), category=category.currentData(),
+                reporter_id_number=id_number.text()))  # fmt: skip
 
         form = SupervisionForm(self, "登记投诉举报", "登记", submit,
-                               "投诉举报人的身份只有承办人和负责人可见，不写入审计记录。")  # fmt: skip
+                               "投诉举报内容和投诉举报人的身份只有承办人和负责人可见，不写入审计记录，也不进入案件。")  # fmt: skip
         channel = form.choice("channel", "渠道", ((name, name) for name in svc.CHANNELS))
         received = form.date("received_on", "收到日期", self.ctx.today(), latest=self.ctx.today())
         anonymous = form.add("anonymous", "", QCheckBox("匿名投诉举报"))
         reporter = form.add("reporter_name", "投诉举报人姓名", QLineEdit())
         phone = form.add("reporter_phone", "联系电话", QLineEdit())
-        anonymous.toggled.connect(lambda on: (reporter.setEnabled(not on), phone.setEnabled(not on)))
+        id_number = form.add("reporter_id_number", "证件号码（如有）", QLineEdit())
+        anonymous.toggled.connect(
+            lambda on: [field.setEnabled(not on) for field in (reporter, phone, id_number)]
+        )
         subject = form.add("subject_name", "被投诉举报对象（必填）", QLineEdit())
         address = form.add("subject_address", "对象地址", QLineEdit())
         category = form.choice(
@@ -196,7 +204,8 @@ class ComplaintsPage(SupervisionPage):
                                        handler_ids=handlers)  # fmt: skip
 
         form = SupervisionForm(self, f"转为案件 · {c.number}", "受理", submit,
-                               f"被投诉举报对象：{c.subject_name}。案件来源为投诉举报，案情取自投诉举报内容。")  # fmt: skip
+                               f"被投诉举报对象：{c.subject_name}。案件来源为投诉举报（登记号 {c.number}），违法事实由承办人"
+                               "调查后填写；投诉举报内容和举报人信息只留在投诉举报记录中。")  # fmt: skip
         party = form.add("party", "当事人", QComboBox())
         party.setEditable(True)
         party.lineEdit().setPlaceholderText("输入名称或证件号码查找")

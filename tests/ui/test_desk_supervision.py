@@ -1,6 +1,7 @@
 """The 监督 tab as officers and heads use it: a random draw made and verified through its dialog, a
 finding recorded and opened as a case, the results export; the blacklist and a party's credit
-record; complaints registered with the reporter shown only to those who may see who reported."""
+record; complaints registered with their content and reporter shown only to those who may read them, and a
+complaint turned into a case that carries none of it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from desk_driver import Desk
 from PySide6.QtWidgets import QFileDialog
 
 from enforcement_desk.core.random_draw import CategoryQuota
+from enforcement_desk.services.cases import get_case
 from enforcement_desk.services.complaints import ComplaintDraft, add_complaint, list_complaints
 from enforcement_desk.services.credit import add_to_blacklist, current_blacklist, record_points
 from enforcement_desk.services.inspections import draw_inspections, get_draw, import_objects, list_draws
@@ -212,7 +214,7 @@ def test_a_complaint_registered_in_the_form_shows_its_reporter_only_to_who_may_s
     _, complaints = page(desk, office.officer2, "complaints")  # 李娜 takes the call, 王强 handles it
     dialog = open_form(desk, complaints, complaints.add_button)
     values = {"channel": "电话", "subject_name": "沂水县悦来宾馆有限公司", "content": "宾馆床上用品未一客一换",
-              "assigned_to": "王强", "reporter_phone": "13805391234"}  # fmt: skip
+              "assigned_to": "王强", "reporter_phone": "13805391234", "reporter_id_number": "37132319900307002X"}  # fmt: skip
     desk.fill(dialog, values)
     desk.confirm(dialog)
     assert dialog.isVisible()
@@ -227,12 +229,18 @@ def test_a_complaint_registered_in_the_form_shows_its_reporter_only_to_who_may_s
     assert column(complaints.table, 3) == ["（举报人信息保密）"]
     complaints.table.selectRow(0)
     assert not complaints.close_button.isEnabled() and "王强" in complaints.close_button.toolTip()
-    assert "孙某" not in complaints.detail.text() and "13805391234" not in complaints.detail.text()
+    shown = complaints.detail.text()
+    assert "孙某" not in shown and "13805391234" not in shown and "002X" not in shown
+    assert "一客一换" not in shown and "（举报内容仅承办人和负责人可见）" in shown
 
     _, handled = page(desk, office.officer, "complaints")
     assert column(handled.table, 3) == ["孙某 13805391234"]
+    handled.table.selectRow(0)
+    assert "宾馆床上用品未一客一换" in handled.detail.text() and "37132319900307002X" in handled.detail.text()
     _, admin = page(desk, office.admin, "complaints")
     assert column(admin.table, 3) == ["（举报人信息保密）"]
+    admin.table.selectRow(0)
+    assert "一客一换" not in admin.detail.text() and "孙某" not in admin.detail.text()
     assert not admin.add_button.isEnabled() and "管理员" in admin.add_button.toolTip()
 
 
@@ -253,6 +261,8 @@ def test_the_handling_officer_turns_a_complaint_into_a_case_and_a_head_closes_an
     assert converted.subject_name == "沂水县悦来宾馆有限公司"
     workspace = window.tabs.currentWidget()
     assert isinstance(workspace, CaseWorkspace) and workspace.case_id == converted.case_id
+    case = get_case(office.ctx, office.officer, converted.case_id)
+    assert case.facts == "" and case.source_detail == f"投诉举报（登记号 {converted.number}）"
 
     _, heads = page(desk, office.head, "complaints")
     heads.table.selectRow(column(heads.table, 4).index("沂水县仁和诊所"))
