@@ -34,13 +34,7 @@ def capture(out: Path, scale: str) -> None:
     db = out / "demo.sqlite3"
     ctx = AppContext.open(f"sqlite:///{db}", out / "evidence")
     if not is_initialized(ctx):
-        build_demo(ctx)
-        from enforcement_desk.services.cases import find_case_id as find
-        from enforcement_desk.services.documents import issue_document
-
-        officer = login(ctx, "wangqiang", DEMO_PASSWORD)
-        for kind in ("case_acceptance", "filing_report", "prior_notice", "hearing_record"):
-            issue_document(ctx, officer, find(ctx, officer, "2026-0013"), kind)
+        build_demo(ctx)  # the demo issues each step's documents as it builds its cases
     suffix = f"{int(float(scale) * 100)}"
 
     def save(widget, name: str) -> None:  # noqa: ANN001

@@ -11,7 +11,7 @@ import getpass
 import os
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -56,6 +56,15 @@ def parse_date(text: str) -> date:
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"日期格式不正确：“{text}”（应为 年-月-日，如 2026-11-22）"
+        ) from None
+
+
+def parse_datetime(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text.strip().replace(" ", "T", 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"时间格式不正确：“{text}”（应为 年-月-日 时:分，如 2026-12-10 09:30）"
         ) from None
 
 
@@ -421,7 +430,8 @@ def cmd_case_propose(args: argparse.Namespace) -> int:
         violated_provision=args.violated or "",
         legal_basis=args.basis or "",
     )
-    detail = set_proposal(ctx, actor, case_id, get_case(ctx, actor, case_id).version, proposal)
+    version = args.version if args.version is not None else get_case(ctx, actor, case_id).version
+    detail = set_proposal(ctx, actor, case_id, version, proposal)
     print_json(detail) if args.json else print(
         f"已记录处理意见：{proposal.outcome.label} {'、'.join(kinds)} {args.fine or ''}"
     )
@@ -446,20 +456,34 @@ def cmd_case_advance(args: argparse.Namespace) -> int:
 
 @command("case hearing")
 def cmd_case_hearing(args: argparse.Namespace) -> int:
-    from enforcement_desk.services.procedure import record_hearing
+    from enforcement_desk.services.context import split_list
+    from enforcement_desk.services.procedure import HearingMinutes, record_hearing
 
     ctx = open_context(args)
     actor = login_actor(ctx, args)
-    detail = record_hearing(
-        ctx,
-        actor,
-        resolve_case(ctx, actor, args.case),
-        held_on=args.held_on or ctx.today(),
-        host=args.host,
-        record=args.record,
-        opinion=args.opinion or "",
-    )
+    minutes = HearingMinutes(
+        held_on=args.held_on or ctx.today(), host=args.host, record=args.record, opinion=args.opinion or "",
+        recorder=args.recorder or "", place=args.place or "", public=args.public,
+        attendees=tuple(split_list(args.attendees)), party_statements=args.statements or "",
+        party_signature=args.signature or "",
+    )  # fmt: skip
+    detail = record_hearing(ctx, actor, resolve_case(ctx, actor, args.case), minutes)
     print_json(detail) if args.json else print("已登记听证")
+    return 0
+
+
+@command("case hearing-notice")
+def cmd_case_hearing_notice(args: argparse.Namespace) -> int:
+    from enforcement_desk.services.procedure import arrange_hearing
+
+    ctx = open_context(args)
+    actor = login_actor(ctx, args)
+    detail = arrange_hearing(
+        ctx, actor, resolve_case(ctx, actor, args.case), scheduled_at=args.at, place=args.place, host=args.host,
+        recorder=args.recorder or "", public=args.public is not False, not_public_reason=args.not_public_reason or "",
+        served_on=args.served_on or ctx.today(),
+    )  # fmt: skip
+    print_json(detail) if args.json else print(f"已登记听证安排：{args.at:%Y-%m-%d %H:%M} {args.place}")
     return 0
 
 
@@ -693,6 +717,7 @@ def build_parser(with_extensions: bool = True) -> argparse.ArgumentParser:
     propose.add_argument("--reason", help="裁量理由")
     propose.add_argument("--violated", help="违反的条款，如《医疗机构管理条例》第十四条")
     propose.add_argument("--basis", help="处罚依据，如《基本医疗卫生与健康促进法》第九十九条第一款")
+    propose.add_argument("--version", type=int, help="编辑时看到的版本号（防止覆盖他人修改）")
     adv = case.add_parser("advance", help="办理下一步（见 case show 列出的操作）")
     adv.add_argument("case")
     adv.add_argument("action")
@@ -705,7 +730,26 @@ def build_parser(with_extensions: bool = True) -> argparse.ArgumentParser:
     hearing.add_argument("--held-on", type=parse_date)
     hearing.add_argument("--host", required=True)
     hearing.add_argument("--record", required=True)
-    hearing.add_argument("--opinion")
+    hearing.add_argument("--opinion", help="听证意见（听证意见书）")
+    hearing.add_argument("--recorder", help="记录人（非本案调查人员）")
+    hearing.add_argument("--place", help="听证地点（默认取听证通知书）")
+    public = hearing.add_mutually_exclusive_group()
+    public.add_argument("--public", dest="public", action="store_true", default=None, help="公开举行")
+    public.add_argument("--not-public", dest="public", action="store_false", help="不公开举行")
+    hearing.add_argument("--attendees", help="参加人员，逗号或顿号分隔")
+    hearing.add_argument("--statements", help="当事人的陈述、申辩和质证意见")
+    hearing.add_argument("--signature", choices=("已签名", "拒绝签名", "未到场"), help="当事人在笔录上的签名情况")
+    notice = case.add_parser("hearing-notice", help="登记听证安排和听证通知书的送达")
+    notice.add_argument("case")
+    notice.add_argument("--at", type=parse_datetime, required=True, help="听证时间，如 2026-12-10 09:30")
+    notice.add_argument("--place", required=True)
+    notice.add_argument("--host", required=True, help="听证主持人（非本案调查人员）")
+    notice.add_argument("--recorder", help="记录人（非本案调查人员）")
+    notice_public = notice.add_mutually_exclusive_group()
+    notice_public.add_argument("--public", dest="public", action="store_true", default=None, help="公开举行（默认）")
+    notice_public.add_argument("--not-public", dest="public", action="store_false", help="不公开举行")
+    notice.add_argument("--not-public-reason", help="不公开的理由（国家秘密、商业秘密或者个人隐私）")
+    notice.add_argument("--served-on", type=parse_date, help="听证通知书送达日期（默认今天）")
     waive = case.add_parser("waive-defence", help="登记当事人书面放弃陈述申辩")
     waive.add_argument("case")
     waive.add_argument("--note", required=True)

@@ -35,6 +35,8 @@ TITLE_SIZE = 22  # 二号
 class _NumberedCanvas(pdf_canvas.Canvas):
     """Holds pages until the end so each can say how many there are (第 x 页 共 y 页)."""
 
+    watermark = ""  # a draft's "草稿" across every page
+
     def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
         # Otherwise every page names Helvetica, a font that is not embedded.
         kwargs["initialFontName"] = register_cjk_fonts()[0]
@@ -52,8 +54,26 @@ class _NumberedCanvas(pdf_canvas.Canvas):
             body, _ = register_cjk_fonts()
             self.setFont(body, 10.5)
             self.drawCentredString(A4[0] / 2, 12 * mm, f"第 {number} 页 共 {total} 页")
+            if self.watermark:
+                self._draw_watermark(body)
             super().showPage()
         super().save()
+
+
+    def _draw_watermark(self, font: str) -> None:
+        self.saveState()
+        self.setFillColorRGB(0.75, 0.75, 0.75, alpha=0.45)
+        self.setFont(font, 120)
+        self.translate(A4[0] / 2, A4[1] / 2)
+        self.rotate(40)
+        self.drawCentredString(0, -40, self.watermark)
+        self.setFont(font, 16)
+        self.drawCentredString(0, -90, "未编号 · 不得作为正式文书送达")
+        self.restoreState()
+
+
+class _DraftCanvas(_NumberedCanvas):
+    watermark = "草稿"
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -138,11 +158,12 @@ def _document(buffer: io.BytesIO, title: str) -> SimpleDocTemplate:
                              bottomMargin=25 * mm, title=title, author="执法案件办理桌面端")  # fmt: skip
 
 
-def render_pdf(doc: RenderedDocument) -> bytes:
-    return render_pdf_bundle([doc], title=doc.title)
+def render_pdf(doc: RenderedDocument, *, draft: bool = False) -> bytes:
+    """One document; a draft carries "草稿" across every page and no number."""
+    return render_pdf_bundle([doc], title=f"{doc.title}（草稿）" if draft else doc.title, draft=draft)
 
 
-def render_pdf_bundle(docs: Sequence[RenderedDocument], title: str) -> bytes:
+def render_pdf_bundle(docs: Sequence[RenderedDocument], title: str, *, draft: bool = False) -> bytes:
     """Several documents in one file, each starting on a new page (the case file)."""
     buffer = io.BytesIO()
     template = _document(buffer, title)
@@ -152,5 +173,5 @@ def render_pdf_bundle(docs: Sequence[RenderedDocument], title: str) -> bytes:
         if index:
             story.append(PageBreak())
         story += story_for(doc, styles, template.width)
-    template.build(story, canvasmaker=_NumberedCanvas)
+    template.build(story, canvasmaker=_DraftCanvas if draft else _NumberedCanvas)
     return buffer.getvalue()

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from enforcement_desk.core.roles import Role
 from enforcement_desk.services.context import Actor, AppContext
+from enforcement_desk.services.step_log import RECORDS_KEY, comparable, rebuild_step_records, row_content
 from enforcement_desk.store.audit import GENESIS_HASH, ChainReport, append_event, verify_chain
 from enforcement_desk.store.blobs import BlobStore
 from enforcement_desk.store.models import (
@@ -25,6 +26,7 @@ from enforcement_desk.store.models import (
     EvidenceTimeCorrection,
     EvidenceVoid,
 )
+from enforcement_desk.store.models_steps import STEP_TABLES, DocumentVoid
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,38 @@ def _document_problems(session) -> list[str]:  # noqa: ANN001
     return problems
 
 
+def _step_record_problems(session) -> list[str]:  # noqa: ANN001
+    """Each procedure step's rows against the content their audit events carry (a proposal, a hearing
+    record, a transfer decision …): changed, inserted or deleted rows are named."""
+    events = session.scalars(
+        select(AuditEvent.payload).where(AuditEvent.payload.like(f'%"{RECORDS_KEY}"%')).order_by(AuditEvent.seq)
+    )
+    rebuilt = rebuild_step_records(events)
+    problems = []
+    for table in (*STEP_TABLES, DocumentVoid):
+        name = table.__tablename__
+        recorded = rebuilt.get(name, {})
+        stored = {row.id: comparable(row_content(row)) for row in session.scalars(select(table).order_by(table.id))}
+        label = STEP_LABELS.get(name, name)
+        for row_id, content in stored.items():
+            if row_id not in recorded:
+                problems.append(f"{label}记录 #{row_id} 没有对应的审计记录（记录被插入）")
+            elif recorded[row_id] != content:
+                fields = sorted(k for k in content if content.get(k) != recorded[row_id].get(k))
+                problems.append(f"{label}记录 #{row_id} 的 {'、'.join(fields)} 与审计记录不符（记录被改动）")
+        for row_id in sorted(set(recorded) - set(stored)):
+            problems.append(f"{label}记录 #{row_id} 已不存在（审计记录登记过它，记录被删除）")
+    return problems
+
+
+STEP_LABELS = {
+    "case_proposals": "处理意见", "hearing_notices": "听证安排", "hearing_records": "听证笔录",
+    "transfer_reports": "移送报告", "transfer_decisions": "移送审批", "police_answers": "公安机关答复",
+    "transfer_receipts": "移送回执", "transfer_packages": "移送材料包", "enforcement_applications": "强制执行申请",
+    "document_voids": "文书作废",
+}  # fmt: skip
+
+
 def rows_against_events(session) -> list[str]:  # noqa: ANN001
     """Rows changed, inserted or deleted behind the program's back no longer match the audit events that
     recorded them (the chain proves the events; the events vouch for the rows)."""
@@ -179,6 +213,7 @@ def rows_against_events(session) -> list[str]:  # noqa: ANN001
         + _void_problems(session)
         + _correction_problems(session)
         + _document_problems(session)
+        + _step_record_problems(session)
     )
 
 

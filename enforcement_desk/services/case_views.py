@@ -13,6 +13,7 @@ from enforcement_desk.core.major import MajorAssessment, ProposedPenalty, assess
 from enforcement_desk.core.settings import AgencySettings
 from enforcement_desk.core.stages import CATEGORY_LABELS, SOURCE_LABELS, Outcome, Stage
 from enforcement_desk.core.workflow import ActionAvailability, CaseState, HandlerInfo
+from enforcement_desk.services.case_records import ProposalView
 from enforcement_desk.services.parties import PartyView
 from enforcement_desk.store.models import (
     Case,
@@ -117,7 +118,7 @@ class CaseDetail:
     confiscation_amount: Decimal | None
     paid_amount: Decimal
     mitigated: bool
-    discretion: dict
+    proposal: ProposalView | None
     major: MajorAssessment
     hearing_right: bool
     hearing_requested_on: date | None
@@ -130,6 +131,11 @@ class CaseDetail:
     history: tuple[StageChangeView, ...]
     deadlines: tuple[DeadlineView, ...]
     version: int
+
+    @property
+    def discretion(self) -> dict:
+        """The current proposal's discretion (empty before the first proposal)."""
+        return self.proposal.as_discretion() if self.proposal else {}
 
 
 def proposed_penalty(case: Case) -> ProposedPenalty:

@@ -17,12 +17,16 @@ from enforcement_desk.core.stages import CATEGORY_LABELS, PRE_DECISION_STAGES, C
 from enforcement_desk.core.workflow import ActorInfo, available_actions
 from enforcement_desk.services import case_views as views
 from enforcement_desk.services.calendars import calendar_for
+from enforcement_desk.services.case_records import current_proposal
 from enforcement_desk.services.context import Actor, AppContext, require_text
 from enforcement_desk.services.deadlines import agency_settings, case_deadlines, open_deadline
 from enforcement_desk.services.numbers import issue_bianhao
 from enforcement_desk.services.parties import party_view
+from enforcement_desk.services.reporter_privacy import refuse_reporter_identity
+from enforcement_desk.services.step_log import record_step
 from enforcement_desk.store.audit import append_event
 from enforcement_desk.store.models import Case, CaseHandler, Party, StageChange, User
+from enforcement_desk.store.models_steps import CaseProposal
 
 MIN_HANDLERS = 2
 
@@ -196,7 +200,6 @@ def create_case(ctx: AppContext, actor: Actor, draft: CaseDraft) -> views.CaseDe
             accepted_on=today,
             facts=draft.facts.strip(),
             penalty_kinds=[],
-            discretion={},
             major_flags=[],
             paid_amount=Decimal(0),
             created_at=now,
@@ -291,7 +294,6 @@ def create_onsite_case(
             decided_on=today,
             penalty_kinds=list(penalty_kinds),
             fine_amount=fine,
-            discretion={"legal_basis": legal_basis},
             major_flags=[],
             paid_amount=Decimal(0),
             created_at=now,
@@ -314,18 +316,16 @@ def create_onsite_case(
                 note=f"当场处罚：{'、'.join(penalty_kinds)} {fine} 元",
             )
         )
-        audit(
-            session,
-            actor,
-            "case_onsite_decided",
-            case,
-            {
-                "decision_no": case.decision_no,
-                "kinds": list(penalty_kinds),
-                "fine": fine,
-                "basis": legal_basis,
-            },
-        )
+        decision = CaseProposal(
+            case_id=case.id, version=1, outcome=Outcome.PENALTY.value, penalty_kinds=list(penalty_kinds), fine=fine,
+            confiscation=None, mitigated=False, level="", reason="", violated_provision="",
+            legal_basis=legal_basis.strip(), computation={}, changed_fields=[], proposed_by=actor.user_id,
+            proposed_at=now,
+        )  # fmt: skip
+        record_step(
+            session, actor, case, "case_onsite_decided", decision,
+            payload={"decision_no": case.decision_no, "kinds": list(penalty_kinds), "fine": fine, "basis": legal_basis},
+        )  # fmt: skip
         return _detail(session, case, actor, settings, today)
 
 
@@ -371,7 +371,7 @@ def _detail(session: Session, case: Case, actor: Actor, settings, today: date) -
         confiscation_amount=case.confiscation_amount,
         paid_amount=case.paid_amount or Decimal(0),
         mitigated=case.mitigated,
-        discretion=dict(case.discretion or {}),
+        proposal=current_proposal(session, case.id),
         major=state.major,
         hearing_right=has_hearing_right,
         hearing_requested_on=case.hearing_requested_on,
@@ -577,6 +577,9 @@ def update_case(
         changed = {k: v for k, v in changes.items() if before[k] != v}
         if not changed:
             return _detail(session, case, actor, settings, ctx.today())
+        refuse_reporter_identity(
+            session, case.id, {EDITABLE_CASE_FIELDS[k]: str(v) for k, v in changed.items() if isinstance(v, str)}, "案件信息"
+        )
         for key, value in changed.items():
             setattr(case, key, value)
         if case.act_date and case.act_date > case.discovered_on:
@@ -609,15 +612,48 @@ class Proposal:
     mitigated: bool = False
     level: str = ""
     reason: str = ""
-    discretion: dict[str, Any] = field(default_factory=dict)
+    discretion: dict[str, Any] = field(default_factory=dict)  # the benchmark computation adopted, if any
     violated_provision: str = ""  # 违反的条款, quoted in the notices and the decision
     legal_basis: str = ""  # 处罚依据
+
+
+PROPOSAL_FIELDS = (
+    "outcome", "penalty_kinds", "fine", "confiscation", "mitigated", "level", "reason",
+    "violated_provision", "legal_basis", "computation",
+)  # fmt: skip
+
+
+def _proposal_row(case: Case, proposal: Proposal, previous: CaseProposal | None, actor: Actor, now: datetime) -> CaseProposal:
+    """The next version of the proposal. Articles left blank keep those of the version before: a new
+    level or amount does not erase the legal basis recorded earlier."""
+    is_penalty = proposal.outcome is Outcome.PENALTY
+    row = CaseProposal(
+        case_id=case.id, version=(previous.version + 1) if previous else 1, outcome=proposal.outcome.value,
+        penalty_kinds=list(proposal.penalty_kinds) if is_penalty else [],
+        fine=proposal.fine if is_penalty else None, confiscation=proposal.confiscation if is_penalty else None,
+        mitigated=proposal.mitigated and is_penalty, level=proposal.level.strip(), reason=proposal.reason.strip(),
+        violated_provision=proposal.violated_provision.strip() or (previous.violated_provision if previous else ""),
+        legal_basis=proposal.legal_basis.strip() or (previous.legal_basis if previous else ""),
+        computation=dict(proposal.discretion) if proposal.discretion else (dict(previous.computation) if previous else {}),
+        proposed_by=actor.user_id, proposed_at=now,
+    )  # fmt: skip
+    row.changed_fields = [
+        name for name in PROPOSAL_FIELDS
+        if previous is None or comparable_value(getattr(previous, name)) != comparable_value(getattr(row, name))
+    ]  # fmt: skip
+    return row
+
+
+def comparable_value(value: Any) -> Any:
+    """Amounts compare by value whatever their scale (5000 and 5000.00 are the same proposal)."""
+    return value.normalize() if isinstance(value, Decimal) else value
 
 
 def set_proposal(
     ctx: AppContext, actor: Actor, case_id: int, expected_version: int, proposal: Proposal
 ) -> views.CaseDetail:
-    """The handlers' proposed handling (拟处理意见) with the discretion behind it."""
+    """The handlers' proposed handling (拟处理意见) with the discretion behind it, saved as a new version
+    of the proposal; nothing else of the case's record is touched."""
     if proposal.outcome is Outcome.PENALTY:
         if not proposal.penalty_kinds:
             raise DomainError("拟给予行政处罚须至少选择一种处罚种类")
@@ -633,46 +669,23 @@ def set_proposal(
         if Stage(case.stage) not in PRE_DECISION_STAGES - UNDER_REVIEW_STAGES:
             raise DomainError(f"案件处于“{Stage(case.stage).label}”阶段，不能修改处理意见")
         _check_version(case, expected_version, session)
-        before = {
-            "outcome": case.proposed_outcome,
-            "kinds": case.penalty_kinds,
-            "fine": case.fine_amount,
-            "confiscation": case.confiscation_amount,
-            "mitigated": case.mitigated,
-        }
-        is_penalty = proposal.outcome is Outcome.PENALTY
-        case.proposed_outcome = proposal.outcome.value
-        case.penalty_kinds = list(proposal.penalty_kinds) if is_penalty else []
-        case.fine_amount = proposal.fine if is_penalty else None
-        case.confiscation_amount = proposal.confiscation if is_penalty else None
-        case.mitigated = proposal.mitigated and is_penalty
-        case.discretion = {
-            **proposal.discretion,
-            "level": proposal.level,
-            "reason": proposal.reason,
-            **({"violated_provision": proposal.violated_provision} if proposal.violated_provision else {}),
-            **({"legal_basis": proposal.legal_basis} if proposal.legal_basis else {}),
-        }
+        previous = session.scalars(
+            select(CaseProposal).where(CaseProposal.case_id == case.id).order_by(CaseProposal.version.desc()).limit(1)
+        ).first()
+        row = _proposal_row(case, proposal, previous, actor, ctx.now())
+        # The case row carries the current proposal's amounts for the lists, the stage rules and the search.
+        case.proposed_outcome = row.outcome
+        case.penalty_kinds = list(row.penalty_kinds)
+        case.fine_amount = row.fine
+        case.confiscation_amount = row.confiscation
+        case.mitigated = row.mitigated
         case.updated_at = datetime.now()
-        session.flush()
-        audit(
-            session,
-            actor,
-            "proposal_set",
-            case,
-            {
-                "before": before,
-                "after": {
-                    "outcome": case.proposed_outcome,
-                    "kinds": case.penalty_kinds,
-                    "fine": case.fine_amount,
-                    "confiscation": case.confiscation_amount,
-                    "mitigated": case.mitigated,
-                    "level": proposal.level,
-                    "reason": proposal.reason,
-                },
-            },
-        )
+        changed = list(row.changed_fields)
+        record_step(session, actor, case, "proposal_set", row, payload={
+            "version": row.version, "changed": changed,
+            "before": {name: getattr(previous, name) for name in changed} if previous else {},
+            "after": {name: getattr(row, name) for name in changed},
+        })  # fmt: skip
         return _detail(session, case, actor, settings, ctx.today())
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -62,3 +63,12 @@ def require_text(value: str | None, label: str) -> str:
     if not text:
         raise DomainError(f"请填写{label}")
     return text
+
+
+_LIST_SEPARATORS = re.compile(r"[,，、;；\n]+")
+
+
+def split_list(text: str | None) -> list[str]:
+    """A list typed in one box or one argument: items separated by commas (half or full width), 、, ;
+    or new lines; blanks dropped. The CLI and the desk read lists the same way."""
+    return [item.strip() for item in _LIST_SEPARATORS.split(text or "") if item.strip()]

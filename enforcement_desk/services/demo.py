@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from enforcement_desk.core.roles import Role
@@ -230,6 +230,14 @@ class _Driver:
     def step(self, who: str, case_id: int, action: str, **params) -> None:
         procedure.advance(self.ctx, self.actors[who], case_id, action, params)
 
+    def issue(self, who: str, case_id: int, *kinds: str) -> None:
+        """The documents of the step just taken, as the officer prints them then (so an archived demo
+        case has its file)."""
+        from enforcement_desk.services.documents import issue_document
+
+        for kind in kinds:
+            issue_document(self.ctx, self.actors[who], case_id, kind)
+
     def run(self, scenario, target: Stage, party_ids: list[int]) -> int:
         key, party_index, category, cause, facts, proposal = scenario
         major = (
@@ -260,6 +268,7 @@ class _Driver:
             return cid
         self.wait(1)
         self.step("chenjun", cid, "file", opinion="同意立案")
+        self.issue(self.lead, cid, "case_acceptance", "filing_report")
         if target is Stage.INVESTIGATING:
             return cid
         self.wait(5)
@@ -272,6 +281,7 @@ class _Driver:
             evidence_summary="现场笔录、询问笔录、现场照片 6 张、执法记录仪视频 1 段",
         )
         self.step(self.lead, cid, "close_investigation")
+        self.issue(self.lead, cid, "investigation_report")
         if target is Stage.INVESTIGATION_CLOSED:
             return cid
         set_proposal(self.ctx, officer, cid, _version(self.ctx, officer, cid), proposal)
@@ -282,9 +292,11 @@ class _Driver:
                 self.ctx, self.actors["chenjun"], cid, {"public_interest"}, note="涉及劳动者 12 人的职业健康"
             )
         self.step(self.lead, cid, "deliberate")
+        self.issue(self.lead, cid, "deliberation_record")
         if target is Stage.DELIBERATED:
             return cid
         self.wait(1)
+        self.issue(self.lead, cid, "prior_notice", *(("hearing_right_notice",) if major or key == "unlicensed" else ()))
         self.step(self.lead, cid, "send_prior_notice", served_on=self.day)
         if target is Stage.PRIOR_NOTICE:
             return cid
@@ -294,16 +306,19 @@ class _Driver:
             self.step(self.lead, cid, "request_hearing", requested_on=self.day)
             if target is Stage.HEARING:
                 return cid
+            notice_day = self.day
+            procedure.arrange_hearing(
+                self.ctx, officer, cid, scheduled_at=datetime.combine(notice_day + timedelta(days=9), time(9, 30)),
+                place="本机关听证室", host="刘洋", recorder="李静", served_on=notice_day,
+            )  # fmt: skip
+            self.issue(self.lead, cid, "hearing_notice")
             self.wait(9)
-            procedure.record_hearing(
-                self.ctx,
-                officer,
-                cid,
-                held_on=self.day,
-                host="刘洋",
-                record="当事人对违法事实无异议，请求从轻处罚",
-                opinion="维持拟处罚意见",
-            )
+            procedure.record_hearing(self.ctx, officer, cid, procedure.HearingMinutes(
+                held_on=self.day, host="刘洋", recorder="李静", place="本机关听证室", public=True,
+                attendees=("当事人委托代理人", "案件调查人员"), party_statements="对违法事实无异议，请求从轻处罚",
+                record="当事人对违法事实无异议，请求从轻处罚", opinion="维持拟处罚意见", party_signature="已签名",
+            ))  # fmt: skip
+            self.issue(self.lead, cid, "hearing_record", "hearing_opinion")
         else:
             self.wait_past_deadline(cid, "defence", "hearing_request")
         if major:
@@ -319,6 +334,7 @@ class _Driver:
                 checks=checks,
                 opinion="事实清楚，证据确凿，程序合法，裁量适当，同意",
             )
+            self.issue("zhoumin", cid, "legal_review_opinion")
             if target is Stage.COLLECTIVE_DISCUSSION:
                 return cid
             self.wait(1)
@@ -331,9 +347,11 @@ class _Driver:
                 opinions=[{"name": "陈军", "opinion": "同意"}, {"name": "刘洋", "opinion": "同意"}],
                 conclusion="同意按拟处罚意见作出行政处罚决定",
             )
+            self.issue("chenjun", cid, "collective_discussion_record")
         elif target in (Stage.HEARING, Stage.LEGAL_REVIEW, Stage.COLLECTIVE_DISCUSSION):
             return cid
         self.step("chenjun", cid, "decide")
+        self.issue(self.lead, cid, "penalty_decision", "service_receipt")
         if target is Stage.DECIDED:
             return cid
         self.wait(1)
@@ -351,6 +369,7 @@ class _Driver:
             return cid
         self.wait(1)
         self.step("chenjun", cid, "close", summary="罚款已全额缴纳，违法行为已改正")
+        self.issue(self.lead, cid, "closing_report")
         if target is Stage.CLOSED:
             return cid
         self.wait(2)

@@ -29,6 +29,7 @@ from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import Outcome
 from enforcement_desk.paths import resources_dir
 from enforcement_desk.services import case_views as views
+from enforcement_desk.services.case_records import current_proposal
 from enforcement_desk.services.cases import Proposal, load_case, set_proposal
 from enforcement_desk.services.context import Actor, AppContext
 from enforcement_desk.store.audit import append_event
@@ -283,8 +284,9 @@ def _recorded(result: Recommendation, amount: Decimal, notes: tuple[str, ...]) -
 def recorded_discretion(ctx: AppContext, actor: Actor, case_id: int) -> dict[str, Any]:
     """What the case was decided under, as saved: for the 合议记录, 事先告知书 and 决定书."""
     with ctx.db.read() as session:
-        case = load_case(session, actor, case_id)
-        return dict(case.discretion or {})
+        load_case(session, actor, case_id)
+        proposal = current_proposal(session, case_id)
+        return proposal.as_discretion() if proposal else {}
 
 
 # ---- the agency's own table ----------------------------------------------------------------------

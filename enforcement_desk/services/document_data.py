@@ -14,6 +14,12 @@ from enforcement_desk.core.settings import AgencySettings
 from enforcement_desk.core.stages import CATEGORY_LABELS, SOURCE_LABELS, CaseSource, Outcome
 from enforcement_desk.documents.content import BLANK, chinese_date
 from enforcement_desk.services import case_views as views
+from enforcement_desk.services.case_records import (
+    current_proposal,
+    hearing_notice,
+    hearing_record,
+    transfer_rows,
+)
 from enforcement_desk.services.review import OUTCOME_LABELS
 from enforcement_desk.services.review_package import build_review_package
 from enforcement_desk.store.models import (
@@ -27,6 +33,7 @@ from enforcement_desk.store.models import (
     StageChange,
     User,
 )
+from enforcement_desk.store.models_steps import DocumentVoid
 
 NOT_RECORDED = BLANK  # printed as a line to fill in by hand
 
@@ -46,6 +53,20 @@ def _penalty_text(case: Case) -> str:
         else:
             parts.append(kind)
     return "；".join(parts)
+
+
+def _public_text(public: bool | None) -> str:
+    return NOT_RECORDED if public is None else ("公开举行" if public else "不公开举行")
+
+
+def transfer_status_fields(session: Session, case_id: int) -> dict[str, str]:
+    """The receiving police unit and procuratorate of the latest approved transfer."""
+    approvals = [d for d in transfer_rows(session, case_id)["decisions"] if d.approved]
+    latest_approval = approvals[-1] if approvals else None
+    return {
+        "police_unit": latest_approval.police_unit if latest_approval else "",
+        "procuratorate": latest_approval.procuratorate if latest_approval else "",
+    }
 
 
 def _latest_stage_note(session: Session, case_id: int, action: str) -> str:
@@ -76,18 +97,23 @@ FRONT_MATTER = ("case_file_cover", "case_file_index")
 
 
 def _documents(session: Session, case_id: int, order: dict[str, int]) -> list[dict[str, Any]]:
-    records = session.scalars(
-        select(DocumentRecord).where(
+    """The 卷内目录: current documents in procedure order; a voided one stays listed, marked 作废, its
+    number explained rather than missing."""
+    rows = session.execute(
+        select(DocumentRecord, DocumentVoid.reason)
+        .outerjoin(DocumentVoid, DocumentVoid.document_id == DocumentRecord.id)
+        .where(
             DocumentRecord.case_id == case_id,
             DocumentRecord.superseded_by.is_(None),
             DocumentRecord.kind.not_in(FRONT_MATTER),
         )
     ).all()
-    records = sorted(records, key=lambda d: (order.get(d.kind, len(order)), d.issued_at, d.id))
+    rows = sorted(rows, key=lambda r: (order.get(r[0].kind, len(order)), r[0].issued_at, r[0].id))
     return [
-        {"index": i, "title": d.title, "number": d.number or "", "date": f"{d.issued_at:%Y-%m-%d}", "pages": d.pdf_pages or ""}
-        for i, d in enumerate(records, start=1)
-    ]
+        {"index": i, "title": d.title + (f"（作废：{void}）" if void else ""), "number": d.number or "",
+         "date": f"{d.issued_at:%Y-%m-%d}", "pages": "" if void else (d.pdf_pages or "")}
+        for i, (d, void) in enumerate(rows, start=1)
+    ]  # fmt: skip
 
 
 def case_fields(
@@ -101,8 +127,11 @@ def case_fields(
     party = case.party
     person = party.kind == "person"
     handlers = [h.user for h in case.handlers]
-    discretion = case.discretion or {}
-    hearing = discretion.get("hearing", {})
+    proposal = current_proposal(session, case.id)
+    discretion = proposal.as_discretion() if proposal else {}
+    hearing = hearing_record(session, case.id)
+    notice = hearing_notice(session, case.id)
+    transfer = transfer_status_fields(session, case.id)
     review = views.latest_review(session, case.id)
     reviewer = session.get(User, review.reviewer_id) if review and review.reviewer_id else None
     discussion = session.scalars(
@@ -154,8 +183,17 @@ def case_fields(
         ) if has_hearing_right else "",
         "hearing_requested_on": chinese_date(case.hearing_requested_on),
         "hearing_held_on": chinese_date(case.hearing_held_on),
-        "hearing_host": hearing.get("host", NOT_RECORDED),
-        "hearing_record": hearing.get("record", NOT_RECORDED), "hearing_opinion": hearing.get("opinion", NOT_RECORDED),
+        "hearing_host": hearing.host if hearing else (notice.host if notice else NOT_RECORDED),
+        "hearing_recorder": (hearing.recorder if hearing else (notice.recorder if notice else "")) or NOT_RECORDED,
+        "hearing_place": (hearing.place if hearing else (notice.place if notice else "")) or NOT_RECORDED,
+        "hearing_time": f"{notice.scheduled_at:%Y年%m月%d日 %H:%M}" if notice else NOT_RECORDED,
+        "hearing_public": _public_text(hearing.public if hearing else (notice.public if notice else None)),
+        "hearing_notice_served_on": chinese_date(notice.served_on) if notice else NOT_RECORDED,
+        "hearing_attendees": "、".join(hearing.attendees) if hearing and hearing.attendees else NOT_RECORDED,
+        "hearing_statements": (hearing.party_statements if hearing else "") or NOT_RECORDED,
+        "hearing_signature": (hearing.party_signature if hearing else "") or NOT_RECORDED,
+        "hearing_record": hearing.record_text if hearing else NOT_RECORDED,
+        "hearing_opinion": (hearing.opinion if hearing else "") or NOT_RECORDED,
         "review_submitted_on": f"{review.submitted_at:%Y年%m月%d日}" if review else NOT_RECORDED,
         "review_outcome": OUTCOME_LABELS.get(review.outcome, "") if review else NOT_RECORDED,
         "review_opinion": review.opinion if review and review.opinion else NOT_RECORDED,
@@ -168,8 +206,8 @@ def case_fields(
         "service_method": case.service_method or NOT_RECORDED, "service_note": "",
         "paid_amount": format_yuan(case.paid_amount or Decimal(0)), "outstanding": format_yuan(outstanding),
         "closing_summary": case.closing_summary,
-        "police_unit": discretion.get("transfer", {}).get("police_unit") or "________________公安局",
-        "procuratorate": discretion.get("transfer", {}).get("procuratorate") or "________________人民检察院",
+        "police_unit": transfer["police_unit"] or "________________公安局",
+        "procuratorate": transfer["procuratorate"] or "________________人民检察院",
         "transfer_reason": _latest_stage_note(session, case.id, "transfer_police")
         or _latest_stage_note(session, case.id, "transfer_agency"),
     }  # fmt: skip

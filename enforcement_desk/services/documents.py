@@ -10,26 +10,34 @@ from __future__ import annotations
 import io
 import shutil
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from enforcement_desk.core.document_rules import RULES, IssueFacts, Issuer, refusal
 from enforcement_desk.core.errors import DomainError, NotFound
 from enforcement_desk.core.roles import Role
-from enforcement_desk.core.stages import Stage
+from enforcement_desk.core.settings import AgencySettings
+from enforcement_desk.core.stages import Outcome, Stage
 from enforcement_desk.documents.content import RenderedDocument, RenderedTable, render
 from enforcement_desk.documents.templates import DocumentTemplate, load_templates
 from enforcement_desk.paths import user_data_dir
+from enforcement_desk.services import case_views as views
+from enforcement_desk.services.case_records import hearing_record, transfer_rows
 from enforcement_desk.services.cases import load_case
-from enforcement_desk.services.context import Actor, AppContext
+from enforcement_desk.services.context import Actor, AppContext, require_text
 from enforcement_desk.services.deadlines import agency_settings
 from enforcement_desk.services.document_data import FRONT_MATTER, case_fields
 from enforcement_desk.services.numbers import issue_bianhao, issue_wenhao
+from enforcement_desk.services.reporter_privacy import refuse_reporter_identity
+from enforcement_desk.services.step_log import step_entry
 from enforcement_desk.store.audit import append_event
 from enforcement_desk.store.blobs import BlobStore
 from enforcement_desk.store.models import Case, DocumentRecord, User
+from enforcement_desk.store.models_steps import DocumentVoid
 
 ISSUERS = (Role.OFFICER, Role.HEAD, Role.REVIEWER)
 
@@ -56,6 +64,11 @@ class DocumentView:
     pdf_pages: int | None
     docx_sha256: str | None
     superseded: bool
+    void_reason: str | None = None  # 作废 by the head, with this reason
+
+    @property
+    def voided(self) -> bool:
+        return self.void_reason is not None
 
 
 def agency_templates_dir() -> Path:
@@ -80,10 +93,11 @@ def document_kinds(ctx: AppContext) -> list[DocumentKindView]:
     return [DocumentKindView(t.key, t.title, t.stage, t.numbering) for t in templates(ctx).values()]
 
 
-def _view(record: DocumentRecord, issuer: str) -> DocumentView:
+def _view(record: DocumentRecord, issuer: str, void_reason: str | None = None) -> DocumentView:
     return DocumentView(
         record.id, record.case_id, record.kind, record.title, record.number, record.version, record.issued_at,
         issuer, record.pdf_sha256, record.pdf_pages, record.docx_sha256, record.superseded_by is not None,
+        void_reason,
     )  # fmt: skip
 
 
@@ -133,6 +147,25 @@ def rendered_from_record(content: dict) -> RenderedDocument:
     )  # fmt: skip
 
 
+# The case's texts a document prints, by the names officers know them; a reporter's identity found in any
+# of them stops the document (行政处罚法 art. 48 and the complaint rules keep a complainant confidential).
+PRINTED_TEXTS = {
+    "facts": "违法事实", "evidence_summary": "证据摘要", "source_detail": "案件来源说明", "location": "检查地点",
+    "cause": "案由", "closing_summary": "结案情况", "hearing_record": "听证笔录", "hearing_statements": "当事人陈述",
+    "hearing_opinion": "听证意见", "hearing_attendees": "听证参加人", "discretion_reason": "裁量理由",
+    "transfer_reason": "移送理由", "review_opinion": "审核意见", "discussion_conclusion": "集体讨论结论",
+}  # fmt: skip
+
+
+def _refuse_reporter_identity(session: Session, case_id: int, fields: dict) -> None:
+    texts = {label: str(fields.get(key) or "") for key, label in PRINTED_TEXTS.items()}
+    refuse_reporter_identity(session, case_id, texts, "文书")
+
+
+def _not_voided():  # noqa: ANN202 - a SQL condition
+    return DocumentRecord.id.not_in(select(DocumentVoid.document_id))
+
+
 def _current(session: Session, case_id: int, kind: str) -> DocumentRecord | None:
     return session.scalars(
         select(DocumentRecord)
@@ -140,9 +173,69 @@ def _current(session: Session, case_id: int, kind: str) -> DocumentRecord | None
             DocumentRecord.case_id == case_id,
             DocumentRecord.kind == kind,
             DocumentRecord.superseded_by.is_(None),
+            _not_voided(),
         )
         .order_by(DocumentRecord.version.desc())
     ).first()
+
+
+def _next_version(session: Session, agency_id: int, kind: str, number: str | None) -> int:
+    """A correction, or a new issue under the case's own number after a void, is the next version of that
+    number; a fresh number starts at 1."""
+    if number is None:
+        return 1
+    latest = session.scalar(
+        select(func.max(DocumentRecord.version)).where(
+            DocumentRecord.agency_id == agency_id, DocumentRecord.kind == kind, DocumentRecord.number == number
+        )
+    )
+    return (latest or 0) + 1
+
+
+def _issuer(actor: Actor, case: Case) -> Issuer | None:
+    if actor.role is Role.OFFICER:
+        return Issuer.HANDLER if actor.user_id in {h.user_id for h in case.handlers} else None
+    return {Role.HEAD: Issuer.HEAD, Role.REVIEWER: Issuer.REVIEWER}.get(actor.role)
+
+
+def issue_facts(session: Session, case: Case, settings: AgencySettings, today: date) -> IssueFacts:
+    """The case's records as the document rules read them."""
+    current = session.execute(
+        select(DocumentRecord.kind, DocumentRecord.issued_at)
+        .where(DocumentRecord.case_id == case.id, DocumentRecord.superseded_by.is_(None), _not_voided())
+        .order_by(DocumentRecord.id)
+    ).all()
+    reminders = [at.date() for kind, at in current if kind == "payment_reminder"]
+    review = views.latest_review(session, case.id)
+    hearing = hearing_record(session, case.id)
+    decisions = transfer_rows(session, case.id)["decisions"]
+    penalty_decided = case.decided_outcome == Outcome.PENALTY.value
+    return IssueFacts(
+        stage=Stage(case.stage), procedure=case.procedure, today=today, filed=case.filed_on is not None,
+        proposed_outcome=Outcome(case.proposed_outcome) if case.proposed_outcome else None,
+        penalty_kinds=tuple(case.penalty_kinds or ()),
+        hearing_right=views.hearing_right(views.proposed_penalty(case), settings)[0],
+        prior_notice_served=case.prior_notice_served_on is not None,
+        hearing_requested=case.hearing_requested_on is not None, hearing_recorded=hearing is not None,
+        hearing_opinion=bool(hearing and hearing.opinion.strip()),
+        review_decided=review is not None and review.outcome is not None,
+        discussion_recorded=views.discussion_recorded(session, case.id),
+        decided_outcome=Outcome(case.decided_outcome) if case.decided_outcome else None,
+        decision_numbered=bool(case.decision_no),
+        amount_owed=((case.fine_amount or Decimal(0)) - (case.paid_amount or Decimal(0))) if penalty_decided else Decimal(0),
+        payment_due_on=views.open_deadline_due(session, case.id, "payment"),
+        reminder_issued_on=reminders[-1] if reminders else None,
+        enforcement_applied=case.enforcement_applied_on is not None,
+        transfer_approved=bool(decisions and decisions[-1].approved),
+        issued_kinds=frozenset(kind for kind, _ in current),
+    )  # fmt: skip
+
+
+def _refusal(session: Session, actor: Actor, case: Case, template: DocumentTemplate, settings, today: date) -> str | None:  # noqa: ANN001
+    rule = RULES.get(template.key)
+    if rule is None:
+        return f"“{template.title}”没有规定出具环节和出具人，不能出具（请检查本机关的文书模板）"
+    return refusal(rule, issue_facts(session, case, settings, today), _issuer(actor, case), template.title)
 
 
 def issue_document(
@@ -173,6 +266,12 @@ def issue_document(
             return _view(existing, session.get(User, existing.issued_by).name)
         if correction is not None and not correction.strip():
             raise DomainError("更正文书须写明更正理由")
+        # Checked before a number is taken: a refused document consumes nothing.
+        reason = _refusal(session, actor, case, template, settings, today)
+        if reason:
+            rule = RULES.get(kind)
+            article = rule.article if rule and rule.article and rule.article not in reason else None
+            raise DomainError(reason, rule=article)
         number = (
             existing.number if existing is not None else _number(session, template, case, agency, today.year)
         )
@@ -182,6 +281,7 @@ def issue_document(
         from enforcement_desk.documents.pdf import render_pdf
 
         fields, lists = case_fields(session, case, agency, settings, today, filing_order(all_templates))
+        _refuse_reporter_identity(session, case.id, fields)
         shown = f"编号：{number}" if template.numbering == "bianhao" and number else (number or "")
         document = render(template, fields, lists, shown)
         pdf = render_pdf(document)
@@ -189,7 +289,7 @@ def issue_document(
         docx_blob = store.put_bytes(render_docx(document))
         record = DocumentRecord(
             agency_id=agency.id, case_id=case.id, kind=kind, title=template.title, number=number or None,
-            version=(existing.version + 1) if existing else 1, stage=case.stage, issued_at=ctx.now(),
+            version=_next_version(session, agency.id, kind, number or None), stage=case.stage, issued_at=ctx.now(),
             issued_by=actor.user_id, pdf_sha256=pdf_blob.sha256, pdf_size=pdf_blob.size,
             pdf_pages=len(PdfReader(io.BytesIO(pdf)).pages), docx_sha256=docx_blob.sha256, content=_stored(document),
         )  # fmt: skip
@@ -207,20 +307,106 @@ def issue_document(
         return _view(record, actor.name)
 
 
+@dataclass(frozen=True)
+class CaseDocumentKind:
+    """A kind as the 文书 tab lists it for one case: whether this user may issue it now, and why not."""
+
+    key: str
+    title: str
+    step: str
+    numbering: str
+    issuable: bool
+    reason: str  # why not, when not issuable
+    issued_number: str | None  # the current issued one, if any (printing it again takes no number)
+
+
+def document_kinds_for_case(ctx: AppContext, actor: Actor, case_id: int) -> list[CaseDocumentKind]:
+    """Every kind in procedure order, issuable ones first, each with the reason it cannot be issued now."""
+    all_templates = templates(ctx)
+    order = filing_order(all_templates)
+    today = ctx.today()
+    with ctx.db.read() as session:
+        case = load_case(session, actor, case_id)
+        _, settings = agency_settings(session, actor.agency_id)
+        facts = issue_facts(session, case, settings, today)
+        issuer = _issuer(actor, case)
+        rows = []
+        for key, template in all_templates.items():
+            if key in FRONT_MATTER:
+                continue
+            rule = RULES.get(key)
+            reason = (
+                refusal(rule, facts, issuer, template.title)
+                if rule
+                else f"“{template.title}”没有规定出具环节和出具人"
+            )
+            current = _current(session, case.id, key)
+            rows.append(CaseDocumentKind(
+                key, template.title, rule.step if rule else "", template.numbering, reason is None, reason or "",
+                current.number if current is not None else None,
+            ))  # fmt: skip
+    return sorted(rows, key=lambda k: (not k.issuable, order.get(k.key, len(order))))
+
+
+def preview_document(ctx: AppContext, actor: Actor, case_id: int, kind: str) -> bytes:
+    """A draft of any kind for the case, rendered from its current records: no number, "草稿" across every
+    page, nothing stored or registered (a draft is never an issued document)."""
+    actor.require(*ISSUERS, action="预览文书草稿")
+    all_templates = templates(ctx)
+    template = all_templates.get(kind)
+    if template is None:
+        raise DomainError(f"没有“{kind}”这种文书（可用：{'、'.join(t.title for t in all_templates.values())}）")
+    from enforcement_desk.documents.pdf import render_pdf
+
+    with ctx.db.read() as session:
+        case = load_case(session, actor, case_id)
+        agency, settings = agency_settings(session, actor.agency_id)
+        fields, lists = case_fields(session, case, agency, settings, ctx.today(), filing_order(all_templates))
+        _refuse_reporter_identity(session, case.id, fields)
+    document = render(template, fields, lists, "（草稿，未编号）")
+    return render_pdf(document, draft=True)
+
+
+def void_document(ctx: AppContext, actor: Actor, document_id: int, reason: str) -> DocumentView:
+    """作废: the head voids an issued document with a reason. Its number stays taken and shows as void in the
+    register and the case file; the kind can then be issued again under a new number."""
+    actor.require(Role.HEAD, action="作废文书")
+    reason = require_text(reason, "作废理由")
+    with ctx.db.write() as session:
+        record = session.get(DocumentRecord, document_id)
+        if record is None or record.agency_id != actor.agency_id:
+            raise NotFound(f"文书 #{document_id} 不存在")
+        if record.superseded_by is not None:
+            raise DomainError(f"{record.title}（{record.number or record.id}）第 {record.version} 版已被更正，请作废现行版本")
+        if session.scalar(select(DocumentVoid.id).where(DocumentVoid.document_id == record.id)) is not None:
+            raise DomainError(f"{record.title}（{record.number or record.id}）已经作废")
+        void = DocumentVoid(document_id=record.id, reason=reason, voided_by=actor.user_id, voided_at=ctx.now())
+        session.add(void)
+        session.flush()
+        append_event(
+            session, actor_id=actor.user_id, actor_login=actor.login, action="document_voided", entity="document",
+            entity_id=record.id, case_id=record.case_id,
+            payload={"kind": record.kind, "number": record.number, "version": record.version, "reason": reason,
+                     "records": [step_entry(void)]},
+        )  # fmt: skip
+        return _view(record, session.get(User, record.issued_by).name, void_reason=reason)
+
+
 def list_documents(
     ctx: AppContext, actor: Actor, case_id: int, *, include_superseded: bool = True
 ) -> list[DocumentView]:
     with ctx.db.read() as session:
         load_case(session, actor, case_id)
         query = (
-            select(DocumentRecord, User.name)
+            select(DocumentRecord, User.name, DocumentVoid.reason)
             .join(User, User.id == DocumentRecord.issued_by)
+            .outerjoin(DocumentVoid, DocumentVoid.document_id == DocumentRecord.id)
             .where(DocumentRecord.case_id == case_id)
             .order_by(DocumentRecord.issued_at, DocumentRecord.id)
         )
         if not include_superseded:
             query = query.where(DocumentRecord.superseded_by.is_(None))
-        return [_view(record, name) for record, name in session.execute(query)]
+        return [_view(record, name, void) for record, name, void in session.execute(query)]
 
 
 def export_document(ctx: AppContext, actor: Actor, document_id: int, target: Path, fmt: str = "pdf") -> Path:
@@ -263,7 +449,7 @@ def build_case_file(ctx: AppContext, actor: Actor, case_id: int, target: Path) -
         order = filing_order(all_templates)
         records = session.scalars(
             select(DocumentRecord)
-            .where(DocumentRecord.case_id == case.id, DocumentRecord.superseded_by.is_(None))
+            .where(DocumentRecord.case_id == case.id, DocumentRecord.superseded_by.is_(None), _not_voided())
             .where(DocumentRecord.kind.not_in(FRONT_MATTER))
         ).all()
         records = sorted(records, key=lambda d: (order.get(d.kind, len(order)), d.issued_at, d.id))

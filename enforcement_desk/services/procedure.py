@@ -8,6 +8,7 @@ transaction, so a refusal changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -25,6 +26,7 @@ from enforcement_desk.core.stages import Outcome, Stage
 from enforcement_desk.core.workflow import Action, check, target_stage
 from enforcement_desk.services import case_views as views
 from enforcement_desk.services.calendars import calendar_for
+from enforcement_desk.services.case_records import latest
 from enforcement_desk.services.cases import (
     _detail,
     actor_info,
@@ -33,18 +35,27 @@ from enforcement_desk.services.cases import (
     record_stage_change,
     refresh_search_text,
 )
-from enforcement_desk.services.context import Actor, AppContext
+from enforcement_desk.services.context import Actor, AppContext, require_text
 from enforcement_desk.services.deadlines import agency_settings, close_deadlines, open_deadline
 from enforcement_desk.services.numbers import issue_wenhao
 from enforcement_desk.services.publicity import record_decision_publicity
 from enforcement_desk.services.review_package import build_review_package
+from enforcement_desk.services.step_log import record_step
 from enforcement_desk.store.models import (
     Agency,
+    Base,
     Case,
     CollectiveDiscussion,
     DecisionExtension,
     LegalReview,
     Payment,
+)
+from enforcement_desk.store.models_steps import (
+    EnforcementApplication,
+    HearingNotice,
+    HearingRecord,
+    PoliceAnswer,
+    TransferDecision,
 )
 
 SERVICE_METHODS = ("直接送达", "留置送达", "邮寄送达", "委托送达", "公告送达", "电子送达")
@@ -71,6 +82,10 @@ class _Step:
         self.settings, self.calendar, self.today, self.params = settings, calendar, today, params
         # The business moment of this step (the pinned date of a replayed timeline, at this time of day).
         self.now = datetime.now() if today == date.today() else datetime.combine(today, datetime.now().time())
+        self.records: list[Base] = []  # step records this action writes; their content goes into its audit event
+
+    def record(self, row: Base) -> None:
+        self.records.append(row)
 
     def date_param(self, key: str) -> date:
         value = self.params.get(key) or self.today
@@ -248,6 +263,11 @@ def _record_payment(step: _Step) -> dict:
 
 def _apply_enforcement(step: _Step) -> dict:
     step.case.enforcement_applied_on = step.today
+    outstanding = (step.case.fine_amount or Decimal(0)) - (step.case.paid_amount or Decimal(0))
+    step.record(EnforcementApplication(
+        case_id=step.case.id, applied_on=step.today, court=step.agency.court or "", amount=outstanding,
+        reason=str(step.params["reason"]).strip(), recorded_by=step.actor.user_id, recorded_at=step.now,
+    ))  # fmt: skip
     step.close("payment")
     return {"reason": step.params["reason"]}
 
@@ -270,19 +290,22 @@ def _transfer_police(step: _Step) -> dict:
     procuratorate = str(step.params.get("procuratorate") or "").strip()
     step.case.resume_stage = step.case.stage
     step.close("transfer_approval")  # the head's 3 days (art. 5) are answered by this approval
-    step.case.discretion = {
-        **(step.case.discretion or {}),
-        "transfer": {"police_unit": police, "procuratorate": procuratorate, "reason": step.params["reason"]},
-    }
+    step.record(_transfer_decision(step, approved=True, police_unit=police, procuratorate=procuratorate))
     step.open("crime_transfer", step.now)
     return {"reason": step.params["reason"], "police_unit": police, "procuratorate": procuratorate,
             "resume_stage": step.case.stage}  # fmt: skip
 
 
+def _transfer_decision(step: _Step, *, approved: bool, police_unit: str = "", procuratorate: str = "") -> TransferDecision:
+    return TransferDecision(
+        case_id=step.case.id, approved=approved, reason=str(step.params["reason"]).strip(), police_unit=police_unit,
+        procuratorate=procuratorate, decided_on=step.today, decided_by=step.actor.user_id,
+        decided_by_name=step.actor.name, decided_at=step.now,
+    )  # fmt: skip
+
+
 def _refuse_transfer(step: _Step) -> dict:
-    refusals = list((step.case.discretion or {}).get("transfer_refusals", []))
-    refusals.append({"on": step.today.isoformat(), "by": step.actor.name, "reason": step.params["reason"]})
-    step.case.discretion = {**(step.case.discretion or {}), "transfer_refusals": refusals}
+    step.record(_transfer_decision(step, approved=False))
     step.close("transfer_approval")  # a refusal with its reasons answers the report as well
     return {"reason": step.params["reason"]}
 
@@ -294,6 +317,10 @@ def _police_answered(accepted: bool) -> Callable[[_Step], dict]:
             step.close("decision", "defence", "hearing_request", "legal_review")
         resumed = step.case.resume_stage
         step.case.resume_stage = None
+        step.record(PoliceAnswer(
+            case_id=step.case.id, accepted=accepted, reason=str(step.params.get("reason") or "").strip(),
+            answered_on=step.date_param("answered_on"), recorded_by=step.actor.user_id, recorded_at=step.now,
+        ))  # fmt: skip
         return {
             "accepted": accepted,
             "reason": step.params.get("reason", ""),
@@ -368,13 +395,10 @@ def advance(
         note = str(params.get("reason") or params.get("note") or "")
         record_stage_change(session, case, actor, action.key, destination, note, at=step.now)
         session.flush()
-        audit(
-            session,
-            actor,
-            f"stage:{action.key}",
-            case,
-            {"from": from_stage, "to": destination.value, "label": action.label, **effect_payload},
-        )
+        record_step(
+            session, actor, case, f"stage:{action.key}", *step.records,
+            payload={"from": from_stage, "to": destination.value, "label": action.label, **effect_payload},
+        )  # fmt: skip
         return _detail(session, case, actor, settings, today)
 
 
@@ -385,34 +409,109 @@ def _locked_handler_case(session: Session, actor: Actor, case_id: int, stage: St
     return case
 
 
-def record_hearing(
-    ctx: AppContext, actor: Actor, case_id: int, *, held_on: date, host: str, record: str, opinion: str = ""
-) -> views.CaseDetail:
-    """听证笔录 (art. 64–65): the hearing is hosted by someone who did not investigate the case."""
+PARTY_SIGNATURES = ("已签名", "拒绝签名", "未到场")
+
+
+@dataclass(frozen=True)
+class HearingMinutes:
+    """What the 听证笔录 and 听证意见书 hold (行政处罚法 art. 64(七)(八), 65)."""
+
+    held_on: date
+    host: str
+    record: str
+    opinion: str = ""
+    recorder: str = ""
+    place: str = ""
+    public: bool | None = None
+    attendees: tuple[str, ...] = ()
+    party_statements: str = ""
+    party_signature: str = ""
+
+
+def record_hearing(ctx: AppContext, actor: Actor, case_id: int, minutes: HearingMinutes) -> views.CaseDetail:
+    """听证笔录 (art. 64–65): the hearing is hosted by someone who did not investigate the case. A second
+    call records a corrected version; the earlier one stays in the history."""
     actor.require(Role.OFFICER, Role.HEAD, action="登记听证")
-    host = host.strip()
-    if not host or not record.strip():
+    host = minutes.host.strip()
+    if not host or not minutes.record.strip():
         raise DomainError("请填写听证主持人和听证笔录要点")
+    if minutes.party_signature and minutes.party_signature not in PARTY_SIGNATURES:
+        raise DomainError(f"当事人签名情况应为：{'、'.join(PARTY_SIGNATURES)}", rule="《行政处罚法》第六十四条第（八）项")
     today = ctx.today()
     with ctx.db.write() as session:
         case = _locked_handler_case(session, actor, case_id, Stage.HEARING, "登记听证")
         _, settings = agency_settings(session, actor.agency_id)
-        if host in {h.user.name for h in case.handlers}:
+        handler_names = {h.user.name for h in case.handlers}
+        if host in handler_names:
             raise DomainError("听证由非本案调查人员主持（《行政处罚法》第六十四条），主持人不能是本案承办人")
-        if held_on > today:
+        if minutes.recorder.strip() in handler_names:
+            raise DomainError("听证记录人不能是本案调查人员（《行政处罚法》第六十四条第（四）项）")
+        if minutes.held_on > today:
             raise DomainError("听证日期不能晚于今天")
-        if case.hearing_requested_on and held_on < case.hearing_requested_on:
+        if case.hearing_requested_on and minutes.held_on < case.hearing_requested_on:
             raise DomainError("听证日期不能早于当事人提出听证申请的日期")
-        case.hearing_held_on = held_on
-        case.discretion = {
-            **(case.discretion or {}),
-            "hearing": {"host": host, "record": record, "opinion": opinion},
-        }
+        notice = latest(session, HearingNotice, case.id)
+        if notice is not None and minutes.held_on < notice.served_on:
+            raise DomainError(f"听证日期不能早于听证通知书送达日期 {notice.served_on}")
+        case.hearing_held_on = minutes.held_on
         case.updated_at = datetime.now()
-        session.flush()
-        audit(
-            session, actor, "hearing_recorded", case, {"held_on": held_on, "host": host, "opinion": opinion}
+        row = HearingRecord(
+            case_id=case.id, held_on=minutes.held_on, place=minutes.place.strip() or (notice.place if notice else ""),
+            host=host, recorder=minutes.recorder.strip(),
+            public=minutes.public if minutes.public is not None else (notice.public if notice else None),
+            attendees=[a.strip() for a in minutes.attendees if a.strip()],
+            party_statements=minutes.party_statements.strip(), record_text=minutes.record.strip(),
+            opinion=minutes.opinion.strip(), party_signature=minutes.party_signature, recorded_by=actor.user_id,
+            recorded_at=ctx.now(),
+        )  # fmt: skip
+        record_step(session, actor, case, "hearing_recorded", row)
+        return _detail(session, case, actor, settings, today)
+
+
+def arrange_hearing(
+    ctx: AppContext,
+    actor: Actor,
+    case_id: int,
+    *,
+    scheduled_at: datetime,
+    place: str,
+    host: str,
+    recorder: str = "",
+    public: bool = True,
+    not_public_reason: str = "",
+    served_on: date,
+) -> views.CaseDetail:
+    """听证通知书: the time, place, host and whether the hearing is public, served on the party
+    (行政处罚法 art. 64(二)(三))."""
+    actor.require(Role.OFFICER, Role.HEAD, action="安排听证")
+    place = require_text(place, "听证地点")
+    host = require_text(host, "听证主持人")
+    if not public and not not_public_reason.strip():
+        raise DomainError(
+            "不公开举行听证须写明理由（涉及国家秘密、商业秘密或者个人隐私）", rule="《行政处罚法》第六十四条第（三）项"
         )
+    today = ctx.today()
+    if served_on > today:
+        raise DomainError("送达日期不能晚于今天")
+    if scheduled_at.date() < served_on:
+        raise DomainError("听证时间不能早于听证通知书的送达日期")
+    with ctx.db.write() as session:
+        case = _locked_handler_case(session, actor, case_id, Stage.HEARING, "安排听证")
+        if actor.role is Role.OFFICER and actor.user_id not in {h.user_id for h in case.handlers}:
+            raise DomainError("只有本案承办人或负责人可以安排听证")
+        _, settings = agency_settings(session, actor.agency_id)
+        handler_names = {h.user.name for h in case.handlers}
+        if host in handler_names or recorder.strip() in handler_names:
+            raise DomainError("听证主持人和记录人不能是本案调查人员（《行政处罚法》第六十四条第（四）项）")
+        if case.hearing_requested_on and served_on < case.hearing_requested_on:
+            raise DomainError("听证通知书的送达日期不能早于当事人提出听证申请的日期")
+        row = HearingNotice(
+            case_id=case.id, scheduled_at=scheduled_at, place=place, host=host, recorder=recorder.strip(),
+            public=public, not_public_reason=not_public_reason.strip(), served_on=served_on,
+            arranged_by=actor.user_id, arranged_at=ctx.now(),
+        )  # fmt: skip
+        case.updated_at = datetime.now()
+        record_step(session, actor, case, "hearing_arranged", row)
         return _detail(session, case, actor, settings, today)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from enforcement_desk.core.errors import DomainError, NotFound
 from enforcement_desk.core.periods import urgency
@@ -19,6 +19,7 @@ from enforcement_desk.core.publicity import PUBLICITY_FIELDS, masked_for_publica
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.settings import AgencySettings
 from enforcement_desk.services.calendars import calendar_for, deadline
+from enforcement_desk.services.case_records import current_proposal
 from enforcement_desk.services.cases import load_case
 from enforcement_desk.services.context import Actor, AppContext, require_text
 from enforcement_desk.services.deadlines import agency_settings, close_deadlines, open_deadline
@@ -49,7 +50,7 @@ def _wan(amount: Decimal | None) -> str:
 def decision_fields(case: Case, agency: Agency) -> dict[str, Any]:
     party = case.party
     person = party.kind == "person"
-    discretion = case.discretion or {}
+    proposal = current_proposal(object_session(case), case.id)
     kinds = list(case.penalty_kinds or ())
     licence = "、".join(k for k in kinds if "吊销" in k or "暂扣" in k)
     content = "；".join(kinds) + (f"；罚款{case.fine_amount}元" if case.fine_amount else "")
@@ -57,7 +58,7 @@ def decision_fields(case: Case, agency: Agency) -> dict[str, Any]:
         "party_name": party.name, "party_kind": "自然人" if person else "法人及非法人组织",
         "uscc": "" if person else party.id_number, "legal_representative": "" if person else party.legal_representative,
         "id_number": party.id_number if person else "", "decision_no": case.decision_no, "violation_type": case.cause,
-        "facts": case.facts, "basis": discretion.get("legal_basis", ""), "penalty_kinds": "、".join(kinds),
+        "facts": case.facts, "basis": proposal.legal_basis if proposal else "", "penalty_kinds": "、".join(kinds),
         "penalty_content": content, "fine": _wan(case.fine_amount), "confiscation": _wan(case.confiscation_amount),
         "licence": licence, "decided_on": case.decided_on.isoformat() if case.decided_on else "",
         "publicity_until": (case.decided_on + PUBLICATION_TERM).isoformat() if case.decided_on else "",

@@ -18,6 +18,7 @@ from enforcement_desk.core.money import amount_in_capitals, format_yuan
 from enforcement_desk.core.settings import AgencySettings
 from enforcement_desk.core.stages import Outcome
 from enforcement_desk.services import case_views as views
+from enforcement_desk.services.case_records import current_proposal
 from enforcement_desk.store.models import Case, Deadline, Evidence, EvidenceVoid, User
 
 
@@ -127,6 +128,7 @@ def build_review_package(
     )
     fine = case.fine_amount
     outcome = Outcome(case.proposed_outcome) if case.proposed_outcome else None
+    proposal = current_proposal(session, case.id)
     open_deadlines = session.scalars(
         select(Deadline.name).where(Deadline.case_id == case.id, Deadline.status == "open")
     ).all()
@@ -138,8 +140,9 @@ def build_review_package(
         "facts": case.facts,
         "evidence_summary": case.evidence_summary,
         "evidence": _evidence_list(session, case.id),
-        "legal_basis": (case.discretion or {}).get("legal_basis", ""),
-        "discretion": case.discretion or {},
+        "legal_basis": proposal.legal_basis if proposal else "",
+        "violated_provision": proposal.violated_provision if proposal else "",
+        "discretion": proposal.as_discretion() if proposal else {},
         "major_reasons": list(major.reasons),
         "procedure": procedure_checklist(session, case, settings, today),
         "open_deadlines": list(open_deadlines),

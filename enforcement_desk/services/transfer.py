@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,10 +22,12 @@ from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import Stage
 from enforcement_desk.core.workflow import ACTIONS
 from enforcement_desk.services.calendars import calendar_for
-from enforcement_desk.services.cases import audit, load_case
+from enforcement_desk.services.case_records import transfer_rows
+from enforcement_desk.services.cases import load_case
 from enforcement_desk.services.context import Actor, AppContext, require_text
 from enforcement_desk.services.deadlines import agency_settings, close_deadlines, open_deadline
 from enforcement_desk.services.documents import issue_document
+from enforcement_desk.services.step_log import record_step
 from enforcement_desk.store.audit import append_event
 from enforcement_desk.store.blobs import BlobStore
 from enforcement_desk.store.models import (
@@ -36,8 +37,14 @@ from enforcement_desk.store.models import (
     DocumentRecord,
     Evidence,
     EvidenceVoid,
-    StageChange,
     User,
+)
+from enforcement_desk.store.models_steps import (
+    DocumentVoid,
+    TransferDecision,
+    TransferPackage,
+    TransferReceipt,
+    TransferReport,
 )
 from enforcement_desk.transfer import signing
 from enforcement_desk.transfer.index_pdf import IndexHeading, pdf_page_count, render_index
@@ -83,46 +90,35 @@ class TransferStatus:
     receipt: TransferReceiptView | None
 
 
-def _decisions(session: Session, case_id: int) -> list[tuple[StageChange, str]]:
-    return list(
-        session.execute(
-            select(StageChange, User.name)
-            .join(User, User.id == StageChange.actor_id)
-            .where(StageChange.case_id == case_id, StageChange.action.in_(DECISIONS))
-            .order_by(StageChange.id)
-        ).all()
-    )
-
-
 def _status(session: Session, case: Case) -> TransferStatus:
-    record: dict[str, Any] = case.discretion or {}
-    report_data = record.get("transfer_report")
+    rows = transfer_rows(session, case.id)
+    report_row: TransferReport | None = rows["report"]
     report = None
-    if report_data:
+    if report_row is not None:
         report = TransferReportView(
-            tuple(o["name"] for o in report_data["officers"]), report_data["findings"],
-            datetime.fromisoformat(report_data["submitted_at"]), report_data["submitted_by"],
+            tuple(o["name"] for o in report_row.officers), report_row.findings, report_row.submitted_at,
+            report_row.submitted_by_name,
         )  # fmt: skip
-    decisions = _decisions(session, case.id)
-    latest, decided_by = decisions[-1] if decisions else (None, None)
-    if latest is not None and (report is None or latest.at >= report.submitted_at):
-        decision = "已批准移送" if latest.action == "transfer_police" else "不批准移送"
+    decisions: list[TransferDecision] = rows["decisions"]
+    latest_decision = decisions[-1] if decisions else None
+    if latest_decision is not None and (report is None or latest_decision.decided_at >= report.submitted_at):
+        decision = "已批准移送" if latest_decision.approved else "不批准移送"
+        decided = latest_decision
     else:
-        decision, latest, decided_by = ("待审批" if report else None), None, None
-    transfer = record.get("transfer") or {}
-    receipt_data = record.get("transfer_receipt")
+        decision, decided = ("待审批" if report else None), None
+    approvals = [d for d in decisions if d.approved]
+    approval = approvals[-1] if approvals else None
+    receipts: list[TransferReceipt] = rows["receipts"]
     receipt = None
-    if receipt_data:
-        receipt = TransferReceiptView(
-            receipt_data["receiving_unit"], receipt_data["receiver"], date.fromisoformat(receipt_data["received_on"]),
-            receipt_data["scan_name"], receipt_data["scan_sha256"], receipt_data["on_time"],
-        )  # fmt: skip
+    if receipts:
+        r = receipts[-1]
+        receipt = TransferReceiptView(r.receiving_unit, r.receiver, r.received_on, r.scan_name, r.scan_sha256, r.on_time)
     return TransferStatus(
-        case_id=case.id, report=report, decision=decision, decided_by=decided_by,
-        decided_at=latest.at if latest is not None else None,
-        reason=latest.note if latest is not None else str(transfer.get("reason") or ""),
-        police_unit=str(transfer.get("police_unit") or ""), procuratorate=str(transfer.get("procuratorate") or ""),
-        packages_built=len(record.get("transfer_packages", [])), receipt=receipt,
+        case_id=case.id, report=report, decision=decision, decided_by=decided.decided_by_name if decided else None,
+        decided_at=decided.decided_at if decided else None,
+        reason=decided.reason if decided else (approval.reason if approval else ""),
+        police_unit=approval.police_unit if approval else "", procuratorate=approval.procuratorate if approval else "",
+        packages_built=len(rows["packages"]), receipt=receipt,
     )  # fmt: skip
 
 
@@ -171,18 +167,16 @@ def submit_transfer_report(
             {"id": u.id, "name": u.name, "cert_no": u.cert_no}
             for u in sorted(qualified, key=lambda u: ids.index(u.id))
         ]
-        case.discretion = {
-            **(case.discretion or {}),
-            "transfer_report": {"officers": officers, "findings": findings, "submitted_by": actor.name,
-                                "submitted_at": now.isoformat()},
-        }  # fmt: skip
+        report = TransferReport(
+            case_id=case.id, officers=officers, findings=findings, submitted_by=actor.user_id,
+            submitted_by_name=actor.name, submitted_at=now,
+        )  # fmt: skip
         # A report after a refusal starts a new period; the earlier one was answered by the refusal.
         close_deadlines(session, case.id, "transfer_approval", on=today)
         _, settings = agency_settings(session, actor.agency_id)
         row = open_deadline(session, case.id, "transfer_approval", today, settings, calendar_for(settings))
-        audit(session, actor, "transfer_report_submitted", case,
-              {"officers": [o["name"] for o in officers], "findings": findings, "decide_by": row.due_on})  # fmt: skip
-        session.flush()
+        record_step(session, actor, case, "transfer_report_submitted", report,
+                    payload={"officers": [o["name"] for o in officers], "decide_by": row.due_on})  # fmt: skip
         return _status(session, case)
 
 
@@ -216,28 +210,23 @@ def record_transfer_receipt(
     stored = BlobStore(ctx.evidence_dir).put_file(Path(scan))
     with ctx.db.write() as session:
         case = load_case(session, actor, case_id, lock=True)
-        earlier = (case.discretion or {}).get("transfer_receipt")
-        if earlier:
+        earlier = _status(session, case).receipt
+        if earlier is not None and earlier.received_on >= status.decided_at.date():
             raise DomainError(
-                f"本案的移送回执已经登记（{earlier['receiving_unit']}，{earlier['received_on']}），不能重复登记"
+                f"本案的移送回执已经登记（{earlier.receiving_unit}，{earlier.received_on}），不能重复登记"
             )
         due = session.scalar(
             select(Deadline).where(Deadline.case_id == case.id, Deadline.key == "crime_transfer")
             .order_by(Deadline.id.desc())
         )  # fmt: skip
         on_time = due is None or received_on <= due.due_on
-        case.discretion = {
-            **(case.discretion or {}),
-            "transfer_receipt": {"receiving_unit": unit, "receiver": receiver,
-                                 "received_on": received_on.isoformat(), "scan_name": Path(scan).name,
-                                 "scan_sha256": stored.sha256, "scan_size": stored.size, "on_time": on_time,
-                                 "recorded_by": actor.name},
-        }  # fmt: skip
+        receipt = TransferReceipt(
+            case_id=case.id, receiving_unit=unit, receiver=receiver, received_on=received_on,
+            scan_name=Path(scan).name, scan_sha256=stored.sha256, scan_size=stored.size, on_time=on_time,
+            recorded_by_name=actor.name, recorded_at=ctx.now(),
+        )  # fmt: skip
         close_deadlines(session, case.id, "crime_transfer", on=received_on)
-        audit(session, actor, "transfer_receipt_recorded", case,
-              {"receiving_unit": unit, "receiver": receiver, "received_on": received_on,
-               "scan_sha256": stored.sha256, "on_time": on_time})  # fmt: skip
-        session.flush()
+        record_step(session, actor, case, "transfer_receipt_recorded", receipt)
         return _status(session, case)
 
 
@@ -307,6 +296,7 @@ def _document_items(session: Session, store: BlobStore, case_id: int) -> list[Pa
     documents = session.scalars(
         select(DocumentRecord)
         .where(DocumentRecord.case_id == case_id, DocumentRecord.superseded_by.is_(None))
+        .where(DocumentRecord.id.not_in(select(DocumentVoid.document_id)))
         .order_by(DocumentRecord.issued_at, DocumentRecord.id)
     ).all()
     return [
@@ -382,12 +372,12 @@ def build_transfer_package(
     )  # fmt: skip
     with ctx.db.write() as session:
         case = load_case(session, actor, case_id, lock=True)
-        record = {"built_at": case_info["built_at"], "by": actor.name, "manifest_sha256": built.manifest_sha256,
-                  "files": len(items), "bytes": built.size}  # fmt: skip
-        packages = [*(case.discretion or {}).get("transfer_packages", []), record]
-        case.discretion = {**(case.discretion or {}), "transfer_packages": packages}
-        audit(session, actor, "transfer_package_built", case,
-              {**record, "to": str(target), "signed_by_key": built.manifest["public_key_fingerprint"]})  # fmt: skip
+        package = TransferPackage(
+            case_id=case.id, built_at=datetime.fromisoformat(case_info["built_at"]), built_by_name=actor.name,
+            manifest_sha256=built.manifest_sha256, files=len(items), bytes=built.size,
+            key_fingerprint=built.manifest["public_key_fingerprint"],
+        )  # fmt: skip
+        record_step(session, actor, case, "transfer_package_built", package, payload={"to": str(target)})
     return built.manifest
 
 

@@ -129,7 +129,6 @@ class Case(Base):
     fine_amount: Mapped[Decimal | None] = mapped_column(Money)
     confiscation_amount: Mapped[Decimal | None] = mapped_column(Money)
     mitigated: Mapped[bool] = mapped_column(Boolean, default=False)
-    discretion: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     major_flags: Mapped[list[Any]] = mapped_column(JSON, default=list)
     prior_notice_served_on: Mapped[date | None] = mapped_column(Date)
     defence_waived: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QWidget
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.services import procedure
 from enforcement_desk.services.case_views import CaseDetail
-from enforcement_desk.services.context import Actor, AppContext
+from enforcement_desk.services.context import Actor, AppContext, split_list
 from enforcement_desk.ui.action_dialog import Field, FormDialog
 
 
@@ -18,21 +18,25 @@ def hearing_dialog(
 ) -> FormDialog:
     fields = (
         Field("held_on", "听证日期", "date", True),
+        Field("place", "听证地点"),
         Field("host", "听证主持人（非本案调查人员）", required=True),
+        Field("recorder", "记录人（非本案调查人员）"),
+        Field("public", "公开举行", "choice", True, ("公开", "不公开")),
+        Field("attendees", "参加人员（以顿号或逗号分隔）"),
+        Field("party_statements", "当事人的陈述、申辩和质证意见", "multiline"),
         Field("record", "听证笔录要点", "multiline", True),
         Field("opinion", "听证意见"),
+        Field("party_signature", "当事人签名情况", "choice", True, procedure.PARTY_SIGNATURES),
     )
 
     def submit(v: dict[str, Any]) -> CaseDetail:
-        return procedure.record_hearing(
-            ctx,
-            actor,
-            case.id,
-            held_on=v["held_on"],
-            host=v["host"],
-            record=v["record"],
-            opinion=v.get("opinion", ""),
-        )
+        minutes = procedure.HearingMinutes(
+            held_on=v["held_on"], host=v["host"], record=v["record"], opinion=v.get("opinion", ""),
+            recorder=v.get("recorder", ""), place=v.get("place", ""), public=v.get("public") == "公开",
+            attendees=tuple(split_list(v.get("attendees", ""))), party_statements=v.get("party_statements", ""),
+            party_signature=v.get("party_signature", ""),
+        )  # fmt: skip
+        return procedure.record_hearing(ctx, actor, case.id, minutes)
 
     return FormDialog(ctx, case, "登记听证", fields, submit, parent)
 

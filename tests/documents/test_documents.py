@@ -66,6 +66,31 @@ def embedded(path: Path) -> dict[str, bool]:
     return fonts
 
 
+def _render_kind(ctx, officer, case_id: int, key: str, folder: Path) -> tuple[Path, Path]:  # noqa: ANN001
+    """Every template rendered from the archived case's records as the issuing service renders them (the
+    numbering and the step rules are tested elsewhere: here only the content and the fonts)."""
+    from enforcement_desk.documents.content import render
+    from enforcement_desk.documents.docx import render_docx
+    from enforcement_desk.documents.pdf import render_pdf
+    from enforcement_desk.services.deadlines import agency_settings
+    from enforcement_desk.services.document_data import case_fields
+    from enforcement_desk.services.documents import filing_order, templates
+    from enforcement_desk.store.models import Case
+
+    all_templates = templates(ctx)
+    template = all_templates[key]
+    with ctx.db.read() as session:
+        case = session.get(Case, case_id)
+        agency, settings = agency_settings(session, case.agency_id)
+        fields, lists = case_fields(session, case, agency, settings, ctx.today(), filing_order(all_templates))
+        number = {"case_filing": case.filing_no, "case_decision": case.decision_no}.get(template.numbering, "")
+    document = render(template, fields, lists, number or "")
+    pdf, docx = folder / f"{key}.pdf", folder / f"{key}.docx"
+    pdf.write_bytes(render_pdf(document))
+    docx.write_bytes(render_docx(document))
+    return pdf, docx
+
+
 def test_every_kind_renders_to_pdf_and_docx_with_its_fields_and_embedded_fonts(demo, tmp_path):
     ctx, officer, case_id, _ = demo
     kinds = [k for k in document_kinds(ctx) if k.key != "onsite_decision"]
@@ -73,9 +98,7 @@ def test_every_kind_renders_to_pdf_and_docx_with_its_fields_and_embedded_fonts(d
     assert decision_no and decision_no.startswith("沂卫水罚〔2026〕")
     assert len(kinds) >= 27
     for kind in kinds:
-        issued = issue_document(ctx, officer, case_id, kind.key)
-        pdf = export_document(ctx, officer, issued.id, tmp_path / f"{kind.key}.pdf")
-        docx = export_document(ctx, officer, issued.id, tmp_path / f"{kind.key}.docx", "docx")
+        pdf, docx = _render_kind(ctx, officer, case_id, kind.key, tmp_path)
         text = pdf_text(pdf).replace("\n", "")
         required = [n.format(decision_no=decision_no) for n in REQUIRED.get(kind.key, [])]
         for needle in [kind.title, "沂水县卫生健康综合监督执法局", "沂水县清泉供水有限公司", *required]:
@@ -89,22 +112,32 @@ def test_every_kind_renders_to_pdf_and_docx_with_its_fields_and_embedded_fonts(d
         assert kind.title in body and "沂水县清泉供水有限公司" in body
         first_run = document.paragraphs[1].runs[0]._element
         assert first_run.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
-        assert issued.pdf_pages == len(PdfReader(pdf).pages)
+
+
+def test_the_archived_case_keeps_the_documents_the_demo_issued_at_each_step(demo, tmp_path):
+    ctx, officer, case_id, _ = demo
+    issued = {d.kind: d for d in list_documents(ctx, officer, case_id)}
+    assert {"filing_report", "prior_notice", "penalty_decision", "service_receipt", "closing_report"} <= set(issued)
+    decision = issued["penalty_decision"]
+    pdf = export_document(ctx, officer, decision.id, tmp_path / "决定书.pdf")
+    assert decision.pdf_pages == len(PdfReader(pdf).pages) and decision.number in pdf_text(pdf)
 
 
 def test_the_onsite_decision_is_refused_for_an_ordinary_case_and_a_decision_needs_one(demo):
     ctx, officer, case_id, _ = demo
-    with pytest.raises(DomainError, match="普通程序"):
+    with pytest.raises(DomainError, match="当场处罚"):
         issue_document(ctx, officer, case_id, "onsite_decision")
     accepted = find_case_id(ctx, officer, "2026-0001")
-    with pytest.raises(DomainError, match="尚未作出处罚决定"):
+    with pytest.raises(DomainError, match="“决定”环节"):
         issue_document(ctx, officer, accepted, "penalty_decision")
     with pytest.raises(DomainError, match="没有“no_such_kind”这种文书"):
         issue_document(ctx, officer, case_id, "no_such_kind")
 
 
 def test_printing_again_gives_the_same_file_and_a_correction_supersedes_under_the_same_number(demo):
-    ctx, officer, case_id, _ = demo
+    ctx, _, _, _ = demo
+    officer = login(ctx, "zhaolei", DEMO_PASSWORD)  # a handler of the demo's cases at 事先告知
+    case_id = find_case_id(ctx, officer, "2026-0009")
     first = issue_document(ctx, officer, case_id, "prior_notice")
     again = issue_document(ctx, officer, case_id, "prior_notice")
     assert (again.id, again.pdf_sha256) == (first.id, first.pdf_sha256)
@@ -120,14 +153,15 @@ def test_printing_again_gives_the_same_file_and_a_correction_supersedes_under_th
 
 
 def test_wenhao_of_one_kind_are_consecutive_across_cases(demo):
-    ctx, officer, _, _ = demo
+    ctx, _, _, _ = demo
+    officer = login(ctx, "zhaolei", DEMO_PASSWORD)
     numbers = []
-    for case_no in ("2026-0023", "2026-0024"):
+    for case_no in ("2026-0002", "2026-0003"):  # two 公共场所 cases under investigation
         numbers.append(
-            issue_document(ctx, officer, find_case_id(ctx, officer, case_no), "payment_reminder").number
+            issue_document(ctx, officer, find_case_id(ctx, officer, case_no), "supervision_opinion").number
         )
     sequence = [int(n.split("〕")[1].rstrip("号")) for n in numbers]
-    assert sequence[1] == sequence[0] + 1 and all("卫" in n and "催" in n for n in numbers)
+    assert sequence[1] == sequence[0] + 1 and all("卫公监" in n for n in numbers)
 
 
 def test_the_case_file_holds_cover_index_and_every_document_and_the_store_verifies(demo, tmp_path):

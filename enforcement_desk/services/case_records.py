@@ -1,0 +1,148 @@
+"""Reading a case's step records: the current proposal, the hearing, the transfer and execution steps.
+
+The latest row of a step is its current record; earlier rows are its history (the tables are
+append-only). Views are frozen so the GUI and CLI cannot write through them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from enforcement_desk.store.models import Base, User
+from enforcement_desk.store.models_steps import (
+    CaseProposal,
+    EnforcementApplication,
+    HearingNotice,
+    HearingRecord,
+    PoliceAnswer,
+    TransferDecision,
+    TransferPackage,
+    TransferReceipt,
+    TransferReport,
+)
+
+Row = TypeVar("Row", bound=Base)
+
+
+def latest(session: Session, table: type[Row], case_id: int) -> Row | None:
+    """The current record of a step: its newest row for the case."""
+    return session.scalars(
+        select(table).where(table.case_id == case_id).order_by(table.id.desc()).limit(1)  # type: ignore[attr-defined]
+    ).first()
+
+
+def history(session: Session, table: type[Row], case_id: int) -> list[Row]:
+    """Every row of a step for the case, oldest first."""
+    return list(session.scalars(select(table).where(table.case_id == case_id).order_by(table.id)))  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    version: int
+    outcome: str
+    penalty_kinds: tuple[str, ...]
+    fine: Decimal | None
+    confiscation: Decimal | None
+    mitigated: bool
+    level: str
+    reason: str
+    violated_provision: str
+    legal_basis: str
+    computation: dict[str, Any]
+    changed_fields: tuple[str, ...]
+    proposed_by: str
+    proposed_at: datetime
+
+    def as_discretion(self) -> dict[str, Any]:
+        """The proposal's discretion as one mapping: the benchmark computation adopted, with the level,
+        reasons and articles the handlers settled on (what the 裁量 panels and documents read)."""
+        chosen = {"level": self.level, "reason": self.reason}
+        if self.violated_provision:
+            chosen["violated_provision"] = self.violated_provision
+        if self.legal_basis:
+            chosen["legal_basis"] = self.legal_basis
+        return {**self.computation, **chosen}
+
+
+def proposal_view(session: Session, row: CaseProposal) -> ProposalView:
+    by = session.get(User, row.proposed_by)
+    return ProposalView(
+        row.version, row.outcome, tuple(row.penalty_kinds or ()), row.fine, row.confiscation, row.mitigated,
+        row.level, row.reason, row.violated_provision, row.legal_basis, dict(row.computation or {}),
+        tuple(row.changed_fields or ()), by.name if by else "", row.proposed_at,
+    )  # fmt: skip
+
+
+def current_proposal(session: Session, case_id: int) -> ProposalView | None:
+    row = latest(session, CaseProposal, case_id)
+    return proposal_view(session, row) if row is not None else None
+
+
+def proposal_history(session: Session, case_id: int) -> list[ProposalView]:
+    return [proposal_view(session, row) for row in history(session, CaseProposal, case_id)]
+
+
+@dataclass(frozen=True)
+class HearingNoticeView:
+    scheduled_at: datetime
+    place: str
+    host: str
+    recorder: str
+    public: bool
+    not_public_reason: str
+    served_on: date
+
+
+@dataclass(frozen=True)
+class HearingRecordView:
+    held_on: date
+    place: str
+    host: str
+    recorder: str
+    public: bool | None
+    attendees: tuple[str, ...]
+    party_statements: str
+    record_text: str
+    opinion: str
+    party_signature: str
+    recorded_at: datetime
+
+
+def hearing_notice(session: Session, case_id: int) -> HearingNoticeView | None:
+    row = latest(session, HearingNotice, case_id)
+    if row is None:
+        return None
+    return HearingNoticeView(
+        row.scheduled_at, row.place, row.host, row.recorder, row.public, row.not_public_reason, row.served_on
+    )
+
+
+def hearing_record(session: Session, case_id: int) -> HearingRecordView | None:
+    row = latest(session, HearingRecord, case_id)
+    if row is None:
+        return None
+    return HearingRecordView(
+        row.held_on, row.place, row.host, row.recorder, row.public, tuple(row.attendees or ()),
+        row.party_statements, row.record_text, row.opinion, row.party_signature, row.recorded_at,
+    )  # fmt: skip
+
+
+def transfer_rows(session: Session, case_id: int) -> dict[str, Any]:
+    """The transfer steps of a case: latest report, every decision, receipts, packages, police answers."""
+    return {
+        "report": latest(session, TransferReport, case_id),
+        "decisions": history(session, TransferDecision, case_id),
+        "receipts": history(session, TransferReceipt, case_id),
+        "packages": history(session, TransferPackage, case_id),
+        "answers": history(session, PoliceAnswer, case_id),
+    }
+
+
+def enforcement_application(session: Session, case_id: int) -> EnforcementApplication | None:
+    return latest(session, EnforcementApplication, case_id)
