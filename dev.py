@@ -82,7 +82,7 @@ def ensure_venv() -> None:
 
 
 def compile_forms() -> None:
-    run([str(PYTHON), "-m", "enforcement_desk.ui.compile_forms"], cwd=ROOT)
+    run([str(PYTHON), "-m", "enforcement_desk.desk.compile_forms"], cwd=ROOT)
 
 
 def setup(extra_packages: list[str]) -> None:

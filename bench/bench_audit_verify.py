@@ -24,7 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from enforcement_desk.services.audit_service import check_chain
+from enforcement_desk.admin.audit_check import check_chain
 from enforcement_desk.store.audit import GENESIS_HASH, canonical_payload, event_hash, verify_chain
 from enforcement_desk.store.db import Database
 from enforcement_desk.store.migrate import upgrade

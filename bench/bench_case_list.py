@@ -18,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bulk_cases import PASSWORD, build_big_database  # noqa: E402
 
+from enforcement_desk.admin.auth import login  # noqa: E402
 from enforcement_desk.core.stages import Stage  # noqa: E402
-from enforcement_desk.services.auth import login  # noqa: E402
-from enforcement_desk.services.cases import CaseFilter, list_cases  # noqa: E402
+from enforcement_desk.procedure.cases import CaseFilter, list_cases  # noqa: E402
 
 
 def timed(func, repeat: int) -> list[float]:

@@ -29,9 +29,9 @@ sys.path.insert(0, str(ROOT / ".ci"))
 from bulk_cases import PASSWORD, build_big_database  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
+from enforcement_desk.admin.auth import login  # noqa: E402
 from enforcement_desk.core.stages import Stage  # noqa: E402
-from enforcement_desk.services.auth import login  # noqa: E402
-from enforcement_desk.services.cases import CaseFilter, list_cases  # noqa: E402
+from enforcement_desk.procedure.cases import CaseFilter, list_cases  # noqa: E402
 from enforcement_desk.store.credentials import masked_url  # noqa: E402
 
 FILTERS = {

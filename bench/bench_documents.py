@@ -32,18 +32,18 @@ def ensure_libreoffice() -> str:
 
 def main() -> int:
     office = ensure_libreoffice()
+    from enforcement_desk.admin.auth import login
+    from enforcement_desk.admin.demo import DEMO_PASSWORD, build_demo
+    from enforcement_desk.context import AppContext
     from enforcement_desk.documents.docx import render_docx
     from enforcement_desk.documents.pdf import render_pdf
-    from enforcement_desk.services.auth import login
-    from enforcement_desk.services.cases import find_case_id
-    from enforcement_desk.services.context import AppContext
-    from enforcement_desk.services.demo import DEMO_PASSWORD, build_demo
-    from enforcement_desk.services.documents import (
+    from enforcement_desk.documents.service import (
         build_case_file,
         document_kinds,
         issue_document,
         rendered_from_record,
     )
+    from enforcement_desk.procedure.cases import find_case_id
     from enforcement_desk.store.models import DocumentRecord
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -19,9 +19,9 @@ from pathlib import Path
 CHILD = """
 import resource, sys, time
 from pathlib import Path
-from enforcement_desk.services.auth import login
-from enforcement_desk.services.context import AppContext
-from enforcement_desk.services.evidence import add_evidence
+from enforcement_desk.admin.auth import login
+from enforcement_desk.context import AppContext
+from enforcement_desk.evidence.service import add_evidence
 url, evidence, case_id, source, who = sys.argv[1:]
 ctx = AppContext.open(url, Path(evidence))
 actor = login(ctx, who, "demo-pass-2026")
@@ -46,12 +46,12 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--gb", type=float, default=2.0)
     args = parser.parse_args()
+    from enforcement_desk.admin.auth import login
+    from enforcement_desk.admin.demo import DEMO_PASSWORD, build_demo
+    from enforcement_desk.admin.users import list_users
+    from enforcement_desk.context import AppContext
     from enforcement_desk.core.stages import Stage
-    from enforcement_desk.services.auth import login
-    from enforcement_desk.services.cases import CaseFilter, get_case, list_cases
-    from enforcement_desk.services.context import AppContext
-    from enforcement_desk.services.demo import DEMO_PASSWORD, build_demo
-    from enforcement_desk.services.users import list_users
+    from enforcement_desk.procedure.cases import CaseFilter, get_case, list_cases
 
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
         folder = Path(tmp)

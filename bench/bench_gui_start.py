@@ -92,11 +92,11 @@ def main() -> int:
     os.environ.update(QT_QPA_PLATFORM="offscreen", ENFORCEMENT_DESK_HOME=str(out / "home"))
     from PySide6.QtCore import Qt
 
-    from enforcement_desk.services.auth import login
-    from enforcement_desk.services.context import AppContext
-    from enforcement_desk.ui.app import application
-    from enforcement_desk.ui.case_table_model import COLUMNS
-    from enforcement_desk.ui.main_window import MainWindow
+    from enforcement_desk.admin.auth import login
+    from enforcement_desk.context import AppContext
+    from enforcement_desk.desk.app import application
+    from enforcement_desk.desk.main_window import MainWindow
+    from enforcement_desk.procedure.desk.case_table_model import COLUMNS
 
     app = application()
     ctx = AppContext.open(f"sqlite:///{database}", out / "evidence")

@@ -13,12 +13,12 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+from enforcement_desk.admin.auth import login
+from enforcement_desk.admin.setup import AdminDraft, AgencyDraft, initialize
+from enforcement_desk.admin.users import UserDraft, add_user
+from enforcement_desk.context import AppContext
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import ORDINARY_MAIN_LINE, CaseSource
-from enforcement_desk.services.auth import login
-from enforcement_desk.services.context import AppContext
-from enforcement_desk.services.setup import AdminDraft, AgencyDraft, initialize
-from enforcement_desk.services.users import UserDraft, add_user
 from enforcement_desk.store.models import Case, CaseHandler, Party
 
 PASSWORD = "bench-pass-2026"

@@ -21,14 +21,14 @@ def capture(out: Path, scale: str) -> None:
     os.environ["ENFORCEMENT_DESK_HOME"] = str(out / "home")
     from PySide6.QtWidgets import QPushButton
 
-    from enforcement_desk.services.auth import login
-    from enforcement_desk.services.context import AppContext
-    from enforcement_desk.services.demo import DEMO_PASSWORD, build_demo
-    from enforcement_desk.services.setup import is_initialized
-    from enforcement_desk.ui.app import application
-    from enforcement_desk.ui.first_run_dialog import FirstRunDialog
-    from enforcement_desk.ui.login_dialog import LoginDialog
-    from enforcement_desk.ui.main_window import MainWindow
+    from enforcement_desk.admin.auth import login
+    from enforcement_desk.admin.demo import DEMO_PASSWORD, build_demo
+    from enforcement_desk.admin.desk.first_run_dialog import FirstRunDialog
+    from enforcement_desk.admin.desk.login_dialog import LoginDialog
+    from enforcement_desk.admin.setup import is_initialized
+    from enforcement_desk.context import AppContext
+    from enforcement_desk.desk.app import application
+    from enforcement_desk.desk.main_window import MainWindow
 
     app = application()
     db = out / "demo.sqlite3"
@@ -58,7 +58,7 @@ def capture(out: Path, scale: str) -> None:
         save(window, f"today_{who}")
         window.tabs.setCurrentIndex(1)
         save(window, f"case_list_{who}")
-        from enforcement_desk.services.cases import find_case_id
+        from enforcement_desk.procedure.cases import find_case_id
 
         workspace = window.open_case(find_case_id(ctx, actor, case_no))
         save(window, f"case_{who}")

@@ -1,5 +1,5 @@
 import sys
 
-from enforcement_desk.cli import main
+from enforcement_desk.cli.main import main
 
 sys.exit(main())

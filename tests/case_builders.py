@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from enforcement_desk.core.stages import CaseSource
-from enforcement_desk.services.cases import CaseDraft, create_case
+from enforcement_desk.procedure.cases import CaseDraft, create_case
 from enforcement_desk.store.models import AuditEvent, Case, StageChange
 
 

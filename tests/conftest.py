@@ -95,11 +95,11 @@ class Office:
 
 def make_office(url: str, evidence_dir: Path, today: date = date(2026, 11, 2)) -> Office:
     # Imported here so that core tests collect even while a service module is being written.
-    from enforcement_desk.services.auth import login
-    from enforcement_desk.services.context import AppContext
-    from enforcement_desk.services.parties import PartyDraft, add_party
-    from enforcement_desk.services.setup import AdminDraft, AgencyDraft, initialize
-    from enforcement_desk.services.users import UserDraft, add_user
+    from enforcement_desk.admin.auth import login
+    from enforcement_desk.admin.setup import AdminDraft, AgencyDraft, initialize
+    from enforcement_desk.admin.users import UserDraft, add_user
+    from enforcement_desk.context import AppContext
+    from enforcement_desk.procedure.parties import PartyDraft, add_party
 
     ctx = AppContext.open(url, evidence_dir)
     ctx.today_override = today

@@ -9,7 +9,7 @@ import sys
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from enforcement_desk.cli import main
+from enforcement_desk.cli.main import main
 from enforcement_desk.store.models import AuditEvent, StageChange
 
 PASSWORD = "cli-pass-2026"

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from enforcement_desk.core.benchmarks import (
+from enforcement_desk.core.discretion.benchmarks import (
     BenchmarkFormatError,
     load_library,
     parse_condition,

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from enforcement_desk.core.benchmarks import load_library, parse_library
-from enforcement_desk.core.discretion import Facts, check_choice, recommend
+from enforcement_desk.core.discretion.benchmarks import load_library, parse_library
+from enforcement_desk.core.discretion.engine import Facts, check_choice, recommend
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.paths import resources_dir
 

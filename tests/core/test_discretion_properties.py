@@ -8,8 +8,8 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from enforcement_desk.core.benchmarks import load_library
-from enforcement_desk.core.discretion import ART32_CIRCUMSTANCES, Facts, check_choice, recommend
+from enforcement_desk.core.discretion.benchmarks import load_library
+from enforcement_desk.core.discretion.engine import ART32_CIRCUMSTANCES, Facts, check_choice, recommend
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.paths import resources_dir
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from enforcement_desk.core.calendar import WorkingDayCalendar, parse_holiday_table
 from enforcement_desk.core.errors import DomainError
-from enforcement_desk.core.periods import PERIODS, Unit, add_months, compute_deadline, urgency
+from enforcement_desk.core.procedure.calendar import WorkingDayCalendar, parse_holiday_table
+from enforcement_desk.core.procedure.periods import PERIODS, Unit, add_months, compute_deadline, urgency
 
 CAL = WorkingDayCalendar()
 TABLE_2027 = {

@@ -8,7 +8,7 @@ import unicodedata
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from enforcement_desk.core.reporter_privacy import (
+from enforcement_desk.core.supervision.reporter_privacy import (
     IdentityKind,
     ReporterIdentity,
     carries_identity,

@@ -8,10 +8,8 @@ from decimal import Decimal
 import pytest
 
 from enforcement_desk.core.errors import DomainError, PermissionDenied
-from enforcement_desk.core.major import MajorAssessment, ProposedPenalty
-from enforcement_desk.core.roles import Role
-from enforcement_desk.core.stages import Outcome, Stage
-from enforcement_desk.core.workflow import (
+from enforcement_desk.core.procedure.major import MajorAssessment, ProposedPenalty
+from enforcement_desk.core.procedure.workflow import (
     ACTIONS,
     ActorInfo,
     CaseState,
@@ -19,6 +17,8 @@ from enforcement_desk.core.workflow import (
     available_actions,
     check,
 )
+from enforcement_desk.core.roles import Role
+from enforcement_desk.core.stages import Outcome, Stage
 
 TODAY = date(2026, 11, 20)
 WANG = HandlerInfo(1, "王强", "3713001", date(2028, 1, 1))

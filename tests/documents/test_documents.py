@@ -10,19 +10,19 @@ from docx import Document
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
+from enforcement_desk.admin.audit_check import verify_all
+from enforcement_desk.admin.auth import login
+from enforcement_desk.admin.demo import DEMO_PASSWORD, build_demo
+from enforcement_desk.context import AppContext
 from enforcement_desk.core.errors import DomainError
-from enforcement_desk.services.audit_service import verify_all
-from enforcement_desk.services.auth import login
-from enforcement_desk.services.cases import find_case_id, get_case
-from enforcement_desk.services.context import AppContext
-from enforcement_desk.services.demo import DEMO_PASSWORD, build_demo
-from enforcement_desk.services.documents import (
+from enforcement_desk.documents.service import (
     build_case_file,
     document_kinds,
     export_document,
     issue_document,
     list_documents,
 )
+from enforcement_desk.procedure.cases import find_case_id, get_case
 from enforcement_desk.store.blobs import BlobStore
 
 ARCHIVED_CASE = "2026-0025"  # the demo's water-supply case carried to the archive
@@ -69,12 +69,12 @@ def embedded(path: Path) -> dict[str, bool]:
 def _render_kind(ctx, officer, case_id: int, key: str, folder: Path) -> tuple[Path, Path]:  # noqa: ANN001
     """Every template rendered from the archived case's records as the issuing service renders them (the
     numbering and the step rules are tested elsewhere: here only the content and the fonts)."""
+    from enforcement_desk.documents.case_data import case_fields
     from enforcement_desk.documents.content import render
     from enforcement_desk.documents.docx import render_docx
     from enforcement_desk.documents.pdf import render_pdf
-    from enforcement_desk.services.deadlines import agency_settings
-    from enforcement_desk.services.document_data import case_fields
-    from enforcement_desk.services.documents import filing_order, templates
+    from enforcement_desk.documents.service import filing_order, templates
+    from enforcement_desk.procedure.deadlines import agency_settings
     from enforcement_desk.store.models import Case
 
     all_templates = templates(ctx)

@@ -13,18 +13,18 @@ import pytest
 from case_builders import new_case
 from sqlalchemy import func, select
 
-from enforcement_desk.core.errors import DomainError
-from enforcement_desk.services.auth import login
-from enforcement_desk.services.backup import (
+from enforcement_desk.admin.auth import login
+from enforcement_desk.admin.backup import (
     DATABASE_NAME,
     MANIFEST_NAME,
     make_backup,
     restore_backup,
     verify_backup,
 )
-from enforcement_desk.services.context import AppContext
-from enforcement_desk.services.evidence import add_evidence
-from enforcement_desk.services.parties import PartyDraft, add_party
+from enforcement_desk.context import AppContext
+from enforcement_desk.core.errors import DomainError
+from enforcement_desk.evidence.service import add_evidence
+from enforcement_desk.procedure.parties import PartyDraft, add_party
 from enforcement_desk.store.audit import verify_chain
 from enforcement_desk.store.blobs import sha256_of
 from enforcement_desk.store.models import AuditEvent, Party

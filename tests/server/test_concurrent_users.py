@@ -16,17 +16,17 @@ import pytest
 from case_builders import new_case
 from sqlalchemy import func, select
 
+from enforcement_desk.admin.auth import login
+from enforcement_desk.admin.users import UserDraft, add_user
+from enforcement_desk.context import AppContext
 from enforcement_desk.core.errors import ConcurrentChange, DomainError
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import Outcome
-from enforcement_desk.services.auth import login
-from enforcement_desk.services.cases import Proposal, get_case, set_proposal, update_case
-from enforcement_desk.services.context import AppContext
-from enforcement_desk.services.numbers import issue_wenhao
-from enforcement_desk.services.parties import PartyDraft, add_party
-from enforcement_desk.services.procedure import advance
-from enforcement_desk.services.review import all_passed, record_review
-from enforcement_desk.services.users import UserDraft, add_user
+from enforcement_desk.procedure.cases import Proposal, get_case, set_proposal, update_case
+from enforcement_desk.procedure.numbers import issue_wenhao
+from enforcement_desk.procedure.parties import PartyDraft, add_party
+from enforcement_desk.procedure.review import all_passed, record_review
+from enforcement_desk.procedure.steps import advance
 from enforcement_desk.store.audit import verify_chain
 from enforcement_desk.store.models import Agency, AuditEvent, DocumentSequence, LegalReview, StageChange
 

@@ -9,9 +9,9 @@ from keyring.backends import fail
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 from sqlalchemy.engine import make_url
 
-from enforcement_desk.services.server_connection import check_connection
+from enforcement_desk.admin.desk.connection_dialog import ConnectionDialog
+from enforcement_desk.admin.server_connection import check_connection
 from enforcement_desk.store.credentials import ServerAccount, get_password
-from enforcement_desk.ui.connection_dialog import ConnectionDialog
 
 
 @pytest.fixture

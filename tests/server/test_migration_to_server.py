@@ -9,15 +9,15 @@ import pytest
 from conftest import fresh_postgres_url
 from sqlalchemy import func, select
 
+from enforcement_desk.admin.audit_check import verify_all
+from enforcement_desk.admin.auth import login
+from enforcement_desk.admin.demo import DEMO_PASSWORD, build_demo
+from enforcement_desk.admin.migration_to_server import all_tables, migrate_to_server
+from enforcement_desk.context import AppContext
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.stages import CaseSource
-from enforcement_desk.services.audit_service import verify_all
-from enforcement_desk.services.auth import login
-from enforcement_desk.services.cases import CaseDraft, create_case, list_cases
-from enforcement_desk.services.context import AppContext
-from enforcement_desk.services.demo import DEMO_PASSWORD, build_demo
-from enforcement_desk.services.evidence import add_evidence
-from enforcement_desk.services.migration_to_server import all_tables, migrate_to_server
+from enforcement_desk.evidence.service import add_evidence
+from enforcement_desk.procedure.cases import CaseDraft, create_case, list_cases
 from enforcement_desk.store.blobs import BlobStore
 from enforcement_desk.store.models import AuditEvent, AuditHead, Case, CaseHandler, DocumentSequence, User
 

@@ -9,7 +9,7 @@ import pytest
 from conftest import fresh_postgres_url
 from keyrings.alt.file import PlaintextKeyring
 
-from enforcement_desk import cli
+from enforcement_desk.cli import main as cli
 
 PASSWORD = "test-pass-123"
 

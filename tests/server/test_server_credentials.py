@@ -9,13 +9,13 @@ import keyring
 import pytest
 from keyring.backends import chainer, fail
 
-from enforcement_desk.core.errors import DomainError
-from enforcement_desk.services.server_connection import (
+from enforcement_desk.admin.server_connection import (
     check_connection,
     parse_account,
     server_url,
     url_with_stored_password,
 )
+from enforcement_desk.core.errors import DomainError
 from enforcement_desk.store.credentials import (
     ServerAccount,
     account_from_url,
@@ -116,7 +116,7 @@ def test_the_account_form_is_checked_before_anything_is_stored():
 def test_the_connection_test_reports_an_empty_server_and_then_a_current_schema(tmp_path):
     from conftest import fresh_postgres_url
 
-    from enforcement_desk.services.server_connection import ensure_server_schema
+    from enforcement_desk.admin.server_connection import ensure_server_schema
 
     for url in fresh_postgres_url():
         first = check_connection(url)

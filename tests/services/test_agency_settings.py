@@ -9,14 +9,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from enforcement_desk.core.errors import DomainError, PermissionDenied
-from enforcement_desk.services.agency_settings import (
+from enforcement_desk.admin.agency_settings import (
     get_settings,
     save_holiday_table,
     settings_history,
     update_settings,
 )
-from enforcement_desk.services.calendars import calendar_for, deadline
+from enforcement_desk.core.errors import DomainError, PermissionDenied
+from enforcement_desk.procedure.calendars import calendar_for, deadline
 from enforcement_desk.store.models import AuditEvent
 
 TABLE_2027 = {"year": 2027, "holidays": ["2027-01-01", "2027-01-02", "2027-01-03"], "workdays": []}

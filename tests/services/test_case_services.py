@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from enforcement_desk.core.errors import ConcurrentChange, DomainError, PermissionDenied
 from enforcement_desk.core.stages import CaseSource, Outcome, Stage
-from enforcement_desk.services.cases import (
+from enforcement_desk.procedure.cases import (
     CaseDraft,
     CaseFilter,
     Proposal,
@@ -22,7 +22,7 @@ from enforcement_desk.services.cases import (
     set_proposal,
     update_case,
 )
-from enforcement_desk.services.procedure import advance
+from enforcement_desk.procedure.steps import advance
 from enforcement_desk.store.models import AuditEvent
 
 

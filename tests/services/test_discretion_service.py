@@ -13,10 +13,9 @@ from case_builders import db_snapshot, new_case
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from enforcement_desk.core.discretion import Facts
+from enforcement_desk.core.discretion.engine import Facts
 from enforcement_desk.core.errors import DomainError, PermissionDenied
-from enforcement_desk.services.cases import get_case
-from enforcement_desk.services.discretion import (
+from enforcement_desk.discretion.service import (
     choose_for_case,
     compute_for_case,
     confirm_import,
@@ -28,6 +27,7 @@ from enforcement_desk.services.discretion import (
     recorded_discretion,
     show_violation,
 )
+from enforcement_desk.procedure.cases import get_case
 from enforcement_desk.store.models import AuditEvent
 
 HEADER = ["违法行为编码", "违法行为名称", "裁量阶次", "适用情形", "裁量标准", "说明"]
@@ -246,7 +246,7 @@ def test_facts_dates_default_to_the_case_and_the_act_date_drives_the_law_applied
 
 @pytest.fixture
 def terminal(office, db_url, monkeypatch, capsys):  # noqa: ANN001
-    from enforcement_desk import cli
+    from enforcement_desk.cli import main as cli
 
     monkeypatch.setenv("ENFORCEMENT_DESK_PASSWORD", "test-pass-123")
     monkeypatch.setenv("ENFORCEMENT_DESK_TODAY", "2026-11-02")

@@ -12,11 +12,10 @@ from case_builders import new_case
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from enforcement_desk.core.document_rules import RULES
 from enforcement_desk.core.errors import DomainError, PermissionDenied
+from enforcement_desk.core.procedure.document_rules import RULES
 from enforcement_desk.core.stages import Outcome
-from enforcement_desk.services.cases import Proposal, get_case, set_proposal, update_case
-from enforcement_desk.services.documents import (
+from enforcement_desk.documents.service import (
     document_kinds_for_case,
     issue_document,
     list_documents,
@@ -24,7 +23,8 @@ from enforcement_desk.services.documents import (
     templates,
     void_document,
 )
-from enforcement_desk.services.procedure import advance
+from enforcement_desk.procedure.cases import Proposal, get_case, set_proposal, update_case
+from enforcement_desk.procedure.steps import advance
 from enforcement_desk.store.models import DocumentRecord, DocumentSequence
 
 
@@ -161,7 +161,7 @@ def test_no_document_and_no_case_field_takes_a_reporters_identity(sqlite_office,
     database, a direct edit) stops the document and its draft, naming the field, before any number."""
     from sqlalchemy import text
 
-    from enforcement_desk.services.complaints import ComplaintDraft, add_complaint, convert_to_case
+    from enforcement_desk.supervision.complaints import ComplaintDraft, add_complaint, convert_to_case
 
     office = sqlite_office
     phone = "138 1234 5678"

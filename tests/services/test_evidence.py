@@ -18,9 +18,9 @@ from PIL import Image
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
+from enforcement_desk.admin.audit_check import verify_all
 from enforcement_desk.core.errors import DomainError
-from enforcement_desk.services.audit_service import verify_all
-from enforcement_desk.services.evidence import (
+from enforcement_desk.evidence.service import (
     add_evidence,
     correct_capture_time,
     import_files,
@@ -28,7 +28,7 @@ from enforcement_desk.services.evidence import (
     scan_folder,
     void_evidence,
 )
-from enforcement_desk.services.procedure import advance
+from enforcement_desk.procedure.steps import advance
 from enforcement_desk.store.blobs import BlobStore
 from enforcement_desk.store.models import Evidence
 
@@ -230,9 +230,9 @@ KILLED_IMPORT = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from enforcement_desk.services.auth import login
-    from enforcement_desk.services.context import AppContext
-    from enforcement_desk.services.evidence import add_evidence
+    from enforcement_desk.admin.auth import login
+    from enforcement_desk.context import AppContext
+    from enforcement_desk.evidence.service import add_evidence
 
     url, evidence, case_id, source, marker = sys.argv[1:]
     ctx = AppContext.open(url, Path(evidence))
@@ -290,9 +290,9 @@ KILLED_BEFORE_COMMIT = textwrap.dedent(
     """
     import os, signal, sys
     from pathlib import Path
-    from enforcement_desk.services import evidence
-    from enforcement_desk.services.auth import login
-    from enforcement_desk.services.context import AppContext
+    from enforcement_desk.evidence import service as evidence
+    from enforcement_desk.admin.auth import login
+    from enforcement_desk.context import AppContext
 
     url, store, case_id, source = sys.argv[1:]
     ctx = AppContext.open(url, Path(store))

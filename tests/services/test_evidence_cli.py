@@ -10,8 +10,8 @@ from datetime import datetime
 import pytest
 from case_builders import new_case
 
-from enforcement_desk.cli import main
-from enforcement_desk.services.procedure import advance
+from enforcement_desk.cli.main import main
+from enforcement_desk.procedure.steps import advance
 
 PASSWORD = "test-pass-123"  # the conftest office's password
 

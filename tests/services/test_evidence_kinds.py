@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from enforcement_desk.core.errors import DomainError
-from enforcement_desk.core.evidence import (
+from enforcement_desk.core.procedure.evidence import (
     EVIDENCE_TYPES,
     check_evidence_type,
     guess_evidence_type,

@@ -11,7 +11,7 @@ from case_builders import new_case
 from PIL import Image
 
 from enforcement_desk.core.errors import DomainError, PermissionDenied
-from enforcement_desk.services.evidence import (
+from enforcement_desk.evidence.service import (
     add_evidence,
     correct_capture_time,
     import_files,
@@ -19,7 +19,7 @@ from enforcement_desk.services.evidence import (
     scan_folder,
     void_evidence,
 )
-from enforcement_desk.services.procedure import advance
+from enforcement_desk.procedure.steps import advance
 from enforcement_desk.store.blobs import BlobStore
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enforcement_desk.services.parties import PartyDraft, add_party, find_similar
+from enforcement_desk.procedure.parties import PartyDraft, add_party, find_similar
 
 
 def test_the_same_hotel_written_differently_is_found_and_the_likeliest_comes_first(sqlite_office):

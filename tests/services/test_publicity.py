@@ -9,13 +9,13 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
+from enforcement_desk.admin.auth import login
+from enforcement_desk.admin.demo import DEMO_PASSWORD, build_demo
+from enforcement_desk.context import AppContext
 from enforcement_desk.core.errors import DomainError
-from enforcement_desk.core.publicity import PUBLICITY_FIELDS
-from enforcement_desk.services.auth import login
-from enforcement_desk.services.cases import find_case_id, get_case
-from enforcement_desk.services.context import AppContext
-from enforcement_desk.services.demo import DEMO_PASSWORD, build_demo
-from enforcement_desk.services.publicity import (
+from enforcement_desk.core.supervision.publicity import PUBLICITY_FIELDS
+from enforcement_desk.procedure.cases import find_case_id, get_case
+from enforcement_desk.supervision.publicity import (
     export_publicity,
     list_publicity,
     mark_published,

@@ -8,20 +8,20 @@ from decimal import Decimal
 import pytest
 from case_builders import db_snapshot, new_case
 
+from enforcement_desk.admin.auth import login
+from enforcement_desk.admin.users import UserDraft, add_user
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import Outcome, Stage
-from enforcement_desk.services.auth import login
-from enforcement_desk.services.cases import Proposal, get_case, set_proposal, update_case
-from enforcement_desk.services.procedure import advance, record_discussion
-from enforcement_desk.services.review import (
+from enforcement_desk.procedure.cases import Proposal, get_case, set_proposal, update_case
+from enforcement_desk.procedure.review import (
     ReviewCheck,
     all_passed,
     record_review,
     review_history,
     review_queue,
 )
-from enforcement_desk.services.users import UserDraft, add_user
+from enforcement_desk.procedure.steps import advance, record_discussion
 
 DEFENCE_OVER = date(2026, 11, 9)
 

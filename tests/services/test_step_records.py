@@ -13,13 +13,13 @@ from sqlalchemy import select
 from enforcement_desk.core.errors import ConcurrentChange
 from enforcement_desk.core.settings import AgencySettings
 from enforcement_desk.core.stages import Outcome, Stage
-from enforcement_desk.services.cases import Proposal, get_case, set_proposal, update_case
-from enforcement_desk.services.document_data import case_fields
-from enforcement_desk.services.procedure import HearingMinutes, advance, arrange_hearing, record_hearing
-from enforcement_desk.services.step_log import comparable, rebuild_step_records, row_content
-from enforcement_desk.services.transfer import submit_transfer_report, transfer_status
+from enforcement_desk.documents.case_data import case_fields
+from enforcement_desk.procedure.cases import Proposal, get_case, set_proposal, update_case
+from enforcement_desk.procedure.step_log import comparable, rebuild_step_records, row_content
+from enforcement_desk.procedure.steps import HearingMinutes, advance, arrange_hearing, record_hearing
 from enforcement_desk.store.models import Agency, AuditEvent, Case
 from enforcement_desk.store.models_steps import STEP_TABLES, CaseProposal
+from enforcement_desk.transfer.service import submit_transfer_report, transfer_status
 
 BASIS = "《中华人民共和国基本医疗卫生与健康促进法》第九十九条第一款"
 VIOLATED = "《医疗机构管理条例》第十四条"
@@ -143,7 +143,7 @@ def test_the_audit_trail_alone_rebuilds_every_step_record(office):
 def test_audit_verify_names_a_step_record_changed_behind_the_programs_back(sqlite_office):
     from sqlalchemy import text
 
-    from enforcement_desk.services.audit_service import verify_all
+    from enforcement_desk.admin.audit_check import verify_all
 
     office = sqlite_office
     case = case_at_hearing(office)

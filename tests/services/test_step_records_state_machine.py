@@ -17,9 +17,9 @@ from test_step_records import BASIS, _fields, _rebuilt, _step_rows, case_at_hear
 
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.stages import Outcome
-from enforcement_desk.services.cases import Proposal, get_case, set_proposal, update_case
-from enforcement_desk.services.procedure import HearingMinutes, advance, arrange_hearing, record_hearing
-from enforcement_desk.services.transfer import submit_transfer_report, transfer_status
+from enforcement_desk.procedure.cases import Proposal, get_case, set_proposal, update_case
+from enforcement_desk.procedure.steps import HearingMinutes, advance, arrange_hearing, record_hearing
+from enforcement_desk.transfer.service import submit_transfer_report, transfer_status
 
 texts = st.text(alphabet="听证笔录当事人承认违法事实请求从轻意见报告移送线索", min_size=2, max_size=12)
 

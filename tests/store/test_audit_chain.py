@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from enforcement_desk.services.audit_service import verify_all
+from enforcement_desk.admin.audit_check import verify_all
 from enforcement_desk.store.audit import verify_chain
 
 

@@ -59,9 +59,9 @@ def test_0008_guards_the_voids_and_corrections_an_existing_office_already_has(of
     from case_builders import new_case
     from PIL import Image
 
-    from enforcement_desk.services.audit_service import verify_all
-    from enforcement_desk.services.evidence import add_evidence, correct_capture_time, void_evidence
-    from enforcement_desk.services.procedure import advance
+    from enforcement_desk.admin.audit_check import verify_all
+    from enforcement_desk.evidence.service import add_evidence, correct_capture_time, void_evidence
+    from enforcement_desk.procedure.steps import advance
 
     case = new_case(office)
     advance(office.ctx, office.head, case.id, "file")

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import MetaData, create_engine, inspect, select, text
 from sqlalchemy.orm import Session
 
-from enforcement_desk.services.step_log import comparable, rebuild_step_records, row_content
+from enforcement_desk.procedure.step_log import comparable, rebuild_step_records, row_content
 from enforcement_desk.store.audit import verify_chain
 from enforcement_desk.store.migrate import alembic_config, upgrade
 from enforcement_desk.store.models import AuditEvent, User

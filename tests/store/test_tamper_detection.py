@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from PIL import Image
 from sqlalchemy import text
 
-from enforcement_desk.cli import main
-from enforcement_desk.services.audit_service import check_chain, sqlite_chain_holds
-from enforcement_desk.services.evidence import add_evidence, correct_capture_time, void_evidence
-from enforcement_desk.services.procedure import advance
+from enforcement_desk.admin.audit_check import check_chain, sqlite_chain_holds
+from enforcement_desk.cli.main import main
+from enforcement_desk.evidence.service import add_evidence, correct_capture_time, void_evidence
+from enforcement_desk.procedure.steps import advance
 from enforcement_desk.store.audit import append_event, verify_chain
 from enforcement_desk.store.blobs import BlobStore
 from enforcement_desk.store.db import Database

@@ -14,12 +14,16 @@ from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from enforcement_desk import cli
-from enforcement_desk.cli_output import to_jsonable
+from enforcement_desk.cli import main as cli
+from enforcement_desk.cli.output import to_jsonable
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.stages import Outcome
-from enforcement_desk.services.cases import Proposal, get_case, set_proposal, update_case
-from enforcement_desk.services.complaints import (
+from enforcement_desk.documents.service import document_kinds, export_document, issue_document
+from enforcement_desk.procedure.cases import Proposal, get_case, set_proposal, update_case
+from enforcement_desk.procedure.steps import advance
+from enforcement_desk.store.models import Case
+from enforcement_desk.store.models_publicity import PublicityRecord
+from enforcement_desk.supervision.complaints import (
     CONTENT_PROTECTED,
     PROTECTED,
     ComplaintDraft,
@@ -28,12 +32,8 @@ from enforcement_desk.services.complaints import (
     get_complaint,
     list_complaints,
 )
-from enforcement_desk.services.documents import document_kinds, export_document, issue_document
-from enforcement_desk.services.procedure import advance
-from enforcement_desk.services.publicity import export_publicity
-from enforcement_desk.services.reporter_privacy import refuse_reporter_identity, reporter_identities
-from enforcement_desk.store.models import Case
-from enforcement_desk.store.models_publicity import PublicityRecord
+from enforcement_desk.supervision.publicity import export_publicity
+from enforcement_desk.supervision.reporter_privacy import refuse_reporter_identity, reporter_identities
 
 REPORTER, PHONE, ID_NUMBER = "刘某某", "138 1234 5678", "37132319900307002X"
 CONTENT = f"举报人{REPORTER}（电话{PHONE}）反映悦来宾馆客房床上用品未做到一客一换"

@@ -8,8 +8,9 @@ import pytest
 
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.stages import CaseSource
-from enforcement_desk.services.cases import get_case
-from enforcement_desk.services.complaints import (
+from enforcement_desk.procedure.cases import get_case
+from enforcement_desk.store.models import AuditEvent
+from enforcement_desk.supervision.complaints import (
     ComplaintDraft,
     add_complaint,
     close_complaint,
@@ -17,7 +18,6 @@ from enforcement_desk.services.complaints import (
     get_complaint,
     list_complaints,
 )
-from enforcement_desk.store.models import AuditEvent
 
 
 def draft(office, **changes) -> ComplaintDraft:  # noqa: ANN001

@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from enforcement_desk.core.credit import (
+from enforcement_desk.core.errors import DomainError
+from enforcement_desk.core.supervision.credit import (
     BlacklistTerm,
     check_repair,
     load_rules,
@@ -16,9 +17,8 @@ from enforcement_desk.core.credit import (
     scoring_year_bounds,
     year_points,
 )
-from enforcement_desk.core.errors import DomainError
 from enforcement_desk.paths import resources_dir
-from enforcement_desk.services.credit import (
+from enforcement_desk.supervision.credit import (
     add_to_blacklist,
     credit_rules,
     credit_summary,

@@ -11,12 +11,14 @@ import pytest
 from conftest import PASSWORD
 from openpyxl import Workbook, load_workbook
 
+from enforcement_desk.admin.users import UserDraft, add_user
 from enforcement_desk.core.errors import DomainError
-from enforcement_desk.core.random_draw import CategoryQuota
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import CaseSource
-from enforcement_desk.services.cases import get_case
-from enforcement_desk.services.inspections import (
+from enforcement_desk.core.supervision.random_draw import CategoryQuota
+from enforcement_desk.procedure.cases import get_case
+from enforcement_desk.store.models import AuditEvent
+from enforcement_desk.supervision.inspections import (
     declare_conflict,
     draw_inspections,
     export_results,
@@ -30,8 +32,6 @@ from enforcement_desk.services.inspections import (
     record_result,
     verify_draw,
 )
-from enforcement_desk.services.users import UserDraft, add_user
-from enforcement_desk.store.models import AuditEvent
 
 SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "inspection_objects_sample.xlsx"
 

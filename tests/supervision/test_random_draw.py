@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from enforcement_desk.core.errors import DomainError
-from enforcement_desk.core.random_draw import (
+from enforcement_desk.core.supervision.random_draw import (
     CategoryQuota,
     DrawInput,
     DrawObject,

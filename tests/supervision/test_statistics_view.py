@@ -9,12 +9,12 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtWidgets import QApplication
 
-from enforcement_desk.services.auth import login
-from enforcement_desk.services.context import AppContext
-from enforcement_desk.services.demo import DEMO_PASSWORD, build_demo
-from enforcement_desk.services.statistics import collect_statistics, export_statistics
-from enforcement_desk.ui.fonts import apply_chinese_font
-from enforcement_desk.ui.statistics_view import StatisticsView
+from enforcement_desk.admin.auth import login
+from enforcement_desk.admin.demo import DEMO_PASSWORD, build_demo
+from enforcement_desk.context import AppContext
+from enforcement_desk.desk.fonts import apply_chinese_font
+from enforcement_desk.supervision.desk.statistics_view import StatisticsView
+from enforcement_desk.supervision.statistics import collect_statistics, export_statistics
 
 
 @pytest.fixture(scope="module")

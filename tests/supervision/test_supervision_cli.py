@@ -8,17 +8,17 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from enforcement_desk import cli
-from enforcement_desk.services.demo import DEMO_PASSWORD
+from enforcement_desk.admin.demo import DEMO_PASSWORD
+from enforcement_desk.cli import main as cli
 
 SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "inspection_objects_sample.xlsx"
 
 
 @pytest.fixture
 def run(tmp_path, monkeypatch, capsys):  # noqa: ANN001
-    if "enforcement_desk.cli_supervision" not in cli.EXTENSION_MODULES:
+    if "enforcement_desk.cli.supervision" not in cli.EXTENSION_MODULES:
         monkeypatch.setattr(
-            cli, "EXTENSION_MODULES", (*cli.EXTENSION_MODULES, "enforcement_desk.cli_supervision")
+            cli, "EXTENSION_MODULES", (*cli.EXTENSION_MODULES, "enforcement_desk.cli.supervision")
         )
     monkeypatch.setenv("ENFORCEMENT_DESK_PASSWORD", DEMO_PASSWORD)
     db = f"sqlite:///{tmp_path / 'demo.sqlite3'}"

@@ -9,8 +9,8 @@ import zipfile
 import pytest
 from transfer_cases import POLICE_UNIT, TRANSFER_REASON, investigating_case
 
-from enforcement_desk import cli
-from enforcement_desk.services.procedure import advance
+from enforcement_desk.cli import main as cli
+from enforcement_desk.procedure.steps import advance
 
 PASSWORD = (
     "test-pass-123"  # the office fixture's users (tests/conftest.py); `conftest` is not importable by name
@@ -19,9 +19,9 @@ PASSWORD = (
 
 @pytest.fixture
 def run(sqlite_office, sqlite_url, tmp_path, monkeypatch, capsys, file_keyring):  # noqa: ANN001
-    if "enforcement_desk.cli_transfer" not in cli.EXTENSION_MODULES:
+    if "enforcement_desk.cli.transfer" not in cli.EXTENSION_MODULES:
         monkeypatch.setattr(
-            cli, "EXTENSION_MODULES", (*cli.EXTENSION_MODULES, "enforcement_desk.cli_transfer")
+            cli, "EXTENSION_MODULES", (*cli.EXTENSION_MODULES, "enforcement_desk.cli.transfer")
         )
     monkeypatch.setenv("ENFORCEMENT_DESK_PASSWORD", PASSWORD)
     monkeypatch.setenv("ENFORCEMENT_DESK_TODAY", "2026-11-02")

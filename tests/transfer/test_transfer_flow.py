@@ -10,18 +10,18 @@ from case_builders import new_case
 from sqlalchemy import select
 from transfer_cases import POLICE_UNIT, PROCURATORATE, TRANSFER_REASON, investigating_case, transferred_case
 
+from enforcement_desk.admin.audit_check import verify_all
 from enforcement_desk.core.errors import DomainError, PermissionDenied
-from enforcement_desk.services.audit_service import verify_all
-from enforcement_desk.services.cases import get_case
-from enforcement_desk.services.deadlines import due_deadlines
-from enforcement_desk.services.procedure import advance
-from enforcement_desk.services.transfer import (
+from enforcement_desk.procedure.cases import get_case
+from enforcement_desk.procedure.deadlines import due_deadlines
+from enforcement_desk.procedure.steps import advance
+from enforcement_desk.store.blobs import BlobStore
+from enforcement_desk.store.models import AuditEvent, Deadline
+from enforcement_desk.transfer.service import (
     record_transfer_receipt,
     submit_transfer_report,
     transfer_status,
 )
-from enforcement_desk.store.blobs import BlobStore
-from enforcement_desk.store.models import AuditEvent, Deadline
 
 pytestmark = pytest.mark.usefixtures("file_keyring")
 FINDINGS = "就诊人重度损害，涉嫌非法行医罪。"

@@ -21,9 +21,9 @@ from pypdf import PdfReader
 from transfer_cases import INSPECTION_REPORT, ON_DISK_NAMES, POLICE_UNIT, PROCURATORATE, transferred_case
 
 from enforcement_desk.core.errors import DomainError
-from enforcement_desk.services.procedure import advance
-from enforcement_desk.services.transfer import build_transfer_package, public_key, verify_transfer_package
+from enforcement_desk.procedure.steps import advance
 from enforcement_desk.transfer.package import PackageItem, build_package, safe_name, verify_package
+from enforcement_desk.transfer.service import build_transfer_package, public_key, verify_transfer_package
 from enforcement_desk.transfer.signing import public_key_pem
 
 HOSTILE_NAMES = ("../../etc/passwd", "C:\\Windows\\win.ini", "现场 照片 1.jpg", "con.txt", "a:b?.mp4", "..",

@@ -12,14 +12,14 @@ from keyrings.alt.file import PlaintextKeyring
 from transfer_cases import transferred_case
 
 from enforcement_desk.core.errors import DomainError, PermissionDenied
-from enforcement_desk.services.transfer import (
+from enforcement_desk.store.models import AuditEvent
+from enforcement_desk.transfer.service import (
     build_transfer_package,
     export_signing_key,
     import_signing_key,
     public_key,
     verify_transfer_package,
 )
-from enforcement_desk.store.models import AuditEvent
 
 PASSPHRASE = "沂水卫监-2026-移送"
 

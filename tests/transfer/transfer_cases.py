@@ -9,10 +9,10 @@ from pathlib import Path
 from case_builders import new_case
 from pypdf import PdfWriter
 
-from enforcement_desk.services.cases import get_case, update_case
-from enforcement_desk.services.evidence import add_evidence
-from enforcement_desk.services.procedure import advance
-from enforcement_desk.services.transfer import submit_transfer_report
+from enforcement_desk.evidence.service import add_evidence
+from enforcement_desk.procedure.cases import get_case, update_case
+from enforcement_desk.procedure.steps import advance
+from enforcement_desk.transfer.service import submit_transfer_report
 
 # As users name files on their PCs; ':' cannot be on a Linux disk under the test, '?' can.
 ON_DISK_NAMES = ("现场 照片 1.jpg", "con.txt", "a_b?.mp4", "询问录音.wav")

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
-from enforcement_desk.ui.case_workspace import CaseWorkspace
-from enforcement_desk.ui.main_window import MainWindow
+from enforcement_desk.desk.main_window import MainWindow
+from enforcement_desk.procedure.desk.case_workspace import CaseWorkspace
 
 
 class Desk:

@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from enforcement_desk.core.stages import Outcome, Stage
-from enforcement_desk.services.cases import Proposal, get_case, set_proposal, update_case
-from enforcement_desk.services.procedure import advance
-from enforcement_desk.ui.documents_panel import DocumentsPanel
+from enforcement_desk.documents.panel import DocumentsPanel
+from enforcement_desk.procedure.cases import Proposal, get_case, set_proposal, update_case
+from enforcement_desk.procedure.steps import advance
 
 pytestmark = pytest.mark.usefixtures("qtbot")
 

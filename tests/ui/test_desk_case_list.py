@@ -8,9 +8,9 @@ from case_builders import new_case
 from desk_driver import Desk
 from PySide6.QtCore import QPoint, Qt
 
-from enforcement_desk.services.cases import CaseFilter, count_cases
-from enforcement_desk.ui.case_table_model import PAGE
-from enforcement_desk.ui.main_window import MainWindow
+from enforcement_desk.desk.main_window import MainWindow
+from enforcement_desk.procedure.cases import CaseFilter, count_cases
+from enforcement_desk.procedure.desk.case_table_model import PAGE
 
 HOTEL_CASES, CLINIC_CASES = 30, 120
 HOTEL_CAUSE = "公共场所未取得卫生许可证擅自营业"

@@ -13,22 +13,27 @@ from desk_driver import Desk
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from enforcement_desk.ui.app import START_REPORT_ENV, run_gui
-from enforcement_desk.ui.login_dialog import LoginDialog
-from enforcement_desk.ui.main_window import MainWindow
+from enforcement_desk.admin.desk.login_dialog import LoginDialog
+from enforcement_desk.desk.app import START_REPORT_ENV, run_gui
+from enforcement_desk.desk.main_window import MainWindow
 
 FRAME_ONLY = """
 import sys
-from enforcement_desk.cli import build_parser
-from enforcement_desk.ui.app import application
-from enforcement_desk.ui.main_window import MainWindow
+from enforcement_desk.cli.main import build_parser
+from enforcement_desk.desk.app import application
+from enforcement_desk.desk.main_window import MainWindow
 build_parser(with_extensions=False)
 app = application()
 window = MainWindow()
 window.show()
 app.processEvents()
+FEATURES = ("procedure", "discretion", "evidence", "documents", "transfer", "supervision", "admin")
+def is_service(name):  # a feature's services (its desk panels may load; its services may not), the store
+    parts = name.split(".")
+    return parts[0] == "enforcement_desk" and len(parts) > 1 and (
+        parts[1] in ("store", "context") or (parts[1] in FEATURES and len(parts) > 2 and parts[2] not in ("desk", "panel")))
 loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("sqlalchemy", "alembic", "reportlab", "docx")
-                or m.startswith("enforcement_desk.services") or m.startswith("enforcement_desk.store"))
+                or is_service(m))
 print(window.starting.status.text())
 print(" ".join(loaded) or "-")
 """

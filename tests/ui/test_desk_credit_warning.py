@@ -7,7 +7,7 @@ from datetime import date
 from case_builders import new_case
 from desk_driver import Desk
 
-from enforcement_desk.services.credit import add_to_blacklist
+from enforcement_desk.supervision.credit import add_to_blacklist
 
 
 def test_the_summary_warns_of_a_blacklisted_party_and_is_silent_for_a_clean_one(qtbot, sqlite_office):

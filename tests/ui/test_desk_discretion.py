@@ -7,9 +7,9 @@ from decimal import Decimal
 from case_builders import new_case
 from desk_driver import Desk
 
-from enforcement_desk.services.cases import get_case
-from enforcement_desk.services.procedure import advance
-from enforcement_desk.ui.discretion_panel import DiscretionPanel
+from enforcement_desk.discretion.panel import DiscretionPanel
+from enforcement_desk.procedure.cases import get_case
+from enforcement_desk.procedure.steps import advance
 
 
 def test_unlicensed_practice_with_small_gains_is_fined_within_five_to_twenty_times_ten_thousand(

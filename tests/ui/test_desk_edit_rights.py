@@ -8,7 +8,7 @@ from case_builders import new_case
 from desk_driver import Desk
 
 from enforcement_desk.core.errors import DomainError
-from enforcement_desk.services.cases import get_case, update_case
+from enforcement_desk.procedure.cases import get_case, update_case
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from case_builders import new_case
 from desk_driver import Desk
 from PIL import Image
 
-from enforcement_desk.services.evidence import list_evidence
-from enforcement_desk.services.procedure import advance
-from enforcement_desk.ui.evidence_panel import EvidencePanel
+from enforcement_desk.evidence.panel import EvidencePanel
+from enforcement_desk.evidence.service import list_evidence
+from enforcement_desk.procedure.steps import advance
 
 
 def test_a_card_is_imported_off_the_gui_thread_and_shown(qtbot, sqlite_office, tmp_path):

@@ -7,8 +7,8 @@ import pytest
 from desk_driver import Desk
 from PySide6.QtCore import Qt
 
-from enforcement_desk.services.parties import search_parties
-from enforcement_desk.ui.party_dialog import PartyDialog
+from enforcement_desk.procedure.desk.party_dialog import PartyDialog
+from enforcement_desk.procedure.parties import search_parties
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import pytest
 from desk_driver import Desk
 
 from enforcement_desk.core.stages import Outcome, Stage
-from enforcement_desk.services.cases import Proposal, get_case, set_proposal, update_case
-from enforcement_desk.services.procedure import advance
-from enforcement_desk.services.review import review_history
+from enforcement_desk.procedure.cases import Proposal, get_case, set_proposal, update_case
+from enforcement_desk.procedure.review import review_history
+from enforcement_desk.procedure.steps import advance
 
 
 @pytest.fixture

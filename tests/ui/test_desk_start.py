@@ -6,11 +6,11 @@ from pathlib import Path
 
 from desk_driver import Desk
 
-from enforcement_desk.services.context import AppContext
-from enforcement_desk.services.setup import is_initialized
-from enforcement_desk.ui.app import prepare_database
-from enforcement_desk.ui.first_run_dialog import FirstRunDialog
-from enforcement_desk.ui.login_dialog import LoginDialog
+from enforcement_desk.admin.desk.first_run_dialog import FirstRunDialog
+from enforcement_desk.admin.desk.login_dialog import LoginDialog
+from enforcement_desk.admin.setup import is_initialized
+from enforcement_desk.context import AppContext
+from enforcement_desk.desk.app import prepare_database
 
 
 def test_the_first_run_creates_the_agency_and_refuses_bad_input_in_chinese(qtbot, tmp_path: Path):
@@ -68,7 +68,7 @@ def test_a_cancelled_demo_is_stopped_between_cases_and_its_unfinished_database_r
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 
-    from enforcement_desk.ui.app import demo_database_url, discard_unfinished_demo
+    from enforcement_desk.desk.app import demo_database_url, discard_unfinished_demo
 
     url = demo_database_url()  # under ENFORCEMENT_DESK_HOME, a folder of this test's own
     folder = Path(url.removeprefix("sqlite:///")).parent

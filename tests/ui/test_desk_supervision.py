@@ -12,13 +12,13 @@ import pytest
 from desk_driver import Desk
 from PySide6.QtWidgets import QFileDialog
 
-from enforcement_desk.core.random_draw import CategoryQuota
-from enforcement_desk.services.cases import get_case
-from enforcement_desk.services.complaints import ComplaintDraft, add_complaint, list_complaints
-from enforcement_desk.services.credit import add_to_blacklist, current_blacklist, record_points
-from enforcement_desk.services.inspections import draw_inspections, get_draw, import_objects, list_draws
-from enforcement_desk.ui.case_workspace import CaseWorkspace
-from enforcement_desk.ui.supervision_view import SupervisionView
+from enforcement_desk.core.supervision.random_draw import CategoryQuota
+from enforcement_desk.procedure.cases import get_case
+from enforcement_desk.procedure.desk.case_workspace import CaseWorkspace
+from enforcement_desk.supervision.complaints import ComplaintDraft, add_complaint, list_complaints
+from enforcement_desk.supervision.credit import add_to_blacklist, current_blacklist, record_points
+from enforcement_desk.supervision.desk.view import SupervisionView
+from enforcement_desk.supervision.inspections import draw_inspections, get_draw, import_objects, list_draws
 
 SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "inspection_objects_sample.xlsx"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from desk_driver import Desk
 
-from enforcement_desk.services.transfer import verify_transfer_package
+from enforcement_desk.transfer.service import verify_transfer_package
 
 pytestmark = pytest.mark.usefixtures("file_keyring")
 
@@ -13,8 +13,8 @@ pytestmark = pytest.mark.usefixtures("file_keyring")
 def test_the_desk_builds_the_package_in_the_background(qtbot, sqlite_office, tmp_path):
     from case_builders import new_case
 
-    from enforcement_desk.services.cases import get_case, update_case
-    from enforcement_desk.services.procedure import advance
+    from enforcement_desk.procedure.cases import get_case, update_case
+    from enforcement_desk.procedure.steps import advance
 
     office = sqlite_office
     case_id = new_case(office).id

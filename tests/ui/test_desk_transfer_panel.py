@@ -10,10 +10,10 @@ from desk_driver import Desk
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QListWidget
 
-from enforcement_desk.services.cases import get_case, update_case
-from enforcement_desk.services.procedure import advance
-from enforcement_desk.services.transfer import transfer_status
-from enforcement_desk.ui.transfer_panel import TransferPanel
+from enforcement_desk.procedure.cases import get_case, update_case
+from enforcement_desk.procedure.steps import advance
+from enforcement_desk.transfer.panel import TransferPanel
+from enforcement_desk.transfer.service import transfer_status
 
 pytestmark = pytest.mark.usefixtures("file_keyring")
 FINDINGS = "当事人未取得医生执业资格，非法行医三年，造成一名就诊者重度残疾，涉嫌非法行医罪。"

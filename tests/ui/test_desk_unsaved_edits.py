@@ -8,7 +8,7 @@ from desk_driver import Desk
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from enforcement_desk.services.cases import get_case, update_case
+from enforcement_desk.procedure.cases import get_case, update_case
 
 TYPED = "当事人于 2026 年 9 月起在许家湖镇开展静脉输液等诊疗活动。"
 

@@ -25,7 +25,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from alembic import op
 
-from enforcement_desk.core.reporter_privacy import ReporterIdentity, carries_identity, withdraw_identity
+from enforcement_desk.core.supervision.reporter_privacy import (
+    ReporterIdentity,
+    carries_identity,
+    withdraw_identity,
+)
 
 revision = "0009_complaint_privacy"
 down_revision = ("0008_corrections_append_only", "0003_supervision")

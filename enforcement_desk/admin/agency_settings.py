@@ -1,0 +1,122 @@
+"""The agency's settings: periods, major-decision and hearing criteria, holiday tables — admin-only, versioned."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from enforcement_desk.context import Actor, AppContext
+from enforcement_desk.core.errors import DomainError
+from enforcement_desk.core.procedure.calendar import WorkingDayCalendar, parse_holiday_table
+from enforcement_desk.core.roles import Role
+from enforcement_desk.core.settings import SETTING_LABELS, AgencySettings
+from enforcement_desk.procedure.deadlines import agency_settings
+from enforcement_desk.store.audit import append_event
+from enforcement_desk.store.models import AgencySettingsVersion, User
+
+
+@dataclass(frozen=True)
+class SettingsView:
+    version: int
+    settings: AgencySettings
+
+    def labelled(self) -> list[tuple[str, str, Any]]:
+        """(key, Chinese label, value) for display."""
+        data = self.settings.to_json()
+        return [(key, SETTING_LABELS.get(key, key), data[key]) for key in data]
+
+
+@dataclass(frozen=True)
+class SettingsVersionView:
+    version: int
+    changed_by: str
+    changed_at: datetime
+    note: str
+    settings: dict[str, Any]
+
+
+def get_settings(ctx: AppContext, actor: Actor) -> SettingsView:
+    with ctx.db.read() as session:
+        agency, settings = agency_settings(session, actor.agency_id)
+        return SettingsView(agency.version, settings)
+
+
+def update_settings(
+    ctx: AppContext,
+    actor: Actor,
+    changes: dict[str, Any],
+    *,
+    expected_version: int | None = None,
+    note: str = "",
+) -> SettingsView:
+    """Apply changes; refused when someone saved other settings meanwhile. Each save is a new version."""
+    actor.require(Role.ADMIN, action="修改本机关设置")
+    with ctx.db.write() as session:
+        agency, current = agency_settings(session, actor.agency_id)
+        if expected_version is not None and agency.version != expected_version:
+            raise DomainError("设置已被其他管理员修改，请刷新后重新编辑", rule="并发修改")
+        updated = current.updated(changes)
+        WorkingDayCalendar(agency_tables=updated.holiday_tables)  # refuses a bad table with its reason
+        before, after = current.to_json(), updated.to_json()
+        changed = {k for k in after if after[k] != before[k]}
+        if not changed:
+            return SettingsView(agency.version, current)
+        agency.settings = after
+        session.flush()
+        session.add(
+            AgencySettingsVersion(
+                agency_id=agency.id,
+                version=agency.version,
+                settings=after,
+                changed_by=actor.user_id,
+                changed_at=datetime.now(),
+                note=note,
+            )
+        )
+        append_event(
+            session,
+            actor_id=actor.user_id,
+            actor_login=actor.login,
+            action="settings_changed",
+            entity="agency",
+            entity_id=agency.id,
+            payload={
+                "version": agency.version,
+                "before": {k: before[k] for k in sorted(changed)},
+                "after": {k: after[k] for k in sorted(changed)},
+                "note": note,
+            },
+        )
+        return SettingsView(agency.version, updated)
+
+
+def save_holiday_table(ctx: AppContext, actor: Actor, table: dict[str, Any]) -> SettingsView:
+    """Add or replace one year's holiday notice (for years the bundled calendar does not know yet)."""
+    parsed = parse_holiday_table(table)
+    current = get_settings(ctx, actor)
+    others = [t for t in current.settings.holiday_tables if int(t.get("year", 0)) != parsed.year]
+    tables = sorted([*others, parsed.to_json()], key=lambda t: int(t["year"]))
+    return update_settings(
+        ctx,
+        actor,
+        {"holiday_tables": tables},
+        expected_version=current.version,
+        note=f"录入{parsed.year}年节假日安排",
+    )
+
+
+def settings_history(ctx: AppContext, actor: Actor) -> list[SettingsVersionView]:
+    actor.require(Role.ADMIN, Role.HEAD, Role.REVIEWER, action="查看设置历史")
+    with ctx.db.read() as session:
+        rows = session.execute(
+            select(AgencySettingsVersion, User.name)
+            .join(User, User.id == AgencySettingsVersion.changed_by)
+            .where(AgencySettingsVersion.agency_id == actor.agency_id)
+            .order_by(AgencySettingsVersion.version)
+        )
+        return [
+            SettingsVersionView(v.version, name, v.changed_at, v.note, dict(v.settings)) for v, name in rows
+        ]

@@ -1,0 +1,404 @@
+"""Backing up the embedded database with its evidence store while the app runs, and restoring it.
+
+The database is copied with SQLite's online backup API in a single step: that takes one read
+snapshot, so officers keep saving while it runs (WAL lets a reader and a writer proceed together)
+and the copy is a consistent database, never a file caught half-way through a write. The evidence
+store is copied after the snapshot; blobs are written before the row that names them commits and
+are never changed, so every file the snapshot refers to is already there. A manifest records what
+the backup must contain — table row counts, the audit chain's tip, the database file's SHA-256 —
+and restoring checks all of it before and after.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from enforcement_desk import __version__
+from enforcement_desk.context import Actor, AppContext
+from enforcement_desk.core.errors import DomainError
+from enforcement_desk.core.roles import Role
+from enforcement_desk.store.audit import GENESIS_HASH, append_event, verify_rows
+from enforcement_desk.store.blobs import BlobStore, sha256_of
+from enforcement_desk.store.db import Database
+
+BACKUP_FORMAT = 1
+MANIFEST_NAME = "manifest.json"
+DATABASE_NAME = "database.sqlite3"
+EVIDENCE_NAME = "evidence_store"
+
+Progress = Callable[[str, int, int], None]  # (what, done, total)
+
+AUDIT_COLUMNS = "seq, at, actor_id, actor_login, action, entity, entity_id, case_id, payload, prev_hash, hash"
+# Where stored files are named by hash; a backup or restore missing one of them is incomplete.
+BLOB_REFERENCES = (
+    ("evidence", "sha256", "证据"),
+    ("documents", "pdf_sha256", "文书 PDF"),
+    ("documents", "docx_sha256", "文书 DOCX"),
+)
+
+
+@dataclass(frozen=True)
+class BackupManifest:
+    created_at: str
+    app_version: str
+    source: str
+    database_sha256: str
+    database_bytes: int
+    tables: dict[str, int]
+    audit_last_seq: int
+    audit_last_hash: str
+    blobs: int
+    blob_bytes: int
+    format: int = BACKUP_FORMAT
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=2, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> BackupManifest:
+        data = json.loads(text)
+        if data.get("format") != BACKUP_FORMAT:
+            raise DomainError(
+                f"不认识的备份格式版本：{data.get('format')}（本程序支持第 {BACKUP_FORMAT} 版）"
+            )
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    manifest: BackupManifest
+
+
+@dataclass(frozen=True)
+class RestoreReport:
+    database: Path
+    evidence_dir: Path
+    events_checked: int
+    blobs_checked: int
+    problems: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# ---- the evidence store ----------------------------------------------------------------------
+
+
+def copy_blob_store(source_dir: Path, target_dir: Path, progress: Progress | None = None) -> tuple[int, int]:
+    """Copy every stored file into another store, re-hashing each copy (a blob's name is its hash).
+    Files already present with the right content are kept. Returns (files, bytes)."""
+    source, target = BlobStore(source_dir), BlobStore(target_dir)
+    blobs = sorted(p for p in source.blob_dir.glob("??/*") if p.is_file() and len(p.name) == 64)
+    total_bytes = 0
+    for done, path in enumerate(blobs, start=1):
+        destination = target.path_for(path.name)
+        if not (destination.is_file() and sha256_of(destination) == path.name):
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            partial = destination.with_name(f".incoming-{path.name}")
+            shutil.copyfile(path, partial)
+            if sha256_of(partial) != path.name:
+                partial.unlink()
+                raise DomainError(f"证据文件 {path.name} 复制后校验不符（源文件可能已损坏），已停止")
+            partial.replace(destination)
+        total_bytes += destination.stat().st_size
+        if progress:
+            progress("evidence", done, len(blobs))
+    return len(blobs), total_bytes
+
+
+# ---- reading a database file -------------------------------------------------------------------
+
+
+def _table_counts(connection: sqlite3.Connection) -> dict[str, int]:
+    names = [
+        row[0]
+        for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND name NOT LIKE 'cases_fts%' ORDER BY name"
+        )
+    ]
+    return {name: connection.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] for name in names}
+
+
+def _audit_tip(connection: sqlite3.Connection) -> tuple[int, str]:
+    row = connection.execute("SELECT last_seq, last_hash FROM audit_head WHERE id = 1").fetchone()
+    return (row[0], row[1]) if row else (0, GENESIS_HASH)
+
+
+def _referenced_blobs(connection: sqlite3.Connection) -> dict[str, str]:
+    present = set(_table_counts(connection))
+    referenced: dict[str, str] = {}
+    for table, column, label in BLOB_REFERENCES:
+        if table not in present:
+            continue
+        for row_id, sha in connection.execute(
+            f'SELECT id, "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL'
+        ):
+            referenced.setdefault(sha, f"{label} #{row_id}")
+    return referenced
+
+
+def _check_database(path: Path, manifest: BackupManifest, evidence_dir: Path, what: str) -> RestoreReport:
+    """Everything a restored (or backed-up) database must satisfy against its manifest."""
+    problems: list[str] = []
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+        integrity = connection.execute("PRAGMA integrity_check").fetchone()[0]
+        if integrity != "ok":
+            problems.append(f"{what}数据库文件损坏：{integrity}")
+            return RestoreReport(path, evidence_dir, 0, 0, tuple(problems))
+        counts = _table_counts(connection)
+        for table, expected in sorted(manifest.tables.items()):
+            if counts.get(table) != expected:
+                problems.append(f"{what}表 {table} 应有 {expected} 行，实际 {counts.get(table, 0)} 行")
+        tip = _audit_tip(connection)
+        rows = connection.execute(f"SELECT {AUDIT_COLUMNS} FROM audit_events ORDER BY seq")
+        chain = verify_rows(rows, tip)
+        problems += [f"{what}{p.message}" for p in chain.problems]
+        if tip != (manifest.audit_last_seq, manifest.audit_last_hash):
+            problems.append(f"{what}审计链链头为 #{tip[0]}，与备份清单记录的 #{manifest.audit_last_seq} 不符")
+        referenced = _referenced_blobs(connection)
+    store = BlobStore(evidence_dir)
+    for sha, label in sorted(referenced.items(), key=lambda item: item[1]):
+        if not store.exists(sha):
+            problems.append(f"{what}{label} 的文件缺失（SHA-256 {sha}）")
+        elif not store.verify(sha):
+            problems.append(f"{what}{label} 的文件内容与登记的 SHA-256 不符")
+    return RestoreReport(path, evidence_dir, chain.events_checked, len(referenced), tuple(problems))
+
+
+# ---- backup ------------------------------------------------------------------------------------
+
+
+def _snapshot(source: Path, destination: Path) -> None:
+    with closing(sqlite3.connect(source, timeout=15)) as live, closing(sqlite3.connect(destination)) as copy:
+        # pages=-1: the whole database in one step under one read snapshot. A step-wise backup
+        # would restart whenever an officer saves, and could starve on a busy office.
+        live.backup(copy, pages=-1)
+        # The copy must stand alone as one file: no -wal/-shm companions.
+        copy.execute("PRAGMA journal_mode=DELETE")
+
+
+def make_backup(
+    ctx: AppContext, actor: Actor, destination: Path, progress: Progress | None = None
+) -> BackupResult:
+    """Back up the running embedded database and its evidence store into a new folder, or a
+    single .zip file when `destination` ends in .zip."""
+    actor.require(Role.ADMIN, action="备份数据库")
+    source = ctx.db.sqlite_file
+    if source is None:
+        raise DomainError(
+            "服务器数据库（PostgreSQL）不在本机备份：请按《服务器备份规程》用 pg_dump 备份，并同时备份证据文件库目录"
+        )
+    if not source.is_file():
+        raise DomainError(f"数据库文件不存在：{source}")
+    destination = Path(destination)
+    as_zip = destination.suffix.lower() == ".zip"
+    if destination.exists() and (as_zip or any(destination.iterdir())):
+        raise DomainError(
+            f"备份位置“{destination}”已存在且不为空：请选择新的文件夹或文件名，备份不会覆盖已有内容"
+        )
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".ed-backup-", dir=destination.parent)) if as_zip else destination
+    try:
+        staging.mkdir(parents=True, exist_ok=True)
+        database = staging / DATABASE_NAME
+        if progress:
+            progress("database", 0, 1)
+        _snapshot(source, database)
+        if progress:
+            progress("database", 1, 1)
+        with closing(sqlite3.connect(database)) as connection:
+            counts = _table_counts(connection)
+            last_seq, last_hash = _audit_tip(connection)
+        blobs, blob_bytes = copy_blob_store(ctx.evidence_dir, staging / EVIDENCE_NAME, progress)
+        manifest = BackupManifest(
+            created_at=ctx.now().isoformat(timespec="seconds"),
+            app_version=__version__,
+            source=str(source),
+            database_sha256=sha256_of(database),
+            database_bytes=database.stat().st_size,
+            tables=counts,
+            audit_last_seq=last_seq,
+            audit_last_hash=last_hash,
+            blobs=blobs,
+            blob_bytes=blob_bytes,
+        )
+        (staging / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
+        if as_zip:
+            _write_zip(staging, destination)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        if as_zip:
+            shutil.rmtree(staging, ignore_errors=True)
+    with ctx.db.write() as session:
+        append_event(
+            session,
+            actor_id=actor.user_id,
+            actor_login=actor.login,
+            action="backup_made",
+            entity="database",
+            entity_id="backup",
+            payload={
+                "destination": str(destination),
+                "audit_last_seq": manifest.audit_last_seq,
+                "database_sha256": manifest.database_sha256,
+                "blobs": manifest.blobs,
+            },
+        )
+    return BackupResult(destination, manifest)
+
+
+def _write_zip(folder: Path, destination: Path) -> None:
+    partial = destination.with_name(f".{destination.name}.partial")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(folder).as_posix())
+    partial.replace(destination)
+
+
+# ---- restore -----------------------------------------------------------------------------------
+
+
+@contextmanager
+def _opened_backup(source: Path, scratch_parent: Path) -> Iterator[Path]:
+    """The backup as a folder: itself, or a zip unpacked next to where it will be restored."""
+    if source.is_dir():
+        yield source
+        return
+    if not zipfile.is_zipfile(source):
+        raise DomainError(f"“{source}”不是备份文件夹，也不是备份 zip 文件")
+    scratch = Path(tempfile.mkdtemp(prefix=".ed-restore-", dir=scratch_parent))
+    try:
+        with zipfile.ZipFile(source) as archive:
+            for member in archive.namelist():
+                target = (scratch / member).resolve()
+                if not target.is_relative_to(scratch.resolve()):
+                    raise DomainError(f"备份文件中有越界的路径“{member}”，拒绝解压")
+            archive.extractall(scratch)
+        yield scratch
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def read_manifest(folder: Path) -> BackupManifest:
+    path = folder / MANIFEST_NAME
+    if not path.is_file():
+        raise DomainError(f"备份中没有清单文件 {MANIFEST_NAME}：这不是本程序生成的备份，或备份不完整")
+    return BackupManifest.from_json(path.read_text(encoding="utf-8"))
+
+
+def verify_backup(source: Path) -> RestoreReport:
+    """Check a backup folder or zip against its own manifest without restoring it."""
+    source = Path(source)
+    with _opened_backup(source, source.parent) as folder:
+        return _verify_folder(folder)
+
+
+def _verify_folder(folder: Path) -> RestoreReport:
+    manifest = read_manifest(folder)
+    database = folder / DATABASE_NAME
+    if not database.is_file() or sha256_of(database) != manifest.database_sha256:
+        return RestoreReport(
+            database,
+            folder / EVIDENCE_NAME,
+            0,
+            0,
+            ("备份中的数据库文件缺失或已被改动（SHA-256 与清单不符）",),
+        )
+    return _check_database(database, manifest, folder / EVIDENCE_NAME, "备份中")
+
+
+def restore_backup(
+    source: Path,
+    target_database: Path,
+    target_evidence_dir: Path,
+    *,
+    replacing_as: Actor | None = None,
+    progress: Progress | None = None,
+) -> RestoreReport:
+    """Restore a backup into a new location, checking the backup first and the result after.
+
+    A database already at `target_database` (possibly open in a running app) is only replaced when
+    `replacing_as` names an administrator of that database who confirmed it; the replacement then
+    goes through SQLite's backup API, which takes the database lock like any writer, so a running
+    app never reads a half-copied file.
+    """
+    source, target_database = Path(source), Path(target_database)
+    target_evidence_dir = Path(target_evidence_dir)
+    if not source.exists():
+        raise DomainError(f"备份“{source}”不存在")
+    replacing = target_database.exists()
+    if replacing:
+        if replacing_as is None:
+            raise DomainError(
+                f"“{target_database}”已有数据库（可能正在使用），恢复会用备份覆盖其中的全部数据",
+                details=["如确需覆盖，请由该数据库的管理员确认后再恢复；否则请恢复到新的位置"],
+            )
+        _require_admin_of(target_database, replacing_as)
+    target_database.parent.mkdir(parents=True, exist_ok=True)
+    with _opened_backup(source, target_database.parent) as folder:
+        before = _verify_folder(folder)
+        if not before.ok:
+            raise DomainError("备份本身未通过校验，未作任何恢复", details=list(before.problems))
+        manifest = read_manifest(folder)
+        if progress:
+            progress("database", 0, 1)
+        with (
+            closing(sqlite3.connect(folder / DATABASE_NAME)) as backup,
+            closing(sqlite3.connect(target_database, timeout=15)) as target,
+        ):
+            backup.backup(target, pages=-1)
+        if progress:
+            progress("database", 1, 1)
+        copy_blob_store(folder / EVIDENCE_NAME, target_evidence_dir, progress)
+    report = _check_database(target_database, manifest, target_evidence_dir, "恢复后")
+    if replacing and replacing_as is not None and report.ok:
+        _record_restore(target_database, replacing_as, source, manifest)
+    return report
+
+
+def _require_admin_of(database: Path, actor: Actor) -> None:
+    actor.require(Role.ADMIN, action="用备份覆盖现有数据库")
+    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as connection:
+        try:
+            row = connection.execute(
+                "SELECT login, role, active FROM users WHERE id = ?", (actor.user_id,)
+            ).fetchone()
+        except sqlite3.DatabaseError:
+            raise DomainError(f"“{database}”不是本程序的数据库，不能用备份覆盖") from None
+    if row is None or row[0] != actor.login or row[1] != Role.ADMIN.value or not row[2]:
+        raise DomainError(f"“{actor.login}”不是“{database}”中的管理员，不能用备份覆盖该数据库")
+
+
+def _record_restore(database: Path, actor: Actor, source: Path, manifest: BackupManifest) -> None:
+    db = Database(f"sqlite:///{database}")
+    try:
+        with db.write() as session:
+            append_event(
+                session,
+                actor_id=actor.user_id,
+                actor_login=actor.login,
+                action="restored_from_backup",
+                entity="database",
+                entity_id="restore",
+                payload={
+                    "backup": str(source),
+                    "backup_created_at": manifest.created_at,
+                    "audit_last_seq": manifest.audit_last_seq,
+                },
+            )
+    finally:
+        db.dispose()

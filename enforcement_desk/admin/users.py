@@ -1,0 +1,150 @@
+"""User administration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from enforcement_desk.admin.auth import hash_password
+from enforcement_desk.context import Actor, AppContext, require_text
+from enforcement_desk.core.errors import DomainError, NotFound
+from enforcement_desk.core.roles import Role
+from enforcement_desk.store.audit import append_event
+from enforcement_desk.store.models import User
+
+
+@dataclass(frozen=True)
+class UserDraft:
+    login: str
+    name: str
+    role: Role
+    password: str
+    cert_no: str | None = None
+    cert_valid_until: date | None = None
+    legal_qualified: bool = False
+
+
+@dataclass(frozen=True)
+class UserView:
+    id: int
+    login: str
+    name: str
+    role: Role
+    cert_no: str | None
+    cert_valid_until: date | None
+    legal_qualified: bool
+    active: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}（{self.role.label}）"
+
+
+def _view(user: User) -> UserView:
+    return UserView(
+        id=user.id,
+        login=user.login,
+        name=user.name,
+        role=Role(user.role),
+        cert_no=user.cert_no,
+        cert_valid_until=user.cert_valid_until,
+        legal_qualified=user.legal_qualified,
+        active=user.active,
+    )
+
+
+def add_user(ctx: AppContext, actor: Actor, draft: UserDraft) -> UserView:
+    actor.require(Role.ADMIN, action="新增用户")
+    login = require_text(draft.login, "登录名")
+    name = require_text(draft.name, "姓名")
+    if draft.role is Role.OFFICER and not (draft.cert_no or "").strip():
+        raise DomainError("执法人员须登记执法证号（《行政处罚法》第四十二条）")
+    if draft.cert_no and draft.cert_valid_until is None:
+        raise DomainError("请填写执法证有效期")
+    password_hash = hash_password(draft.password)
+    try:
+        with ctx.db.write() as session:
+            user = User(
+                agency_id=actor.agency_id,
+                login=login,
+                name=name,
+                role=draft.role.value,
+                cert_no=(draft.cert_no or "").strip() or None,
+                cert_valid_until=draft.cert_valid_until,
+                legal_qualified=draft.legal_qualified,
+                password_hash=password_hash,
+                active=True,
+                created_at=datetime.now(),
+            )
+            session.add(user)
+            session.flush()
+            append_event(
+                session,
+                actor_id=actor.user_id,
+                actor_login=actor.login,
+                action="user_added",
+                entity="user",
+                entity_id=user.id,
+                payload={
+                    "login": login,
+                    "name": name,
+                    "role": draft.role.value,
+                    "cert_no": user.cert_no,
+                    "cert_valid_until": draft.cert_valid_until,
+                    "legal_qualified": draft.legal_qualified,
+                },
+            )
+            return _view(user)
+    except IntegrityError:
+        raise DomainError(f"登录名“{login}”已被使用") from None
+
+
+def list_users(ctx: AppContext, actor: Actor, role: Role | None = None, active_only: bool = True) -> list[UserView]:
+    with ctx.db.read() as session:
+        query = select(User).where(User.agency_id == actor.agency_id).order_by(User.id)
+        if role is not None:
+            query = query.where(User.role == role.value)
+        if active_only:
+            query = query.where(User.active.is_(True))
+        return [_view(u) for u in session.scalars(query)]
+
+
+def get_user(ctx: AppContext, user_id: int) -> UserView:
+    with ctx.db.read() as session:
+        user = session.get(User, user_id)
+        if user is None:
+            raise NotFound(f"用户 #{user_id} 不存在")
+        return _view(user)
+
+
+def find_user_by_login(ctx: AppContext, login: str) -> UserView:
+    with ctx.db.read() as session:
+        user = session.execute(select(User).where(User.login == login)).scalar_one_or_none()
+        if user is None:
+            raise NotFound(f"用户“{login}”不存在")
+        return _view(user)
+
+
+def set_active(ctx: AppContext, actor: Actor, user_id: int, active: bool) -> UserView:
+    actor.require(Role.ADMIN, action="启用或停用用户")
+    if user_id == actor.user_id and not active:
+        raise DomainError("不能停用当前登录的管理员自己")
+    with ctx.db.write() as session:
+        user = session.get(User, user_id)
+        if user is None or user.agency_id != actor.agency_id:
+            raise NotFound(f"用户 #{user_id} 不存在")
+        before = user.active
+        user.active = active
+        append_event(
+            session,
+            actor_id=actor.user_id,
+            actor_login=actor.login,
+            action="user_activated" if active else "user_deactivated",
+            entity="user",
+            entity_id=user.id,
+            payload={"before": {"active": before}, "after": {"active": active}},
+        )
+        return _view(user)

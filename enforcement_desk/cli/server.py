@@ -1,0 +1,229 @@
+"""`enforcement-desk migrate-to | backup | restore | server …`: the shared server and safekeeping.
+
+The server password is taken, in this order, from the URL itself, the keyring (`server login`
+remembers it), the environment variable ENFORCEMENT_DESK_SERVER_PASSWORD, or a prompt. It is never
+printed: every URL shown here is masked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from enforcement_desk.cli.main import command, login_actor, open_context
+from enforcement_desk.cli.output import print_json, print_table
+from enforcement_desk.core.errors import DomainError
+
+SERVER_PASSWORD_ENV = "ENFORCEMENT_DESK_SERVER_PASSWORD"
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    migrate = sub.add_parser("migrate-to", help="把本机数据库和证据文件库迁移到共享服务器（管理员）")
+    migrate.add_argument(
+        "url", help="服务器地址，如 postgresql+psycopg://用户@主机:5432/数据库（密码不必写在地址里）"
+    )
+    migrate.add_argument(
+        "--to-evidence-dir", required=True, help="服务器使用的证据文件库目录（各台电脑共享的文件夹）"
+    )
+    backup = sub.add_parser("backup", help="备份本机数据库和证据文件库（程序运行中也可备份；管理员）")
+    backup.add_argument("destination", help="新的备份文件夹，或以 .zip 结尾的备份文件")
+    restore = sub.add_parser("restore", help="把备份恢复到新的位置（并校验）")
+    restore.add_argument("backup", help="备份文件夹或 .zip 文件")
+    restore.add_argument("--to", required=True, help="恢复出的数据库文件路径")
+    restore.add_argument(
+        "--to-evidence-dir", help="恢复出的证据文件库目录（默认：数据库旁的 evidence_store）"
+    )
+    restore.add_argument(
+        "--replace", action="store_true", help="目标已有数据库时确认覆盖（须以该数据库的管理员 --user 登录）"
+    )
+    verify = sub.add_parser("backup-verify", help="按清单校验备份（不恢复）")
+    verify.add_argument("backup")
+    server = sub.add_parser("server", help="共享服务器的连接与密码").add_subparsers(
+        dest="subcommand", metavar="子命令"
+    )
+    server_login = server.add_parser("login", help="测试连接并把密码记在系统密钥环中")
+    server_login.add_argument("url")
+    server_forget = server.add_parser("forget", help="从系统密钥环删除记住的密码")
+    server_forget.add_argument("url")
+    server_check = server.add_parser("check", help="测试连接（服务器版本、数据表状态）")
+    server_check.add_argument("url")
+    server.add_parser("keyring", help="本机密钥环是否可用")
+
+
+def _typed_password(url: str) -> str:
+    from enforcement_desk.store.credentials import masked_url
+
+    password = os.environ.get(SERVER_PASSWORD_ENV)
+    if password is not None:
+        return password
+    if not sys.stdin.isatty():
+        raise DomainError(f"未提供服务器密码：请在终端中运行以输入密码，或设置环境变量 {SERVER_PASSWORD_ENV}")
+    return getpass.getpass(f"{masked_url(url)} 的密码：")
+
+
+def server_url_with_password(url: str) -> str:
+    """The URL completed with the remembered or typed password (for PostgreSQL URLs only)."""
+    from enforcement_desk.admin.server_connection import is_server_url, url_with_stored_password
+
+    if not is_server_url(url):
+        raise DomainError(f"“{url}”不是 PostgreSQL 服务器地址（应以 postgresql+psycopg:// 开头）")
+    resolved = url_with_stored_password(url)
+    if make_url(resolved).password is not None:
+        return resolved
+    return make_url(url).set(password=_typed_password(url)).render_as_string(hide_password=False)
+
+
+def _print_progress(what: str, done: int, total: int) -> None:
+    if total and (done == total or done % 5000 == 0):
+        print(f"  {what}：{done}/{total}", file=sys.stderr)
+
+
+@command("migrate-to")
+def cmd_migrate_to(args: argparse.Namespace) -> int:
+    from enforcement_desk.admin.migration_to_server import migrate_to_server
+
+    ctx = open_context(args)
+    actor = login_actor(ctx, args)
+    target = server_url_with_password(args.url)
+    report = migrate_to_server(
+        ctx, actor, target, Path(args.to_evidence_dir), progress=None if args.json else _print_progress
+    )
+    if args.json:
+        print_json(report)
+    else:
+        print_table(
+            ["表", "源数据库行数", "服务器行数"],
+            [[t.table, t.source_rows, t.target_rows] for t in report.tables],
+        )
+        print(f"证据文件：已复制 {report.blobs_copied} 个；审计事件：已校验 {report.events_verified} 条")
+        for problem in report.problems:
+            print(f"✗ {problem}")
+        print(f"迁移完成：{report.target}" if report.ok else "迁移后校验未通过")
+    return 0 if report.ok else 2
+
+
+@command("backup")
+def cmd_backup(args: argparse.Namespace) -> int:
+    from enforcement_desk.admin.backup import make_backup
+
+    ctx = open_context(args)
+    actor = login_actor(ctx, args)
+    result = make_backup(ctx, actor, Path(args.destination), progress=None if args.json else _print_progress)
+    if args.json:
+        print_json({"path": str(result.path), "manifest": result.manifest})
+    else:
+        m = result.manifest
+        print(
+            f"已备份到 {result.path}：数据库 {m.database_bytes} 字节，审计事件 {m.audit_last_seq} 条，"
+            f"证据文件 {m.blobs} 个（{m.blob_bytes} 字节）"
+        )
+    return 0
+
+
+def _print_restore(report, json_output: bool, done_text: str) -> int:  # noqa: ANN001
+    if json_output:
+        print_json(
+            {
+                "database": str(report.database),
+                "evidence_dir": str(report.evidence_dir),
+                "events_checked": report.events_checked,
+                "blobs_checked": report.blobs_checked,
+                "problems": list(report.problems),
+                "ok": report.ok,
+            }
+        )
+    else:
+        print(f"审计事件：已校验 {report.events_checked} 条；证据文件：已校验 {report.blobs_checked} 个")
+        for problem in report.problems:
+            print(f"✗ {problem}")
+        print(done_text if report.ok else "校验未通过")
+    return 0 if report.ok else 2
+
+
+@command("restore")
+def cmd_restore(args: argparse.Namespace) -> int:
+    from enforcement_desk.admin.backup import restore_backup
+    from enforcement_desk.paths import default_evidence_dir
+
+    target = Path(args.to)
+    evidence = Path(args.to_evidence_dir) if args.to_evidence_dir else default_evidence_dir(target)
+    replacing_as = None
+    if args.replace and target.exists():
+        from enforcement_desk.context import AppContext
+
+        live = AppContext.open(f"sqlite:///{target}", evidence)
+        try:
+            replacing_as = login_actor(live, args)
+        finally:
+            live.close()
+    report = restore_backup(
+        Path(args.backup),
+        target,
+        evidence,
+        replacing_as=replacing_as,
+        progress=None if args.json else _print_progress,
+    )
+    return _print_restore(report, args.json, f"已恢复到 {target}（证据文件库 {evidence}），校验通过")
+
+
+@command("backup-verify")
+def cmd_backup_verify(args: argparse.Namespace) -> int:
+    from enforcement_desk.admin.backup import verify_backup
+
+    return _print_restore(verify_backup(Path(args.backup)), args.json, "备份完整，与清单一致")
+
+
+@command("server login")
+def cmd_server_login(args: argparse.Namespace) -> int:
+    from enforcement_desk.admin.server_connection import check_connection
+    from enforcement_desk.store.credentials import account_from_url, keyring_status, store_password
+
+    status = keyring_status()
+    if not status.available:
+        raise DomainError(status.message)
+    account = account_from_url(args.url)
+    password = make_url(args.url).password or _typed_password(args.url)
+    check = check_connection(make_url(args.url).set(password=password).render_as_string(hide_password=False))
+    store_password(account, password)
+    if args.json:
+        print_json({"account": account.label, "server_version": check.server_version, "schema": check.schema})
+    else:
+        print(check.message)
+        print(f"已把 {account.label} 的密码记在系统密钥环中")
+    return 0
+
+
+@command("server forget")
+def cmd_server_forget(args: argparse.Namespace) -> int:
+    from enforcement_desk.store.credentials import account_from_url, delete_password
+
+    account = account_from_url(args.url)
+    removed = delete_password(account)
+    if args.json:
+        print_json({"account": account.label, "removed": removed})
+    else:
+        print(f"已删除 {account.label} 记住的密码" if removed else f"系统密钥环中没有 {account.label} 的密码")
+    return 0
+
+
+@command("server check")
+def cmd_server_check(args: argparse.Namespace) -> int:
+    from enforcement_desk.admin.server_connection import check_connection
+
+    check = check_connection(server_url_with_password(args.url))
+    print_json(check) if args.json else print(check.message)
+    return 0
+
+
+@command("server keyring")
+def cmd_server_keyring(args: argparse.Namespace) -> int:
+    from enforcement_desk.store.credentials import keyring_status
+
+    status = keyring_status()
+    print_json(status) if args.json else print(status.message)
+    return 0 if status.available else 1

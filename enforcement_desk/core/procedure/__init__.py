@@ -1,0 +1,1 @@
+"""Pure rules of the procedure: stages' workflow, periods and the calendar, limitation, major decisions, numbering, document steps."""

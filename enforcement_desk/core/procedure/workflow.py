@@ -1,0 +1,529 @@
+"""The penalty procedure as a table of actions, each with the stages it may start from, the stage
+it leads to, who may take it, and the guards that must hold. Services evaluate it; the GUI asks it
+which actions to enable and shows the refusal text on the disabled ones."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from enforcement_desk.core.errors import DomainError, PermissionDenied
+from enforcement_desk.core.procedure.limitation import check_limitation
+from enforcement_desk.core.procedure.major import MajorAssessment, ProposedPenalty
+from enforcement_desk.core.roles import Role
+from enforcement_desk.core.stages import PRE_DECISION_STAGES, Outcome, Stage
+
+
+@dataclass(frozen=True)
+class HandlerInfo:
+    user_id: int
+    name: str
+    cert_no: str | None
+    cert_valid_until: date | None
+
+
+@dataclass(frozen=True)
+class ActorInfo:
+    user_id: int
+    name: str
+    role: Role
+    legal_qualified: bool = False
+
+
+@dataclass(frozen=True)
+class CaseState:
+    """What the guards need to know of a case; built by the service from the store."""
+
+    stage: Stage
+    today: date
+    procedure: str = "ordinary"
+    handlers: tuple[HandlerInfo, ...] = ()
+    party_kind: str = "organisation"
+    discovered_on: date | None = None
+    act_date: date | None = None
+    act_ended_on: date | None = None
+    life_health_harm: bool = False
+    facts: str = ""
+    proposed_outcome: Outcome | None = None
+    proposed: ProposedPenalty | None = None
+    prior_notice_served_on: date | None = None
+    defence_deadline: date | None = None
+    defence_waived: bool = False
+    hearing_right: bool = False
+    hearing_request_deadline: date | None = None
+    hearing_requested_on: date | None = None
+    hearing_held_on: date | None = None
+    major: MajorAssessment = field(default_factory=lambda: MajorAssessment(False, ()))
+    review_passed: bool = False
+    discussion_recorded: bool = False
+    decision_deadline: date | None = None
+    decided_outcome: Outcome | None = None
+    fine_outstanding: Decimal = Decimal(0)
+    enforcement_applied: bool = False
+    resume_stage: Stage | None = None
+    review_return_stage: Stage | None = None
+    filing_approver_id: int | None = None
+
+
+Guard = Callable[[CaseState, ActorInfo, Mapping[str, Any]], str | None]
+
+
+@dataclass(frozen=True)
+class Action:
+    key: str
+    label: str
+    from_stages: frozenset[Stage]
+    to_stage: Stage | None  # None: decided by `target_stage` (return paths) or stays
+    roles: frozenset[Role]
+    guards: tuple[Guard, ...] = ()
+    needs_reason: bool = False
+    handler_only: bool = False  # the actor must be one of the case's handlers
+    not_handler: bool = False  # the actor must not be a handler (approvals, reviews)
+    shortcut: str | None = None
+
+
+# ---- guards ---------------------------------------------------------------------------------
+
+
+def _two_certified_handlers(state: CaseState, actor: ActorInfo, params: Mapping[str, Any]) -> str | None:
+    if len(state.handlers) < 2:
+        return "执法人员不得少于两人（《行政处罚法》第四十二条），请先指定至少两名承办人"
+    for handler in state.handlers:
+        if not handler.cert_no:
+            return f"承办人{handler.name}未登记执法证号（《行政处罚法》第四十二条：执法人员应当具有行政执法资格）"
+        if handler.cert_valid_until is None or handler.cert_valid_until < state.today:
+            return f"承办人{handler.name}的执法证（{handler.cert_no}）已过有效期或未登记有效期"
+    return None
+
+
+def _not_time_barred(state: CaseState, actor: ActorInfo, params: Mapping[str, Any]) -> str | None:
+    if state.act_date is None or state.discovered_on is None:
+        return None
+    check = check_limitation(
+        state.act_date,
+        state.discovered_on,
+        act_ended_on=state.act_ended_on,
+        life_health_harm=state.life_health_harm,
+    )
+    return check.explanation if check.barred else None
+
+
+def _facts_recorded(state: CaseState, actor: ActorInfo, params: Mapping[str, Any]) -> str | None:
+    if not state.facts.strip():
+        return "尚未记录调查认定的违法事实，不能终结调查（案件调查终结报告须载明违法事实）"
+    return None
+
+
+def _outcome_proposed(state: CaseState, actor: ActorInfo, params: Mapping[str, Any]) -> str | None:
+    if state.proposed_outcome is None:
+        return "尚未提出处理意见（拟处罚、不予处罚或违法事实不能成立），不能进行合议"
+    if state.proposed_outcome is Outcome.PENALTY and (state.proposed is None or not state.proposed.kinds):
+        return "拟给予行政处罚，但尚未确定处罚种类和裁量（请在裁量面板中选定）"
+    return None
+
+
+def _penalty_proposed(state: CaseState, actor: ActorInfo, params: Mapping[str, Any]) -> str | None:
+    if state.proposed_outcome is not Outcome.PENALTY:
+        return "事先告知只适用于拟给予行政处罚的案件（《行政处罚法》第四十四条）"
+    return None
+
+
+def _hearing_request_allowed(state: CaseState, actor: ActorInfo, params: Mapping[str, Any]) -> str | None:
+    if not state.hearing_right:
+        return "拟作出的处罚不属于《行政处罚法》第六十三条规定的听证范围"
+    requested_on = params.get("requested_on") or state.today
+    if state.hearing_request_deadline and requested_on > state.hearing_request_deadline:
+        return (
+            f"当事人应在被告知后五个工作日内提出听证要求（《行政处罚法》第六十四条），"
+            f"期限已于 {state.hearing_request_deadline} 届满"
+        )
+    return None
+
+
+def _defence_period_over(state: CaseState, actor: ActorInfo, params: Mapping[str, Any]) -> str | None:
+    if state.proposed_outcome is not Outcome.PENALTY and state.stage is Stage.DELIBERATED:
+        return None
+    if state.prior_notice_served_on is None:
+        return "作出行政处罚决定前应当事先告知当事人（《行政处罚法》第四十四条），尚未送达事先告知书"
+    if state.defence_waived:
+        return None
+    if state.defence_deadline and state.today <= state.defence_deadline:
+        return (
+            f"当事人陈述申辩期至 {state.defence_deadline} 届满，届满前不得作出决定"
+            "（《行政处罚法》第四十五条；当事人书面放弃的除外）"
+        )
+    hearing_window_open = (
+        state.hearing_right
+        and state.hearing_request_deadline is not None
+        and state.today <= state.hearing_request_deadline
+    )
+    if hearing_window_open and state.hearing_requested_on is None:
+        return f"当事人听证申请期至 {state.hearing_request_deadline} 届满，届满前不得作出决定（《行政处罚法》第六十四条）"
+    return None
+
+
+def _hearing_held_if_requested(state: CaseState, actor: ActorInfo, params: Mapping[str, Any]) -> str | None:
+    if state.hearing_requested_on and not state.hearing_held_on:
+        return "当事人已要求听证，听证结束前不得作出决定（《行政处罚法》第六十五条）"
+    return None
+
+
+def _major_gate(state: CaseState, actor: ActorInfo, params: Mapping[str, Any]) -> str | None:
+    if state.proposed_outcome is not Outcome.PENALTY or not state.major.is_major:
+        return None
+    if not state.review_passed:
+        reasons = "；".join(state.major.reasons)
+        return f"本案属重大执法决定（{reasons}），未经法制审核或审核未通过的不得作出决定（《行政处罚法》第五十八条）"
+    if not state.discussion_recorded:
+        return "本案属重大执法决定，须经负责人集体讨论并记录后方可作出决定（《行政处罚法》第五十七条）"
+    return None
+
+
+def _within_decision_limit(state: CaseState, actor: ActorInfo, params: Mapping[str, Any]) -> str | None:
+    if state.decision_deadline and state.today > state.decision_deadline:
+        return (
+            f"自立案之日起九十日内应当作出决定（《行政处罚法》第六十条），期限已于 {state.decision_deadline} 届满；"
+            "如需延长，请先办理延期审批"
+        )
+    return None
+
+
+def _no_penalty_from_deliberation(
+    state: CaseState, actor: ActorInfo, params: Mapping[str, Any]
+) -> str | None:
+    if state.stage is Stage.DELIBERATED and state.proposed_outcome is Outcome.PENALTY:
+        return "拟给予行政处罚的案件须先事先告知当事人（《行政处罚法》第四十四条）"
+    return None
+
+
+def _reviewer_qualified(state: CaseState, actor: ActorInfo, params: Mapping[str, Any]) -> str | None:
+    if not actor.legal_qualified:
+        return "初次从事法制审核的人员应当取得法律职业资格（《行政处罚法》第五十八条），未登记该资格"
+    return None
+
+
+def _not_filing_approver(state: CaseState, actor: ActorInfo, params: Mapping[str, Any]) -> str | None:
+    if state.filing_approver_id == actor.user_id and actor.role is Role.REVIEWER:
+        return "审核人员不得审核本人批准立案的案件"
+    return None
+
+
+def _execution_finished(state: CaseState, actor: ActorInfo, params: Mapping[str, Any]) -> str | None:
+    if state.fine_outstanding > 0 and not state.enforcement_applied:
+        return f"罚款尚有 {state.fine_outstanding} 元未缴纳，且未申请强制执行，不能结案"
+    return None
+
+
+def _can_resume(state: CaseState, actor: ActorInfo, params: Mapping[str, Any]) -> str | None:
+    if state.resume_stage is None:
+        return "未记录移送前的办案阶段，无法恢复办理"
+    return None
+
+
+# ---- the table ------------------------------------------------------------------------------
+
+_OFFICER = frozenset({Role.OFFICER})
+_HEAD = frozenset({Role.HEAD})
+_REVIEWER = frozenset({Role.REVIEWER})
+_INVESTIGATION_ON = frozenset(
+    {Stage.INVESTIGATING, Stage.INVESTIGATION_CLOSED, Stage.DELIBERATED, Stage.PRIOR_NOTICE, Stage.HEARING}
+)
+
+ACTIONS: dict[str, Action] = {
+    a.key: a
+    for a in (
+        Action(
+            "file",
+            "批准立案",
+            frozenset({Stage.ACCEPTED}),
+            Stage.INVESTIGATING,
+            _HEAD,
+            (_two_certified_handlers, _not_time_barred),
+            not_handler=True,
+            shortcut="Ctrl+L",
+        ),
+        Action(
+            "not_file",
+            "不予立案",
+            frozenset({Stage.ACCEPTED}),
+            Stage.NOT_FILED,
+            _HEAD,
+            needs_reason=True,
+            not_handler=True,
+        ),
+        Action(
+            "transfer_agency",
+            "移送其他机关（无管辖权）",
+            frozenset({Stage.ACCEPTED, Stage.INVESTIGATING}),
+            Stage.TRANSFERRED_AGENCY,
+            _HEAD,
+            needs_reason=True,
+            not_handler=True,
+        ),
+        Action(
+            "close_investigation",
+            "调查终结",
+            frozenset({Stage.INVESTIGATING}),
+            Stage.INVESTIGATION_CLOSED,
+            _OFFICER,
+            (_facts_recorded, _two_certified_handlers),
+            handler_only=True,
+            shortcut="Ctrl+E",
+        ),
+        Action(
+            "deliberate",
+            "合议",
+            frozenset({Stage.INVESTIGATION_CLOSED}),
+            Stage.DELIBERATED,
+            _OFFICER,
+            (_outcome_proposed,),
+            handler_only=True,
+        ),
+        Action(
+            "send_prior_notice",
+            "送达事先告知书",
+            frozenset({Stage.DELIBERATED}),
+            Stage.PRIOR_NOTICE,
+            _OFFICER,
+            (_penalty_proposed,),
+            handler_only=True,
+        ),
+        Action(
+            "request_hearing",
+            "登记听证申请",
+            frozenset({Stage.PRIOR_NOTICE}),
+            Stage.HEARING,
+            _OFFICER,
+            (_hearing_request_allowed,),
+            handler_only=True,
+        ),
+        Action(
+            "submit_review",
+            "提交法制审核",
+            frozenset({Stage.PRIOR_NOTICE, Stage.HEARING}),
+            Stage.LEGAL_REVIEW,
+            _OFFICER,
+            (_defence_period_over, _hearing_held_if_requested),
+            handler_only=True,
+        ),
+        Action(
+            "approve_review",
+            "审核同意",
+            frozenset({Stage.LEGAL_REVIEW}),
+            Stage.COLLECTIVE_DISCUSSION,
+            _REVIEWER,
+            (_reviewer_qualified, _not_filing_approver),
+            not_handler=True,
+        ),
+        Action(
+            "return_review",
+            "退回修改",
+            frozenset({Stage.LEGAL_REVIEW}),
+            None,
+            _REVIEWER,
+            (_reviewer_qualified, _not_filing_approver),
+            needs_reason=True,
+            not_handler=True,
+        ),
+        Action(
+            "reject_review",
+            "审核不同意",
+            frozenset({Stage.LEGAL_REVIEW}),
+            Stage.DELIBERATED,
+            _REVIEWER,
+            (_reviewer_qualified, _not_filing_approver),
+            needs_reason=True,
+            not_handler=True,
+        ),
+        Action(
+            "decide",
+            "作出决定",
+            frozenset({Stage.DELIBERATED, Stage.PRIOR_NOTICE, Stage.HEARING, Stage.COLLECTIVE_DISCUSSION}),
+            Stage.DECIDED,
+            _HEAD,
+            (
+                _no_penalty_from_deliberation,
+                _defence_period_over,
+                _hearing_held_if_requested,
+                _major_gate,
+                _within_decision_limit,
+                _not_time_barred,
+            ),
+            not_handler=True,
+            shortcut="Ctrl+D",
+        ),
+        Action("serve", "送达决定书", frozenset({Stage.DECIDED}), Stage.SERVED, _OFFICER, handler_only=True),
+        Action(
+            "record_payment",
+            "登记缴款",
+            frozenset({Stage.SERVED, Stage.EXECUTING}),
+            Stage.EXECUTING,
+            _OFFICER,
+            handler_only=True,
+        ),
+        Action(
+            "apply_enforcement",
+            "申请强制执行",
+            frozenset({Stage.SERVED, Stage.EXECUTING}),
+            Stage.EXECUTING,
+            _HEAD,
+            needs_reason=True,
+            not_handler=True,
+        ),
+        Action(
+            "close",
+            "结案",
+            frozenset({Stage.SERVED, Stage.EXECUTING}),
+            Stage.CLOSED,
+            _HEAD,
+            (_execution_finished,),
+            not_handler=True,
+        ),
+        Action(
+            "archive",
+            "归档",
+            frozenset({Stage.CLOSED}),
+            Stage.ARCHIVED,
+            frozenset({Role.OFFICER, Role.ADMIN}),
+            handler_only=True,
+        ),
+        Action(
+            "revoke_filing",
+            "撤销立案",
+            frozenset({Stage.INVESTIGATING, Stage.INVESTIGATION_CLOSED}),
+            Stage.REVOKED,
+            _HEAD,
+            needs_reason=True,
+            not_handler=True,
+        ),
+        Action(
+            "transfer_police",
+            "移送公安机关（涉嫌犯罪）",
+            _INVESTIGATION_ON,
+            Stage.TRANSFERRED_POLICE,
+            _HEAD,
+            needs_reason=True,
+            not_handler=True,
+        ),
+        Action(
+            "refuse_transfer",
+            "不批准移送（记录理由）",
+            _INVESTIGATION_ON,
+            None,
+            _HEAD,
+            needs_reason=True,
+            not_handler=True,
+        ),
+        Action(
+            "police_accepted",
+            "公安机关已立案",
+            frozenset({Stage.TRANSFERRED_POLICE}),
+            Stage.CLOSED,
+            _OFFICER,
+            handler_only=True,
+        ),
+        Action(
+            "police_declined",
+            "公安机关不予立案，恢复办理",
+            frozenset({Stage.TRANSFERRED_POLICE}),
+            None,
+            _OFFICER,
+            (_can_resume,),
+            needs_reason=True,
+            handler_only=True,
+        ),
+        Action(
+            "report_onsite",
+            "当场处罚备案",
+            frozenset({Stage.ONSITE_DECIDED}),
+            Stage.CLOSED,
+            _OFFICER,
+            handler_only=True,
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class ActionAvailability:
+    action: Action
+    allowed: bool
+    reasons: tuple[str, ...]
+
+
+def refusals(
+    action: Action, state: CaseState, actor: ActorInfo, params: Mapping[str, Any] | None = None
+) -> list[str]:
+    """Every reason the action may not be taken now, in the order a user should fix them."""
+    params = params or {}
+    reasons: list[str] = []
+    if state.stage not in action.from_stages:
+        allowed = "、".join(s.label for s in sorted(action.from_stages, key=list(Stage).index))
+        reasons.append(f"案件当前处于“{state.stage.label}”阶段，“{action.label}”只能在“{allowed}”阶段进行")
+        return reasons
+    if actor.role not in action.roles:
+        who = "、".join(r.label for r in action.roles)
+        reasons.append(f"“{action.label}”须由{who}办理，当前用户为{actor.role.label}")
+        return reasons
+    handler_ids = {h.user_id for h in state.handlers}
+    if action.handler_only and actor.role is not Role.ADMIN and actor.user_id not in handler_ids:
+        reasons.append(f"只有本案承办人可以办理“{action.label}”")
+    if action.not_handler and actor.user_id in handler_ids:
+        reasons.append(f"本案承办人不得{action.label}（审批、审核与承办须相分离）")
+    if action.needs_reason and not str(params.get("reason", "")).strip():
+        reasons.append(f"“{action.label}”须填写理由")
+    for guard in action.guards:
+        message = guard(state, actor, params)
+        if message:
+            reasons.append(message)
+    return reasons
+
+
+def check(
+    action_key: str, state: CaseState, actor: ActorInfo, params: Mapping[str, Any] | None = None
+) -> Action:
+    action = ACTIONS.get(action_key)
+    if action is None:
+        raise DomainError(f"未知的办案操作“{action_key}”")
+    reasons = refusals(action, state, actor, params)
+    if reasons:
+        error_type = PermissionDenied if _is_permission_problem(reasons[0]) else DomainError
+        raise error_type(f"不能{action.label}：{reasons[0]}", details=reasons[1:])
+    return action
+
+
+def _is_permission_problem(reason: str) -> bool:
+    return "须由" in reason or "只有本案承办人" in reason or "承办人不得" in reason
+
+
+def target_stage(action: Action, state: CaseState) -> Stage:
+    if action.to_stage is not None:
+        return action.to_stage
+    if action.key == "return_review":
+        return state.review_return_stage or Stage.PRIOR_NOTICE
+    if action.key == "police_declined":
+        assert state.resume_stage is not None
+        return state.resume_stage
+    if action.key == "refuse_transfer":  # 310号令 art. 5: a refusal is recorded; the case goes on where it is
+        return state.stage
+    raise DomainError(f"操作“{action.label}”没有目标阶段")
+
+
+def available_actions(state: CaseState, actor: ActorInfo) -> list[ActionAvailability]:
+    """The actions that start from the current stage, each with whether it is allowed now and why not.
+    A reason is not required to know availability, so the reason guard is not applied here."""
+    result = []
+    for action in ACTIONS.values():
+        if state.stage not in action.from_stages:
+            continue
+        params = {"reason": "（待填写）"} if action.needs_reason else {}
+        reasons = refusals(action, state, actor, params)
+        result.append(ActionAvailability(action, not reasons, tuple(reasons)))
+    return result
+
+
+def is_pre_decision(stage: Stage) -> bool:
+    return stage in PRE_DECISION_STAGES

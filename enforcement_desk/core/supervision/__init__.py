@@ -1,0 +1,1 @@
+"""Pure rules of supervision: credit points, publicity, random draws, reporter confidentiality."""

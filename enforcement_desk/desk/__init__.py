@@ -1,0 +1,1 @@
+"""The desk's shell: application, main window, start-up, background work, shared widgets and messages."""

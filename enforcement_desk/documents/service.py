@@ -1,0 +1,481 @@
+"""Issuing the standard documents of a case: number, render (PDF + DOCX), store, register, audit.
+
+The number is taken inside the issuing transaction; the files go to the content-addressed store, so
+`audit verify` re-checks them like evidence. Printing again returns the same files; a correction is
+a new version under the same number that supersedes the old one, which stays on record.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from enforcement_desk.context import Actor, AppContext, require_text
+from enforcement_desk.core.errors import DomainError, NotFound
+from enforcement_desk.core.procedure.document_rules import RULES, IssueFacts, Issuer, refusal
+from enforcement_desk.core.roles import Role
+from enforcement_desk.core.settings import AgencySettings
+from enforcement_desk.core.stages import Outcome, Stage
+from enforcement_desk.documents.case_data import FRONT_MATTER, case_fields
+from enforcement_desk.documents.content import RenderedDocument, RenderedTable, render
+from enforcement_desk.documents.templates import DocumentTemplate, load_templates
+from enforcement_desk.paths import user_data_dir
+from enforcement_desk.procedure import case_views as views
+from enforcement_desk.procedure.case_records import hearing_record, transfer_rows
+from enforcement_desk.procedure.cases import load_case
+from enforcement_desk.procedure.deadlines import agency_settings
+from enforcement_desk.procedure.numbers import issue_bianhao, issue_wenhao
+from enforcement_desk.procedure.step_log import step_entry
+from enforcement_desk.store.audit import append_event
+from enforcement_desk.store.blobs import BlobStore
+from enforcement_desk.store.models import Case, DocumentRecord, User
+from enforcement_desk.store.models_steps import DocumentVoid
+from enforcement_desk.supervision.reporter_privacy import refuse_reporter_identity
+
+ISSUERS = (Role.OFFICER, Role.HEAD, Role.REVIEWER)
+
+
+@dataclass(frozen=True)
+class DocumentKindView:
+    key: str
+    title: str
+    stage: str
+    numbering: str
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    id: int
+    case_id: int | None
+    kind: str
+    title: str
+    number: str | None
+    version: int
+    issued_at: datetime
+    issued_by: str
+    pdf_sha256: str | None
+    pdf_pages: int | None
+    docx_sha256: str | None
+    superseded: bool
+    void_reason: str | None = None  # 作废 by the head, with this reason
+
+    @property
+    def voided(self) -> bool:
+        return self.void_reason is not None
+
+
+def agency_templates_dir() -> Path:
+    """Where an agency puts its edited copies of the templates (they replace the bundled ones)."""
+    return user_data_dir() / "文书模板"
+
+
+def templates(ctx: AppContext) -> dict[str, DocumentTemplate]:
+    return load_templates(agency_templates_dir())
+
+
+STAGE_ORDER = {stage.value: index for index, stage in enumerate(Stage)}
+
+
+def filing_order(all_templates: dict[str, DocumentTemplate]) -> dict[str, int]:
+    """Documents sit in the case file in the order of the procedure that produced them."""
+    keys = sorted(all_templates, key=lambda k: (STAGE_ORDER.get(all_templates[k].stage, len(STAGE_ORDER)), k))
+    return {key: index for index, key in enumerate(keys)}
+
+
+def document_kinds(ctx: AppContext) -> list[DocumentKindView]:
+    return [DocumentKindView(t.key, t.title, t.stage, t.numbering) for t in templates(ctx).values()]
+
+
+def _view(record: DocumentRecord, issuer: str, void_reason: str | None = None) -> DocumentView:
+    return DocumentView(
+        record.id, record.case_id, record.kind, record.title, record.number, record.version, record.issued_at,
+        issuer, record.pdf_sha256, record.pdf_pages, record.docx_sha256, record.superseded_by is not None,
+        void_reason,
+    )  # fmt: skip
+
+
+def _number(session: Session, template: DocumentTemplate, case: Case, agency, year: int) -> str:  # noqa: ANN001
+    if template.numbering == "case_filing":
+        if not case.filing_no:
+            raise DomainError(f"案件尚未立案，不能出具{template.title}")
+        return case.filing_no
+    if template.numbering == "case_decision":
+        if not case.decision_no:
+            raise DomainError(f"案件尚未作出处罚决定，不能出具{template.title}")
+        onsite = template.stage == "onsite_decided"
+        if onsite != (case.procedure == "simple"):
+            other = "当场行政处罚决定书" if case.procedure == "simple" else "行政处罚决定书"
+            raise DomainError(
+                f"本案适用{'简易' if case.procedure == 'simple' else '普通'}程序，应出具{other}"
+            )
+        return case.decision_no
+    if template.numbering == "wenhao":
+        return issue_wenhao(session, agency, case.category, template.nature, year)
+    if template.numbering == "bianhao":
+        return issue_bianhao(session, agency, f"文书:{template.key}", year)
+    return ""
+
+
+def _stored(document: RenderedDocument) -> dict:
+    data = {
+        "kind": document.kind, "title": document.title, "agency_name": document.agency_name,
+        "number": document.number, "paragraphs": list(document.paragraphs), "closing": list(document.closing),
+        "signature": list(document.signature), "receipt": document.receipt, "table": None,
+    }  # fmt: skip
+    if document.table is not None:
+        data["table"] = {
+            "headers": list(document.table.headers),
+            "rows": [list(r) for r in document.table.rows],
+        }
+    return data
+
+
+def rendered_from_record(content: dict) -> RenderedDocument:
+    table = content.get("table")
+    return RenderedDocument(
+        kind=content["kind"], title=content["title"], agency_name=content["agency_name"], number=content["number"],
+        paragraphs=tuple(content["paragraphs"]), closing=tuple(content["closing"]),
+        signature=tuple(content["signature"]), receipt=content["receipt"],
+        table=RenderedTable(tuple(table["headers"]), tuple(tuple(r) for r in table["rows"])) if table else None,
+    )  # fmt: skip
+
+
+# The case's texts a document prints, by the names officers know them; a reporter's identity found in any
+# of them stops the document (行政处罚法 art. 48 and the complaint rules keep a complainant confidential).
+PRINTED_TEXTS = {
+    "facts": "违法事实", "evidence_summary": "证据摘要", "source_detail": "案件来源说明", "location": "检查地点",
+    "cause": "案由", "closing_summary": "结案情况", "hearing_record": "听证笔录", "hearing_statements": "当事人陈述",
+    "hearing_opinion": "听证意见", "hearing_attendees": "听证参加人", "discretion_reason": "裁量理由",
+    "transfer_reason": "移送理由", "review_opinion": "审核意见", "discussion_conclusion": "集体讨论结论",
+}  # fmt: skip
+
+
+def _refuse_reporter_identity(session: Session, case_id: int, fields: dict) -> None:
+    texts = {label: str(fields.get(key) or "") for key, label in PRINTED_TEXTS.items()}
+    refuse_reporter_identity(session, case_id, texts, "文书")
+
+
+def _not_voided():  # noqa: ANN202 - a SQL condition
+    return DocumentRecord.id.not_in(select(DocumentVoid.document_id))
+
+
+def _current(session: Session, case_id: int, kind: str) -> DocumentRecord | None:
+    return session.scalars(
+        select(DocumentRecord)
+        .where(
+            DocumentRecord.case_id == case_id,
+            DocumentRecord.kind == kind,
+            DocumentRecord.superseded_by.is_(None),
+            _not_voided(),
+        )
+        .order_by(DocumentRecord.version.desc())
+    ).first()
+
+
+def _next_version(session: Session, agency_id: int, kind: str, number: str | None) -> int:
+    """A correction, or a new issue under the case's own number after a void, is the next version of that
+    number; a fresh number starts at 1."""
+    if number is None:
+        return 1
+    latest = session.scalar(
+        select(func.max(DocumentRecord.version)).where(
+            DocumentRecord.agency_id == agency_id, DocumentRecord.kind == kind, DocumentRecord.number == number
+        )
+    )
+    return (latest or 0) + 1
+
+
+def _issuer(actor: Actor, case: Case) -> Issuer | None:
+    if actor.role is Role.OFFICER:
+        return Issuer.HANDLER if actor.user_id in {h.user_id for h in case.handlers} else None
+    return {Role.HEAD: Issuer.HEAD, Role.REVIEWER: Issuer.REVIEWER}.get(actor.role)
+
+
+def issue_facts(session: Session, case: Case, settings: AgencySettings, today: date) -> IssueFacts:
+    """The case's records as the document rules read them."""
+    current = session.execute(
+        select(DocumentRecord.kind, DocumentRecord.issued_at)
+        .where(DocumentRecord.case_id == case.id, DocumentRecord.superseded_by.is_(None), _not_voided())
+        .order_by(DocumentRecord.id)
+    ).all()
+    reminders = [at.date() for kind, at in current if kind == "payment_reminder"]
+    review = views.latest_review(session, case.id)
+    hearing = hearing_record(session, case.id)
+    decisions = transfer_rows(session, case.id)["decisions"]
+    penalty_decided = case.decided_outcome == Outcome.PENALTY.value
+    return IssueFacts(
+        stage=Stage(case.stage), procedure=case.procedure, today=today, filed=case.filed_on is not None,
+        proposed_outcome=Outcome(case.proposed_outcome) if case.proposed_outcome else None,
+        penalty_kinds=tuple(case.penalty_kinds or ()),
+        hearing_right=views.hearing_right(views.proposed_penalty(case), settings)[0],
+        prior_notice_served=case.prior_notice_served_on is not None,
+        hearing_requested=case.hearing_requested_on is not None, hearing_recorded=hearing is not None,
+        hearing_opinion=bool(hearing and hearing.opinion.strip()),
+        review_decided=review is not None and review.outcome is not None,
+        discussion_recorded=views.discussion_recorded(session, case.id),
+        decided_outcome=Outcome(case.decided_outcome) if case.decided_outcome else None,
+        decision_numbered=bool(case.decision_no),
+        amount_owed=((case.fine_amount or Decimal(0)) - (case.paid_amount or Decimal(0))) if penalty_decided else Decimal(0),
+        payment_due_on=views.open_deadline_due(session, case.id, "payment"),
+        reminder_issued_on=reminders[-1] if reminders else None,
+        enforcement_applied=case.enforcement_applied_on is not None,
+        transfer_approved=bool(decisions and decisions[-1].approved),
+        issued_kinds=frozenset(kind for kind, _ in current),
+    )  # fmt: skip
+
+
+def _refusal(session: Session, actor: Actor, case: Case, template: DocumentTemplate, settings, today: date) -> str | None:  # noqa: ANN001
+    rule = RULES.get(template.key)
+    if rule is None:
+        return f"“{template.title}”没有规定出具环节和出具人，不能出具（请检查本机关的文书模板）"
+    return refusal(rule, issue_facts(session, case, settings, today), _issuer(actor, case), template.title)
+
+
+def issue_document(
+    ctx: AppContext,
+    actor: Actor,
+    case_id: int,
+    kind: str,
+    *,
+    correction: str | None = None,
+    another: bool = False,
+) -> DocumentView:
+    """Issue (or print again) a document of `kind` for the case; `correction` issues a corrected version;
+    `another` issues one more of the kind (a second 询问笔录 for another witness)."""
+    actor.require(*ISSUERS, action="出具文书")
+    all_templates = templates(ctx)
+    template = all_templates.get(kind)
+    if template is None:
+        raise DomainError(
+            f"没有“{kind}”这种文书（可用：{'、'.join(t.title for t in all_templates.values())}）"
+        )
+    store = BlobStore(ctx.evidence_dir)
+    today = ctx.today()
+    with ctx.db.write() as session:
+        case = load_case(session, actor, case_id, lock=True)
+        agency, settings = agency_settings(session, actor.agency_id)
+        existing = None if another else _current(session, case.id, kind)
+        if existing is not None and correction is None:
+            return _view(existing, session.get(User, existing.issued_by).name)
+        if correction is not None and not correction.strip():
+            raise DomainError("更正文书须写明更正理由")
+        # Checked before a number is taken: a refused document consumes nothing.
+        reason = _refusal(session, actor, case, template, settings, today)
+        if reason:
+            rule = RULES.get(kind)
+            article = rule.article if rule and rule.article and rule.article not in reason else None
+            raise DomainError(reason, rule=article)
+        number = (
+            existing.number if existing is not None else _number(session, template, case, agency, today.year)
+        )
+        from pypdf import PdfReader  # rendering libraries load on first use, not at program start
+
+        from enforcement_desk.documents.docx import render_docx
+        from enforcement_desk.documents.pdf import render_pdf
+
+        fields, lists = case_fields(session, case, agency, settings, today, filing_order(all_templates))
+        _refuse_reporter_identity(session, case.id, fields)
+        shown = f"编号：{number}" if template.numbering == "bianhao" and number else (number or "")
+        document = render(template, fields, lists, shown)
+        pdf = render_pdf(document)
+        pdf_blob = store.put_bytes(pdf)
+        docx_blob = store.put_bytes(render_docx(document))
+        record = DocumentRecord(
+            agency_id=agency.id, case_id=case.id, kind=kind, title=template.title, number=number or None,
+            version=_next_version(session, agency.id, kind, number or None), stage=case.stage, issued_at=ctx.now(),
+            issued_by=actor.user_id, pdf_sha256=pdf_blob.sha256, pdf_size=pdf_blob.size,
+            pdf_pages=len(PdfReader(io.BytesIO(pdf)).pages), docx_sha256=docx_blob.sha256, content=_stored(document),
+        )  # fmt: skip
+        session.add(record)
+        session.flush()
+        if existing is not None:
+            existing.superseded_by = record.id
+        append_event(
+            session, actor_id=actor.user_id, actor_login=actor.login,
+            action="document_corrected" if existing else "document_issued", entity="document", entity_id=record.id,
+            case_id=case.id,
+            payload={"kind": kind, "title": template.title, "number": record.number, "version": record.version,
+                     "pdf_sha256": pdf_blob.sha256, "correction": correction or ""},
+        )  # fmt: skip
+        return _view(record, actor.name)
+
+
+@dataclass(frozen=True)
+class CaseDocumentKind:
+    """A kind as the 文书 tab lists it for one case: whether this user may issue it now, and why not."""
+
+    key: str
+    title: str
+    step: str
+    numbering: str
+    issuable: bool
+    reason: str  # why not, when not issuable
+    issued_number: str | None  # the current issued one, if any (printing it again takes no number)
+
+
+def document_kinds_for_case(ctx: AppContext, actor: Actor, case_id: int) -> list[CaseDocumentKind]:
+    """Every kind in procedure order, issuable ones first, each with the reason it cannot be issued now."""
+    all_templates = templates(ctx)
+    order = filing_order(all_templates)
+    today = ctx.today()
+    with ctx.db.read() as session:
+        case = load_case(session, actor, case_id)
+        _, settings = agency_settings(session, actor.agency_id)
+        facts = issue_facts(session, case, settings, today)
+        issuer = _issuer(actor, case)
+        rows = []
+        for key, template in all_templates.items():
+            if key in FRONT_MATTER:
+                continue
+            rule = RULES.get(key)
+            reason = (
+                refusal(rule, facts, issuer, template.title)
+                if rule
+                else f"“{template.title}”没有规定出具环节和出具人"
+            )
+            current = _current(session, case.id, key)
+            rows.append(CaseDocumentKind(
+                key, template.title, rule.step if rule else "", template.numbering, reason is None, reason or "",
+                current.number if current is not None else None,
+            ))  # fmt: skip
+    return sorted(rows, key=lambda k: (not k.issuable, order.get(k.key, len(order))))
+
+
+def preview_document(ctx: AppContext, actor: Actor, case_id: int, kind: str) -> bytes:
+    """A draft of any kind for the case, rendered from its current records: no number, "草稿" across every
+    page, nothing stored or registered (a draft is never an issued document)."""
+    actor.require(*ISSUERS, action="预览文书草稿")
+    all_templates = templates(ctx)
+    template = all_templates.get(kind)
+    if template is None:
+        raise DomainError(f"没有“{kind}”这种文书（可用：{'、'.join(t.title for t in all_templates.values())}）")
+    from enforcement_desk.documents.pdf import render_pdf
+
+    with ctx.db.read() as session:
+        case = load_case(session, actor, case_id)
+        agency, settings = agency_settings(session, actor.agency_id)
+        fields, lists = case_fields(session, case, agency, settings, ctx.today(), filing_order(all_templates))
+        _refuse_reporter_identity(session, case.id, fields)
+    document = render(template, fields, lists, "（草稿，未编号）")
+    return render_pdf(document, draft=True)
+
+
+def void_document(ctx: AppContext, actor: Actor, document_id: int, reason: str) -> DocumentView:
+    """作废: the head voids an issued document with a reason. Its number stays taken and shows as void in the
+    register and the case file; the kind can then be issued again under a new number."""
+    actor.require(Role.HEAD, action="作废文书")
+    reason = require_text(reason, "作废理由")
+    with ctx.db.write() as session:
+        record = session.get(DocumentRecord, document_id)
+        if record is None or record.agency_id != actor.agency_id:
+            raise NotFound(f"文书 #{document_id} 不存在")
+        if record.superseded_by is not None:
+            raise DomainError(f"{record.title}（{record.number or record.id}）第 {record.version} 版已被更正，请作废现行版本")
+        if session.scalar(select(DocumentVoid.id).where(DocumentVoid.document_id == record.id)) is not None:
+            raise DomainError(f"{record.title}（{record.number or record.id}）已经作废")
+        void = DocumentVoid(document_id=record.id, reason=reason, voided_by=actor.user_id, voided_at=ctx.now())
+        session.add(void)
+        session.flush()
+        append_event(
+            session, actor_id=actor.user_id, actor_login=actor.login, action="document_voided", entity="document",
+            entity_id=record.id, case_id=record.case_id,
+            payload={"kind": record.kind, "number": record.number, "version": record.version, "reason": reason,
+                     "records": [step_entry(void)]},
+        )  # fmt: skip
+        return _view(record, session.get(User, record.issued_by).name, void_reason=reason)
+
+
+def list_documents(
+    ctx: AppContext, actor: Actor, case_id: int, *, include_superseded: bool = True
+) -> list[DocumentView]:
+    with ctx.db.read() as session:
+        load_case(session, actor, case_id)
+        query = (
+            select(DocumentRecord, User.name, DocumentVoid.reason)
+            .join(User, User.id == DocumentRecord.issued_by)
+            .outerjoin(DocumentVoid, DocumentVoid.document_id == DocumentRecord.id)
+            .where(DocumentRecord.case_id == case_id)
+            .order_by(DocumentRecord.issued_at, DocumentRecord.id)
+        )
+        if not include_superseded:
+            query = query.where(DocumentRecord.superseded_by.is_(None))
+        return [_view(record, name, void) for record, name, void in session.execute(query)]
+
+
+def export_document(ctx: AppContext, actor: Actor, document_id: int, target: Path, fmt: str = "pdf") -> Path:
+    """Copy an issued document's file out of the store (to print, send or open)."""
+    if fmt not in ("pdf", "docx"):
+        raise DomainError(f"不支持的格式“{fmt}”（应为 pdf 或 docx）")
+    with ctx.db.write() as session:
+        record = session.get(DocumentRecord, document_id)
+        if record is None or record.agency_id != actor.agency_id:
+            raise NotFound(f"文书 #{document_id} 不存在")
+        sha = record.pdf_sha256 if fmt == "pdf" else record.docx_sha256
+        store = BlobStore(ctx.evidence_dir)
+        if not sha or not store.exists(sha):
+            raise DomainError(f"文书“{record.title}”的{fmt.upper()}文件缺失，请运行 audit verify 检查")
+        target = Path(target)
+        if target.is_dir():
+            target = target / f"{record.title}_{(record.number or str(record.id)).replace('/', '-')}.{fmt}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with store.open(sha) as source, target.open("wb") as out:
+            shutil.copyfileobj(source, out, 1024 * 1024)
+        append_event(
+            session, actor_id=actor.user_id, actor_login=actor.login, action="document_exported",
+            entity="document", entity_id=record.id, case_id=record.case_id, payload={"format": fmt, "to": str(target)},
+        )  # fmt: skip
+        return target
+
+
+def build_case_file(ctx: AppContext, actor: Actor, case_id: int, target: Path) -> Path:
+    """The 案卷: cover, 卷内目录 and every current document's stored PDF, as one PDF."""
+    from pypdf import PdfReader, PdfWriter
+
+    from enforcement_desk.documents.pdf import render_pdf_bundle
+
+    all_templates = templates(ctx)
+    store = BlobStore(ctx.evidence_dir)
+    today = ctx.today()
+    with ctx.db.write() as session:
+        case = load_case(session, actor, case_id)
+        agency, settings = agency_settings(session, actor.agency_id)
+        order = filing_order(all_templates)
+        records = session.scalars(
+            select(DocumentRecord)
+            .where(DocumentRecord.case_id == case.id, DocumentRecord.superseded_by.is_(None), _not_voided())
+            .where(DocumentRecord.kind.not_in(FRONT_MATTER))
+        ).all()
+        records = sorted(records, key=lambda d: (order.get(d.kind, len(order)), d.issued_at, d.id))
+        if not records:
+            raise DomainError("本案尚未出具任何文书，无法组卷")
+        fields, lists = case_fields(session, case, agency, settings, today, order)
+        front = render_pdf_bundle(
+            [render(all_templates["case_file_cover"], fields, lists, ""),
+             render(all_templates["case_file_index"], fields, lists, "")],
+            title=f"{case.cause} 案卷",
+        )  # fmt: skip
+        writer = PdfWriter()
+        writer.append(PdfReader(io.BytesIO(front)))
+        for record in records:
+            if not record.pdf_sha256 or not store.exists(record.pdf_sha256):
+                raise DomainError(f"文书“{record.title}”的文件缺失，无法组卷；请运行 audit verify 检查")
+            with store.open(record.pdf_sha256) as handle:
+                writer.append(PdfReader(io.BytesIO(handle.read())))
+        target = Path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = target.with_name(target.name + ".part")
+        with temp.open("wb") as out:
+            writer.write(out)
+        temp.replace(target)
+        append_event(
+            session, actor_id=actor.user_id, actor_login=actor.login, action="case_file_built", entity="case",
+            entity_id=case.id, case_id=case.id, payload={"documents": len(records), "to": str(target)},
+        )  # fmt: skip
+        return target

@@ -1,0 +1,1 @@
+"""The desk's case views: list, workspace, panels and the dialogs of the procedure's steps."""

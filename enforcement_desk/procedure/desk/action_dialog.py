@@ -1,0 +1,297 @@
+"""Taking a step of the procedure: the fields the step needs, then the service decides."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
+
+from enforcement_desk.context import Actor, AppContext
+from enforcement_desk.core.errors import DomainError
+from enforcement_desk.core.money import parse_amount
+from enforcement_desk.core.procedure.workflow import Action
+from enforcement_desk.desk.forms_compiled.ui_action import Ui_ActionDialog
+from enforcement_desk.procedure.case_views import CaseDetail
+from enforcement_desk.procedure.review import ReviewCheck, record_review
+from enforcement_desk.procedure.steps import (
+    CHECK_PASSED,
+    CHECK_PROBLEM,
+    REVIEW_CHECKS,
+    SERVICE_METHODS,
+    advance,
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    kind: str = "text"  # text | multiline | date | later_date | choice | money | bool | checks | file
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    preset: tuple[str, ...] = ()  # text: the first is the starting value; checks: the ones ticked
+
+
+ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
+    "file": (Field("opinion", "审批意见"),),
+    "send_prior_notice": (Field("served_on", "告知书送达日期", "date", True),),
+    "request_hearing": (Field("requested_on", "当事人申请听证日期", "date", True),),
+    "submit_review": (Field("note", "提请说明"),),
+    "serve": (
+        Field("served_on", "送达日期", "date", True),
+        Field("method", "送达方式", "choice", True, SERVICE_METHODS),
+        Field("recipient", "受送达人/签收人", required=True),
+        Field("consent", "当事人已签署电子送达确认书", "bool"),
+    ),
+    "record_payment": (
+        Field("amount", "缴纳金额（元）", "money", True),
+        Field("paid_on", "缴纳日期", "date", True),
+        Field("receipt_no", "缴款书/票据号"),
+    ),
+    "close": (Field("summary", "结案说明", "multiline", True),),
+    "police_accepted": (Field("note", "公安机关立案情况"),),
+    "transfer_police": (
+        Field("police_unit", "接收的公安机关", required=True),
+        Field("procuratorate", "抄送的人民检察院", required=True),
+        Field("reason", "移送理由（涉嫌的罪名和依据）", "multiline", True),
+    ),
+}
+
+
+def fields_for(action: Action) -> tuple[Field, ...]:
+    fields = ACTION_FIELDS.get(action.key, ())
+    if action.needs_reason and not any(f.key == "reason" for f in fields):
+        fields = (*fields, Field("reason", "理由", "multiline", True))
+    return fields
+
+
+class FormDialog(QDialog):
+    """A titled form of fields; `submit(values)` does the work and a refusal is shown in the dialog."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        case: CaseDetail,
+        title: str,
+        fields: tuple[Field, ...],
+        submit: Callable[[dict[str, Any]], CaseDetail],
+        parent: QWidget | None = None,
+        *,
+        confirm_text: str = "确认办理",
+    ):
+        super().__init__(parent)
+        self.ui = Ui_ActionDialog()
+        self.ui.setupUi(self)
+        self.ctx, self.case, self.fields, self.submit = ctx, case, fields, submit
+        self.result_case: CaseDetail | None = None
+        self.setWindowTitle(f"{title} · {case.filing_no or case.case_no}")
+        self.ui.titleLabel.setText(f"<b>{title}</b>　{case.party.name}　{case.cause}")
+        self.ui.hintLabel.setText("确认后将记入案件流程和审计记录，不能撤销。")
+        self.inputs: dict[str, QWidget] = {}
+        for field in fields:
+            widget = self._make_input(field)
+            widget.setObjectName(f"field_{field.key}")
+            self.inputs[field.key] = widget
+            label = field.label + ("（必填）" if field.required and field.kind != "bool" else "")
+            self.ui.formLayout.addRow(label, widget)
+        # Wide enough for a name with its certificate number, or a sentence of reasons, at any scaling.
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("汉") * 46)
+        self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok).setText(confirm_text)
+        self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        self.ui.buttonBox.accepted.connect(self.accept)
+        self.ui.buttonBox.rejected.connect(self.reject)
+
+    def _make_input(self, field: Field) -> QWidget:
+        if field.kind in ("date", "later_date"):
+            edit = QDateEdit(self)
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            today = self.ctx.today()
+            edit.setDate(QDate(today.year, today.month, today.day))
+            if field.kind == "date":  # a date of something done; a later_date (a hearing's day) may lie ahead
+                edit.setMaximumDate(QDate(today.year, today.month, today.day))
+            return edit
+        if field.kind == "choice":
+            combo = QComboBox(self)
+            combo.addItems(list(field.choices))
+            return combo
+        if field.kind == "bool":
+            return QCheckBox(self)
+        if field.kind == "multiline":
+            text = QPlainTextEdit(self)
+            text.setMinimumHeight(80)
+            return text
+        if field.kind == "checks":
+            return self._checks(field)
+        if field.kind == "file":
+            return self._file_chooser(field)
+        edit = QLineEdit(self)
+        if field.kind == "money" and self.case.fine_amount is not None:
+            edit.setText(str(self.case.fine_amount - self.case.paid_amount))
+        elif field.preset:
+            edit.setText(field.preset[0])
+        return edit
+
+    def _checks(self, field: Field) -> QListWidget:
+        listing = QListWidget(self)
+        for choice in field.choices:
+            item = QListWidgetItem(choice, listing)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if choice in field.preset else Qt.CheckState.Unchecked)
+        listing.setMaximumHeight(listing.sizeHintForRow(0) * min(len(field.choices), 6) + 8)
+        return listing
+
+    def _file_chooser(self, field: Field) -> QWidget:
+        row = QWidget(self)
+        path = QLineEdit(row)
+        path.setObjectName(f"field_{field.key}_path")
+        path.setPlaceholderText("选择扫描件或照片")
+        browse = QPushButton("浏览…", row)
+
+        def choose() -> None:
+            chosen, _ = QFileDialog.getOpenFileName(self, field.label, "", "扫描件 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;所有文件 (*)")
+            if chosen:
+                path.setText(chosen)
+
+        browse.clicked.connect(choose)
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(path, 1)
+        layout.addWidget(browse)
+        row.path = path  # type: ignore[attr-defined]
+        return row
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for field in self.fields:
+            widget = self.inputs[field.key]
+            if isinstance(widget, QDateEdit):
+                value: Any = widget.date().toPython()
+            elif isinstance(widget, QComboBox):
+                value = widget.currentText()
+            elif isinstance(widget, QCheckBox):
+                value = widget.isChecked()
+            elif isinstance(widget, QPlainTextEdit):
+                value = widget.toPlainText().strip()
+            elif isinstance(widget, QListWidget):
+                value = tuple(
+                    widget.item(i).text() for i in range(widget.count())
+                    if widget.item(i).checkState() == Qt.CheckState.Checked
+                ) or None  # fmt: skip
+            elif field.kind == "file":
+                value = widget.path.text().strip()  # type: ignore[attr-defined]
+            else:
+                value = widget.text().strip()
+            if field.required and value in ("", None):
+                verb = {"checks": "勾选", "file": "选择"}.get(field.kind, "填写")
+                raise DomainError(f"请{verb}“{field.label}”")
+            if field.kind == "money" and value:
+                value = str(parse_amount(value))
+            if value not in ("", None, False):
+                values[field.key] = value
+        return values
+
+    def accept(self) -> None:
+        try:
+            self.result_case = self.submit(self.values())
+        except DomainError as exc:
+            self.ui.errorLabel.setText(exc.message)
+            return
+        super().accept()
+
+
+def action_dialog(
+    ctx: AppContext, actor: Actor, case: CaseDetail, action: Action, parent: QWidget | None = None
+) -> FormDialog:
+    return FormDialog(
+        ctx,
+        case,
+        action.label,
+        fields_for(action),
+        lambda values: advance(ctx, actor, case.id, action.key, values),
+        parent,
+    )
+
+
+OUTCOMES = (("approved", "同意"), ("returned", "建议修改（退回承办人）"), ("rejected", "不同意"))
+
+
+class ReviewDialog(QDialog):
+    """The reviewer's seven checks, each passed or with a problem and comment, and the verdict."""
+
+    def __init__(self, ctx: AppContext, actor: Actor, case: CaseDetail, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ui = Ui_ActionDialog()
+        self.ui.setupUi(self)
+        self.ctx, self.actor, self.case = ctx, actor, case
+        self.result_case: CaseDetail | None = None
+        self.setWindowTitle(f"法制审核 · {case.filing_no or case.case_no}")
+        self.ui.titleLabel.setText(f"<b>法制审核</b>　{case.party.name}　{case.cause}")
+        self.ui.hintLabel.setText("逐项审核；同意须七项全部通过，退回或不同意须写明问题。")
+        self.results: dict[str, QComboBox] = {}
+        self.comments: dict[str, QLineEdit] = {}
+        for item in REVIEW_CHECKS:
+            combo = QComboBox(self)
+            combo.addItems([CHECK_PASSED, CHECK_PROBLEM])
+            combo.setObjectName(f"check_{item}")
+            comment = QLineEdit(self)
+            comment.setPlaceholderText("问题或说明")
+            comment.setObjectName(f"comment_{item}")
+            self.results[item], self.comments[item] = combo, comment
+            row = QWidget(self)
+            layout = QHBoxLayout(row)
+            layout.setContentsMargins(0, 0, 0, 0)
+            layout.addWidget(combo)
+            layout.addWidget(comment, 1)
+            self.ui.formLayout.addRow(f"{item}", row)
+        self.outcome = QComboBox(self)
+        for value, label in OUTCOMES:
+            self.outcome.addItem(label, value)
+        self.opinion = QPlainTextEdit(self)
+        self.opinion.setMinimumHeight(70)
+        self.ui.formLayout.addRow("审核结论", self.outcome)
+        self.ui.formLayout.addRow("审核意见（必填）", self.opinion)
+        self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok).setText("提交审核意见")
+        self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        self.ui.buttonBox.accepted.connect(self.accept)
+        self.ui.buttonBox.rejected.connect(self.reject)
+
+    def checks(self) -> list[ReviewCheck]:
+        return [
+            ReviewCheck(
+                item, self.results[item].currentText() == CHECK_PASSED, self.comments[item].text().strip()
+            )
+            for item in REVIEW_CHECKS
+        ]
+
+    def accept(self) -> None:
+        try:
+            self.result_case = record_review(
+                self.ctx,
+                self.actor,
+                self.case.id,
+                self.outcome.currentData(),
+                self.checks(),
+                self.opinion.toPlainText(),
+            )
+        except DomainError as exc:
+            self.ui.errorLabel.setText(exc.message)
+            return
+        super().accept()

@@ -1,0 +1,267 @@
+"""One case on screen: where it stands, what can be done next (and why not), and its record."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from enforcement_desk.context import Actor, AppContext
+from enforcement_desk.core.procedure.workflow import ActionAvailability
+from enforcement_desk.core.stages import ORDINARY_MAIN_LINE, Stage
+from enforcement_desk.procedure.case_views import CaseDetail
+from enforcement_desk.procedure.cases import get_case
+from enforcement_desk.procedure.desk import case_side_dialogs
+from enforcement_desk.procedure.desk.action_dialog import FormDialog, ReviewDialog, action_dialog
+from enforcement_desk.procedure.desk.case_panels import ProposalPanel, SummaryPanel
+from enforcement_desk.procedure.desk.case_record_panels import DeadlinesPanel, ReviewPanel, TimelinePanel
+
+REVIEW_ACTIONS = {"approve_review", "return_review", "reject_review"}
+
+
+@dataclass(frozen=True)
+class PanelFactory:
+    """Other parts of the program add panels (evidence, documents, discretion) through `register_panel`."""
+
+    title: str
+    build: Callable[[AppContext, Actor, QWidget], QWidget]  # the widget has show_case(CaseDetail)
+    position: int = 100
+
+
+_PANEL_FACTORIES: list[PanelFactory] = []
+
+
+def register_panel(
+    title: str, build: Callable[[AppContext, Actor, QWidget], QWidget], position: int = 100
+) -> None:
+    if all(f.title != title for f in _PANEL_FACTORIES):
+        _PANEL_FACTORIES.append(PanelFactory(title, build, position))
+        _PANEL_FACTORIES.sort(key=lambda f: f.position)
+
+
+def announce_change(panel: QWidget, case: CaseDetail) -> None:
+    """A registered panel changed the case: its workspace shows the new state everywhere (stage,
+    actions, other panels) and the case list and today view refresh."""
+    widget = panel.parentWidget()
+    while widget is not None and not isinstance(widget, CaseWorkspace):
+        widget = widget.parentWidget()
+    if widget is not None:
+        widget._changed(case)
+
+
+class StageBar(QLabel):
+    """The main line of the ordinary procedure with the case's position marked."""
+
+    def show_stage(self, stage: Stage) -> None:
+        parts = []
+        reached = stage in ORDINARY_MAIN_LINE
+        for s in ORDINARY_MAIN_LINE:
+            if s is stage:
+                parts.append(
+                    f"<span style='background:#1a5fb4;color:white;padding:2px'>&nbsp;{s.label}&nbsp;</span>"
+                )
+                reached = False
+            elif reached:
+                parts.append(f"<span style='color:#1b6e20'>{s.label}</span>")
+            else:
+                parts.append(f"<span style='color:#888'>{s.label}</span>")
+        text = " → ".join(parts)
+        if stage not in ORDINARY_MAIN_LINE:
+            text = f"<b style='color:#b3261e'>{stage.label}</b>　｜　" + text
+        self.setText(text)
+
+
+class CaseWorkspace(QWidget):
+    changed = Signal(int)  # case id, after any saved change
+
+    def __init__(self, ctx: AppContext, actor: Actor, case_id: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx, self.actor, self.case_id = ctx, actor, case_id
+        self.case: CaseDetail | None = None
+        self.open_dialog: QWidget | None = None
+        self.transfer_job = None
+        self.transfer_message: str = ""
+        layout = QVBoxLayout(self)
+        self.header = QLabel(self)
+        self.header.setWordWrap(True)
+        self.stage_bar = StageBar(self)
+        self.stage_bar.setWordWrap(True)
+        self.actions_row = QHBoxLayout()
+        self.blocked = QLabel(self)
+        self.blocked.setObjectName("blockedReasons")
+        self.blocked.setWordWrap(True)
+        self.blocked.setStyleSheet("color: #6b6b6b;")
+        self.tabs = QTabWidget(self)
+        self.summary = SummaryPanel(ctx, actor, self._changed, self)
+        self.proposal = ProposalPanel(ctx, actor, self._changed, self)
+        self.timeline = TimelinePanel(self)
+        self.deadlines = DeadlinesPanel(ctx, self)
+        self.review = ReviewPanel(ctx, actor, self)
+        self.panels: list[QWidget] = [self.summary, self.proposal, self.timeline, self.deadlines, self.review]
+        for title, panel in (("概况", self.summary), ("处理意见", self.proposal), ("办案流程", self.timeline),
+                             ("期限", self.deadlines), ("法制审核", self.review)):  # fmt: skip
+            self.tabs.addTab(panel, title)
+        for factory in _PANEL_FACTORIES:
+            panel = factory.build(ctx, actor, self)
+            self.panels.append(panel)
+            self.tabs.addTab(panel, factory.title)
+        layout.addWidget(self.header)
+        layout.addWidget(self.stage_bar)
+        layout.addLayout(self.actions_row)
+        layout.addWidget(self.blocked)
+        layout.addWidget(self.tabs, 1)
+        self.reload()
+
+    # ---- state ---------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.show_case(get_case(self.ctx, self.actor, self.case_id))
+
+    def unsaved_edits(self) -> list[str]:
+        """What the user typed here and has not saved (closing the tab or the window would lose it)."""
+        return [name for panel, name in ((self.summary, "违法事实"), (self.proposal, "处理意见"))
+                if panel.has_unsaved_edits()]  # fmt: skip
+
+    def _changed(self, case: CaseDetail) -> None:
+        self.show_case(case)
+        self.changed.emit(case.id)
+
+    def show_case(self, case: CaseDetail) -> None:
+        self.case = case
+        number = case.decision_no or case.filing_no or case.case_no
+        self.header.setText(
+            f"<h2>{number}　{case.party.name}</h2><p>{case.cause}　·　现处于 <b>{case.stage.label}</b>"
+            + (f"　·　办案期限 {case.decision_deadline}" if case.decision_deadline else "")
+            + "</p>"
+        )
+        self.stage_bar.show_stage(case.stage)
+        for panel in self.panels:
+            panel.show_case(case)
+        self._build_actions(case)
+
+    def title(self) -> str:
+        if self.case is None:
+            return ""
+        return f"{self.case.case_no} {self.case.party.name}"
+
+    # ---- actions ---------------------------------------------------------------------------
+
+    def _build_actions(self, case: CaseDetail) -> None:
+        while self.actions_row.count():
+            item = self.actions_row.takeAt(0)
+            widget = item.widget()
+            if widget is not None:
+                widget.setParent(None)  # gone from findChild at once, not only after deleteLater runs
+                widget.deleteLater()
+        blocked: list[str] = []
+        shown_review = False
+        for availability in case.actions:
+            action = availability.action
+            if action.key in REVIEW_ACTIONS:
+                if shown_review:
+                    continue
+                shown_review = True
+                button = QPushButton("法制审核…", self)
+                button.setObjectName("action_review")
+            else:
+                button = QPushButton(action.label + "…", self)
+                button.setObjectName(f"action_{action.key}")
+            button.setEnabled(availability.allowed)
+            if not availability.allowed:
+                why = "；".join(availability.reasons)
+                button.setToolTip(why)
+                blocked.append(f"{action.label}：{why}")
+            button.clicked.connect(lambda _=False, a=availability: self._run(a))
+            self.actions_row.addWidget(button)
+        for key, label, visible, factory in self._side_actions(case):
+            if visible:
+                button = QPushButton(label, self)
+                button.setObjectName(f"side_{key}")
+                button.clicked.connect(
+                    lambda _=False, f=factory: self._open(f(self.ctx, self.actor, case, self))
+                )
+                self.actions_row.addWidget(button)
+        if case.stage is Stage.TRANSFERRED_POLICE and self.actor.role.value in ("officer", "head"):
+            button = QPushButton("制作移送材料包…", self)
+            button.setObjectName("side_transfer_package")
+            button.clicked.connect(self._transfer_package)
+            self.actions_row.addWidget(button)
+        self.actions_row.addStretch(1)
+        self.blocked.setText("暂不能办理 — " + "　".join(blocked) if blocked else "")
+        self.blocked.setVisible(bool(blocked))
+
+    def _side_actions(self, case: CaseDetail):  # noqa: ANN202
+        role = self.actor.role.value
+        is_handler = any(h.user_id == self.actor.user_id for h in case.handlers)
+        return (
+            ("hearing_notice", "安排听证…", case.stage is Stage.HEARING and (is_handler or role == "head"),
+             case_side_dialogs.hearing_notice_dialog),
+            ("hearing", "登记听证…", case.stage is Stage.HEARING and role in ("officer", "head"), case_side_dialogs.hearing_dialog),
+            ("waiver", "放弃陈述申辩…", case.stage is Stage.PRIOR_NOTICE and is_handler and not case.hearing_requested_on,
+             case_side_dialogs.waiver_dialog),
+            ("discussion", "登记集体讨论…", case.stage is Stage.COLLECTIVE_DISCUSSION and role == "head"
+             and not case.discussion_recorded, case_side_dialogs.discussion_dialog),
+            ("extension", "延长办案期限…", role == "head" and case.filed_on is not None and case.decided_on is None
+             and not case.stage.is_terminal, case_side_dialogs.extension_dialog),
+        )  # fmt: skip
+
+    def _transfer_package(self, target: str | None = None) -> None:
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+        from enforcement_desk.desk.messages import show_error
+        from enforcement_desk.desk.workers import BackgroundJob
+        from enforcement_desk.transfer.service import build_transfer_package
+
+        assert self.case is not None
+        if target is None:
+            suggested = f"移送材料_{self.case.filing_no or self.case.case_no}.zip"
+            target, _ = QFileDialog.getSaveFileName(self, "保存移送材料包", suggested, "ZIP 文件 (*.zip)")
+        if not target:
+            return
+        case_id = self.case.id
+
+        def work(control):  # noqa: ANN001, ANN202
+            return build_transfer_package(self.ctx, self.actor, case_id, Path(target),
+                                          progress=control.progress, cancelled=control.cancelled)  # fmt: skip
+
+        def done(manifest: dict) -> None:
+            self.transfer_job = None
+            self.transfer_message = f"已生成：{target}\n共 {len(manifest['files'])} 份材料\n签名公钥指纹：{manifest['public_key_fingerprint']}"
+            box = QMessageBox(QMessageBox.Icon.Information, "移送材料包", self.transfer_message, parent=self)
+            box.open()
+            self.reload()
+
+        def failed(exc: BaseException) -> None:
+            self.transfer_job = None
+            show_error(self, exc, "未生成移送材料包")
+
+        self.transfer_job = BackgroundJob(self, "制作移送材料包", work, done, failed)
+        self.transfer_job.start()
+
+    def _run(self, availability: ActionAvailability) -> None:
+        assert self.case is not None
+        if availability.action.key in REVIEW_ACTIONS:
+            dialog: QWidget = ReviewDialog(self.ctx, self.actor, self.case, self)
+        else:
+            dialog = action_dialog(self.ctx, self.actor, self.case, availability.action, self)
+        self._open(dialog)
+
+    def _open(self, dialog: FormDialog | ReviewDialog) -> None:
+        self.open_dialog = dialog
+        dialog.accepted.connect(lambda: self._after(dialog))
+        dialog.open()
+
+    def _after(self, dialog: FormDialog | ReviewDialog) -> None:
+        self.open_dialog = None
+        if dialog.result_case is not None:
+            self._changed(dialog.result_case)

@@ -1,0 +1,84 @@
+"""The today view: what waits for me, and every legal period that is due or overdue (with its article)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from enforcement_desk.context import Actor, AppContext
+from enforcement_desk.core.procedure.periods import URGENCY_LABELS
+from enforcement_desk.desk.tables import read_only_table
+from enforcement_desk.procedure.deadlines import due_deadlines
+from enforcement_desk.procedure.worklist import waiting_for_me
+
+URGENCY_COLOURS = {
+    "overdue": QColor("#f8d7da"),
+    "due_today": QColor("#ffe5b4"),
+    "due_soon": QColor("#fff6cc"),
+}
+
+
+class TodayView(QWidget):
+    open_case = Signal(int)
+
+    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx, self.actor = ctx, actor
+        layout = QVBoxLayout(self)
+        self.work_title = QLabel(self)
+        self.work = read_only_table(["案号", "当事人", "案由", "待办"], self, alternating=True)
+        self.deadline_title = QLabel(self)
+        self.deadlines = read_only_table(["状态", "到期", "期限", "案号", "当事人", "依据"], self, alternating=True)
+        self.warning = QLabel(self)
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #8a5300;")
+        for widget in (self.work_title, self.work, self.deadline_title, self.deadlines, self.warning):
+            layout.addWidget(widget)
+        self.work.cellDoubleClicked.connect(lambda row, _c: self._open(self.work, row))
+        self.deadlines.cellDoubleClicked.connect(lambda row, _c: self._open(self.deadlines, row))
+        self.refresh()
+
+    def _open(self, table: QTableWidget, row: int) -> None:
+        item = table.item(row, 0)
+        if item is not None:
+            self.open_case.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    def refresh(self) -> None:
+        items = waiting_for_me(self.ctx, self.actor)
+        self.work_title.setText(f"<h3>待我办理（{len(items)}）</h3>")
+        self.work.setRowCount(len(items))
+        for row, item in enumerate(items):
+            for col, text in enumerate((item.case_no, item.party_name, item.cause, item.what)):
+                cell = QTableWidgetItem(text)
+                cell.setData(Qt.ItemDataRole.UserRole, item.case_id)
+                self.work.setItem(row, col, cell)
+        self.work.resizeColumnsToContents()
+
+        rows = due_deadlines(
+            self.ctx, self.actor, within_days=7, mine_only=self.actor.role.value == "officer"
+        )
+        overdue = sum(1 for d in rows if d.urgency == "overdue")
+        self.deadline_title.setText(f"<h3>期限提醒（{len(rows)}，其中已逾期 {overdue}）</h3>")
+        self.deadlines.setRowCount(len(rows))
+        for row, d in enumerate(rows):
+            due = f"{d.due_at:%Y-%m-%d %H:%M}" if d.due_at else d.due_on.isoformat()
+            texts = (
+                URGENCY_LABELS.get(d.urgency, d.urgency),
+                due,
+                d.name,
+                d.case_no,
+                d.party_name,
+                d.article,
+            )
+            for col, text in enumerate(texts):
+                cell = QTableWidgetItem(text)
+                cell.setData(Qt.ItemDataRole.UserRole, d.case_id)
+                colour = URGENCY_COLOURS.get(d.urgency)
+                if colour is not None:
+                    cell.setBackground(QBrush(colour))
+                self.deadlines.setItem(row, col, cell)
+        self.deadlines.resizeColumnsToContents()
+        warnings = sorted({w for d in rows for w in d.warnings})
+        self.warning.setText("\n".join(f"注意：{w}" for w in warnings))
+        self.warning.setVisible(bool(warnings))

@@ -1,0 +1,47 @@
+"""Taking the next document number inside the issuing transaction.
+
+The sequence row is locked (SELECT ... FOR UPDATE on PostgreSQL; SQLite writers already hold the
+database write lock from BEGIN IMMEDIATE), so concurrent issuers get distinct, consecutive numbers
+and a rolled-back issue gives its number back.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from enforcement_desk.core.procedure.numbering import format_bianhao, format_wenhao
+from enforcement_desk.store.models import Agency, DocumentSequence
+
+
+def take_sequence(session: Session, agency_id: int, series: str, year: int) -> int:
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(
+        insert(DocumentSequence)
+        .values(agency_id=agency_id, series=series, year=year, last_value=0)
+        .on_conflict_do_nothing(index_elements=["agency_id", "series", "year"])
+    )
+    row = session.execute(
+        select(DocumentSequence)
+        .where(
+            DocumentSequence.agency_id == agency_id,
+            DocumentSequence.series == series,
+            DocumentSequence.year == year,
+        )
+        .with_for_update()
+    ).scalar_one()
+    row.last_value += 1
+    session.flush()
+    return row.last_value
+
+
+def issue_wenhao(session: Session, agency: Agency, category: str, nature: str, year: int) -> str:
+    sequence = take_sequence(session, agency.id, f"文号:{category}{nature}", year)
+    return format_wenhao(agency.short_name, category, nature, year, sequence)
+
+
+def issue_bianhao(session: Session, agency: Agency, series: str, year: int, width: int = 3) -> str:
+    sequence = take_sequence(session, agency.id, f"编号:{series}", year)
+    return format_bianhao(year, sequence, width=width)

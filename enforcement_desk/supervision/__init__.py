@@ -1,0 +1,1 @@
+"""Supervision beside the cases: publicity, random inspections, credit, complaints, statistics."""

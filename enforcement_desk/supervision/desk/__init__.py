@@ -1,0 +1,1 @@
+"""The desk's 监督 and 统计 tabs."""

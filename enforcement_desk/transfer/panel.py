@@ -1,0 +1,212 @@
+"""移送: the officers' written report of a suspected crime, the head's decision, the package, the
+police unit's receipt, and the public key the receivers check the package with."""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from enforcement_desk.admin.users import list_users
+from enforcement_desk.context import Actor, AppContext
+from enforcement_desk.core.errors import DomainError
+from enforcement_desk.core.procedure.workflow import ACTIONS
+from enforcement_desk.core.roles import Role
+from enforcement_desk.desk.messages import error_text, say
+from enforcement_desk.procedure.case_views import CaseDetail
+from enforcement_desk.procedure.cases import get_case
+from enforcement_desk.procedure.desk.action_dialog import Field, FormDialog
+from enforcement_desk.procedure.desk.case_workspace import announce_change, register_panel
+from enforcement_desk.transfer.service import (
+    TransferStatus,
+    public_key,
+    record_transfer_receipt,
+    submit_transfer_report,
+    transfer_status,
+)
+
+
+def _officer_label(name: str, cert_no: str | None) -> str:
+    return f"{name}（执法证 {cert_no or '无'}）"
+
+
+def status_html(status: TransferStatus) -> str:
+    """What has happened in the transfer, in the order the law sets it."""
+    rows: list[tuple[str, str]] = []
+    if status.report is None:
+        rows.append(("移送报告", "尚未提出（发现涉嫌犯罪的，由两名以上执法人员提出书面报告）"))
+    else:
+        report = status.report
+        rows += [
+            ("移送报告", f"{'、'.join(report.officers)} 于 {report.submitted_at:%Y-%m-%d %H:%M} 提出"),
+            ("涉嫌犯罪的事实和理由", report.findings),
+        ]
+    if status.decision:
+        decided = f"{status.decided_by}，{status.decided_at:%Y-%m-%d %H:%M}" if status.decided_at else ""
+        rows.append(("负责人决定", f"{status.decision}" + (f"（{decided}）" if decided else "")))
+        if status.reason:
+            rows.append(("理由", status.reason))
+    if status.police_unit:
+        rows.append(("接收的公安机关", status.police_unit))
+    if status.procuratorate:
+        rows.append(("抄送的人民检察院", status.procuratorate))
+    if status.packages_built:
+        rows.append(("移送材料包", f"已生成 {status.packages_built} 次"))
+    if status.receipt is not None:
+        receipt = status.receipt
+        timing = "在 24 小时移送期限内" if receipt.on_time else "超过 24 小时移送期限"
+        rows.append(("移送回执", f"{receipt.receiving_unit}　{receipt.receiver}　{receipt.received_on}　{timing}"))
+        rows.append(("回执扫描件", f"{receipt.scan_name}　SHA-256 {receipt.scan_sha256}"))
+    return (
+        "<table cellspacing=4>"
+        + "".join(f"<tr><td valign=top><b>{k}</b></td><td>{escape(v)}</td></tr>" for k, v in rows)
+        + "</table>"
+    )
+
+
+class TransferPanel(QWidget):
+    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx, self.actor = ctx, actor
+        self.case: CaseDetail | None = None
+        self.status: TransferStatus | None = None
+        self.info = QTextBrowser(self)
+        self.info.setObjectName("transferStatus")
+        self.report_button = QPushButton("提出移送报告…", self)
+        self.report_button.setObjectName("transferReport")
+        self.receipt_button = QPushButton("登记移送回执…", self)
+        self.receipt_button.setObjectName("transferReceipt")
+        self.key_button = QPushButton("导出签名公钥…", self)
+        self.key_button.setObjectName("exportPublicKey")
+        self.key_button.setToolTip("接收单位用公钥核验移送材料包的签名")
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.open_dialog: FormDialog | None = None
+        buttons = QHBoxLayout()
+        for button in (self.report_button, self.receipt_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.key_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.info, 1)
+        layout.addWidget(self.message)
+        self.report_button.clicked.connect(self.ask_for_report)
+        self.receipt_button.clicked.connect(self.ask_for_receipt)
+        self.key_button.clicked.connect(lambda: self.export_public_key())
+
+    def show_case(self, case: CaseDetail) -> None:
+        self.case = case
+        self.status = transfer_status(self.ctx, self.actor, case.id)
+        self.info.setHtml(status_html(self.status))
+        self.message.clear()
+        is_handler = any(h.user_id == self.actor.user_id for h in case.handlers)
+        report_refusal = self._report_refusal(case, is_handler)
+        self.report_button.setEnabled(not report_refusal)
+        self.report_button.setToolTip(report_refusal)
+        receipt_refusal = self._receipt_refusal(is_handler)
+        self.receipt_button.setEnabled(not receipt_refusal)
+        self.receipt_button.setToolTip(receipt_refusal)
+
+    def _report_refusal(self, case: CaseDetail, is_handler: bool) -> str:
+        # The services refuse on their own; this only says why before the officer fills the form.
+        if self.actor.role is not Role.OFFICER or not is_handler:
+            return "移送报告由本案承办的执法人员提出"
+        if case.stage not in ACTIONS["transfer_police"].from_stages:
+            return f"案件处于“{case.stage.label}”阶段，不能提出移送报告"
+        if self.status is not None and self.status.decision == "待审批":
+            return "已有待负责人审批的移送报告"
+        return ""
+
+    def _receipt_refusal(self, is_handler: bool) -> str:
+        if self.actor.role not in (Role.OFFICER, Role.HEAD) or (self.actor.role is Role.OFFICER and not is_handler):
+            return "移送回执由本案承办人或负责人登记"
+        if self.status is None or self.status.decision != "已批准移送":
+            return "负责人批准移送后才能登记回执"
+        if self.status.receipt is not None:
+            return "移送回执已经登记"
+        return ""
+
+    # ---- the report ----------------------------------------------------------------------
+
+    def ask_for_report(self) -> FormDialog:
+        assert self.case is not None
+        case = self.case
+        officers = [u for u in list_users(self.ctx, self.actor, Role.OFFICER) if u.active]
+        by_label = {_officer_label(u.name, u.cert_no): u.id for u in officers}
+        handlers = {h.user_id for h in case.handlers}
+        fields = (
+            Field("officers", "报告的执法人员（两名以上）", "checks", True, tuple(by_label),
+                  tuple(label for label, user_id in by_label.items() if user_id in handlers)),
+            Field("findings", "涉嫌犯罪的事实和理由", "multiline", True),
+        )  # fmt: skip
+
+        def submit(values: dict[str, Any]) -> CaseDetail:
+            ids = [by_label[label] for label in values["officers"]]
+            submit_transfer_report(self.ctx, self.actor, case.id, ids, values["findings"])
+            return get_case(self.ctx, self.actor, case.id)
+
+        return self._open(FormDialog(self.ctx, case, "提出移送涉嫌犯罪案件的书面报告", fields, submit, self,
+                                     confirm_text="提交负责人审批"))  # fmt: skip
+
+    # ---- the receipt ---------------------------------------------------------------------
+
+    def ask_for_receipt(self) -> FormDialog:
+        assert self.case is not None and self.status is not None
+        case = self.case
+        fields = (
+            Field("scan", "回执扫描件", "file", True),
+            Field("received_on", "公安机关接收日期", "date", True),
+            Field("receiver", "接收人", required=True),
+            Field("unit", "接收的公安机关", required=True, preset=(self.status.police_unit,)),
+        )
+
+        def submit(values: dict[str, Any]) -> CaseDetail:
+            scan = Path(values["scan"])
+            if not scan.is_file():
+                raise DomainError(f"找不到回执扫描件：{scan}")
+            record_transfer_receipt(self.ctx, self.actor, case.id, scan, received_on=values["received_on"],
+                                    receiver=values["receiver"], receiving_unit=values["unit"])  # fmt: skip
+            return get_case(self.ctx, self.actor, case.id)
+
+        return self._open(FormDialog(self.ctx, case, "登记移送回执", fields, submit, self, confirm_text="登记"))
+
+    def _open(self, dialog: FormDialog) -> FormDialog:
+        self.open_dialog = dialog
+        dialog.accepted.connect(lambda: self._after(dialog))
+        dialog.rejected.connect(lambda: setattr(self, "open_dialog", None))
+        dialog.open()
+        return dialog
+
+    def _after(self, dialog: FormDialog) -> None:
+        self.open_dialog = None
+        if dialog.result_case is not None:
+            announce_change(self, dialog.result_case)
+
+    # ---- the public key ------------------------------------------------------------------
+
+    def export_public_key(self, target: str | None = None) -> None:
+        if target is None:
+            target, _ = QFileDialog.getSaveFileName(self, "导出签名公钥", "移送签名公钥.pem", "PEM 公钥 (*.pem)")
+        if not target:
+            return
+        try:
+            pem, fingerprint = public_key(self.ctx, self.actor)
+            Path(target).write_bytes(pem)
+        except Exception as exc:  # noqa: BLE001 - a full disk, no key store: said in the panel
+            say(self.message, error_text(exc), ok=False)
+            return
+        say(self.message, f"已导出：{target}\n公钥指纹：{fingerprint}（请通过电话等其他途径告知接收单位核对）")
+
+
+register_panel("移送", lambda ctx, actor, parent: TransferPanel(ctx, actor, parent), position=25)
