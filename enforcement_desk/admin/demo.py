@@ -13,6 +13,7 @@ from enforcement_desk.admin.setup import AdminDraft, AgencyDraft, initialize, is
 from enforcement_desk.admin.users import UserDraft, add_user
 from enforcement_desk.context import Actor, AppContext
 from enforcement_desk.core.roles import Role
+from enforcement_desk.core.settings import AgencySettings
 from enforcement_desk.core.stages import ORDINARY_MAIN_LINE, CaseSource, Outcome, Stage
 from enforcement_desk.procedure import steps as procedure
 from enforcement_desk.procedure.cases import (
@@ -307,12 +308,13 @@ class _Driver:
             if target is Stage.HEARING:
                 return cid
             notice_day = self.day
+            hearing_day = procedure.earliest_hearing_day(notice_day, AgencySettings())
             procedure.arrange_hearing(
-                self.ctx, officer, cid, scheduled_at=datetime.combine(notice_day + timedelta(days=9), time(9, 30)),
+                self.ctx, officer, cid, scheduled_at=datetime.combine(hearing_day, time(9, 30)),
                 place="本机关听证室", host="刘洋", recorder="李静", served_on=notice_day,
             )  # fmt: skip
             self.issue(self.lead, cid, "hearing_notice")
-            self.wait(9)
+            self.wait((hearing_day - self.day).days)
             procedure.record_hearing(self.ctx, officer, cid, procedure.HearingMinutes(
                 held_on=self.day, host="刘洋", recorder="李静", place="本机关听证室", public=True,
                 attendees=("当事人委托代理人", "案件调查人员"), party_statements="对违法事实无异议，请求从轻处罚",

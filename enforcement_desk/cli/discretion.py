@@ -25,7 +25,7 @@ def _add_fact_options(parser: argparse.ArgumentParser) -> None:
     facts = parser.add_argument_group("认定的事实")
     facts.add_argument("--gains", type=parse_money, help="违法所得（元）")
     facts.add_argument("--goods-value", type=parse_money, help="货值金额（元）")
-    facts.add_argument("--days", type=int, default=0, help="违法行为持续天数")
+    facts.add_argument("--days", type=int, help="违法行为持续天数（默认按案件的违法行为发生和终了日期计算）")
     facts.add_argument("--persons", type=int, default=0, help="涉及人数")
     facts.add_argument("--harm", choices=HARM_VALUES, default="none", help="危害后果：无/轻微/严重")
     facts.add_argument("--repeat", action="store_true", help="一年内再次违法")

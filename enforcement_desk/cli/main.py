@@ -347,6 +347,9 @@ def _print_case(detail) -> None:
     )
     print(f"承办人：{'、'.join(h.name for h in detail.handlers)}")
     print(f"阶段：{detail.stage.label}   来源：{detail.source_label}   类别：{detail.category_label}")
+    if detail.decided_outcome and (detail.fine_due or detail.surcharge_due or detail.confiscation_due):
+        print(f"尚欠：罚款 {detail.fine_due:,.2f} 元　加处罚款 {detail.surcharge_due:,.2f} 元"
+              f"（每日按罚款数额的 3% 计，不超过罚款数额）　没收违法所得 {detail.confiscation_due:,.2f} 元")  # fmt: skip
     if detail.proposed_outcome:
         kinds = "、".join(detail.penalty_kinds)
         print(f"处理意见：{detail.proposed_outcome.label} {kinds} {detail.fine_amount or ''}")
@@ -479,6 +482,26 @@ def cmd_case_hearing(args: argparse.Namespace) -> int:
     )  # fmt: skip
     detail = record_hearing(ctx, actor, resolve_case(ctx, actor, args.case), minutes)
     print_json(detail) if args.json else print("已登记听证")
+    return 0
+
+
+@command("case payment-plan")
+def cmd_case_payment_plan(args: argparse.Namespace) -> int:
+    from enforcement_desk.core.money import parse_amount
+    from enforcement_desk.procedure.steps import approve_payment_plan
+
+    instalments = []
+    for item in args.instalment:
+        day, _, amount = item.partition("=")
+        try:
+            instalments.append((parse_date(day.strip()), parse_amount(amount.strip())))
+        except (argparse.ArgumentTypeError, DomainError) as exc:
+            raise DomainError(f"分期“{item}”格式不正确：{exc}（应为 日期=金额，如 2026-12-31=1500）") from None
+    ctx = open_context(args)
+    actor = login_actor(ctx, args)
+    detail = approve_payment_plan(ctx, actor, resolve_case(ctx, actor, args.case), instalments=instalments,
+                                  reason=args.reason, applied_on=args.applied_on or ctx.today())  # fmt: skip
+    print_json(detail) if args.json else print(f"已批准分 {len(instalments)} 期缴纳，尚欠罚款 {detail.fine_due:,.2f} 元")
     return 0
 
 
@@ -770,6 +793,12 @@ def build_parser(with_extensions: bool = True) -> argparse.ArgumentParser:
     hearing.add_argument("--attendees", help="参加人员，逗号或顿号分隔")
     hearing.add_argument("--statements", help="当事人的陈述、申辩和质证意见")
     hearing.add_argument("--signature", choices=("已签名", "拒绝签名", "未到场"), help="当事人在笔录上的签名情况")
+    plan = case.add_parser("payment-plan", help="批准暂缓或分期缴纳罚款（负责人，《行政处罚法》第六十六条）")
+    plan.add_argument("case")
+    plan.add_argument("--instalment", action="append", required=True, metavar="日期=金额",
+                      help="每期的缴款期限和金额，如 2026-12-31=1500；暂缓缴纳只写一期")  # fmt: skip
+    plan.add_argument("--reason", required=True, help="当事人确有经济困难的情况")
+    plan.add_argument("--applied-on", type=parse_date, help="当事人书面申请的日期（默认今天）")
     notice = case.add_parser("hearing-notice", help="登记听证安排和听证通知书的送达")
     notice.add_argument("case")
     notice.add_argument("--at", type=parse_datetime, required=True, help="听证时间，如 2026-12-10 09:30")

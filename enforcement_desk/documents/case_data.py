@@ -15,6 +15,7 @@ from enforcement_desk.core.stages import CATEGORY_LABELS, SOURCE_LABELS, CaseSou
 from enforcement_desk.documents.content import BLANK, chinese_date
 from enforcement_desk.procedure import case_views as views
 from enforcement_desk.procedure.case_records import (
+    case_balance,
     current_proposal,
     hearing_notice,
     hearing_record,
@@ -140,7 +141,8 @@ def case_fields(
     approver = session.get(User, case.filing_approver_id) if case.filing_approver_id else None
     payments = session.scalars(select(Payment).where(Payment.case_id == case.id).order_by(Payment.paid_on)).all()
     has_hearing_right, _ = views.hearing_right(views.proposed_penalty(case), settings)
-    outstanding = (case.fine_amount or Decimal(0)) - (case.paid_amount or Decimal(0))
+    owed = case_balance(session, case, today)
+    outstanding = owed.fine_due
     penalty_text = _penalty_text(case)
     hearing_words = "、听证" if has_hearing_right else ""
     if case.hearing_held_on:
@@ -205,6 +207,8 @@ def case_fields(
         "discussion_conclusion": discussion.conclusion if discussion else NOT_RECORDED,
         "service_method": case.service_method or NOT_RECORDED, "service_note": "",
         "paid_amount": format_yuan(case.paid_amount or Decimal(0)), "outstanding": format_yuan(outstanding),
+        "surcharge_due": format_yuan(owed.surcharge_due), "confiscation_due": format_yuan(owed.confiscation_due),
+        "owed_text": owed.owed_text() or "无",
         "closing_summary": case.closing_summary,
         "police_unit": transfer["police_unit"] or "________________公安局",
         "procuratorate": transfer["procuratorate"] or "________________人民检察院",

@@ -19,7 +19,13 @@ from sqlalchemy.orm import Session
 
 from enforcement_desk.context import Actor, AppContext, require_text
 from enforcement_desk.core.errors import DomainError, NotFound
-from enforcement_desk.core.procedure.document_rules import RULES, IssueFacts, Issuer, refusal
+from enforcement_desk.core.procedure.document_rules import (
+    REMINDER_WORKING_DAYS,
+    RULES,
+    IssueFacts,
+    Issuer,
+    refusal,
+)
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.settings import AgencySettings
 from enforcement_desk.core.stages import Outcome, Stage
@@ -28,7 +34,8 @@ from enforcement_desk.documents.content import RenderedDocument, RenderedTable, 
 from enforcement_desk.documents.templates import DocumentTemplate, load_templates
 from enforcement_desk.paths import user_data_dir
 from enforcement_desk.procedure import case_views as views
-from enforcement_desk.procedure.case_records import hearing_record, transfer_rows
+from enforcement_desk.procedure.calendars import calendar_for
+from enforcement_desk.procedure.case_records import case_balance, hearing_record, latest, transfer_rows
 from enforcement_desk.procedure.cases import load_case
 from enforcement_desk.procedure.deadlines import agency_settings
 from enforcement_desk.procedure.numbers import issue_bianhao, issue_wenhao
@@ -36,7 +43,7 @@ from enforcement_desk.procedure.step_log import step_entry
 from enforcement_desk.store.audit import append_event
 from enforcement_desk.store.blobs import BlobStore
 from enforcement_desk.store.models import Case, DocumentRecord, User
-from enforcement_desk.store.models_steps import DocumentVoid
+from enforcement_desk.store.models_steps import DocumentVoid, HearingNotice
 from enforcement_desk.supervision.reporter_privacy import refuse_reporter_identity
 
 ISSUERS = (Role.OFFICER, Role.HEAD, Role.REVIEWER)
@@ -210,6 +217,8 @@ def issue_facts(session: Session, case: Case, settings: AgencySettings, today: d
     hearing = hearing_record(session, case.id)
     decisions = transfer_rows(session, case.id)["decisions"]
     penalty_decided = case.decided_outcome == Outcome.PENALTY.value
+    owed = case_balance(session, case, today)
+    payment_due = views.open_deadline_due(session, case.id, "payment")
     return IssueFacts(
         stage=Stage(case.stage), procedure=case.procedure, today=today, filed=case.filed_on is not None,
         proposed_outcome=Outcome(case.proposed_outcome) if case.proposed_outcome else None,
@@ -217,14 +226,18 @@ def issue_facts(session: Session, case: Case, settings: AgencySettings, today: d
         hearing_right=views.hearing_right(views.proposed_penalty(case), settings)[0],
         prior_notice_served=case.prior_notice_served_on is not None,
         hearing_requested=case.hearing_requested_on is not None, hearing_recorded=hearing is not None,
+        hearing_arranged=latest(session, HearingNotice, case.id) is not None,
         hearing_opinion=bool(hearing and hearing.opinion.strip()),
         review_decided=review is not None and review.outcome is not None,
         discussion_recorded=views.discussion_recorded(session, case.id),
         decided_outcome=Outcome(case.decided_outcome) if case.decided_outcome else None,
         decision_numbered=bool(case.decision_no),
-        amount_owed=((case.fine_amount or Decimal(0)) - (case.paid_amount or Decimal(0))) if penalty_decided else Decimal(0),
-        payment_due_on=views.open_deadline_due(session, case.id, "payment"),
+        amount_owed=(owed.fine_due + owed.surcharge_due + owed.confiscation_due) if penalty_decided else Decimal(0),
+        amount_overdue=(owed.fine_overdue + owed.surcharge_due + (owed.confiscation_due if payment_due and today > payment_due
+                        else Decimal(0))) if penalty_decided else Decimal(0),  # fmt: skip
+        payment_due_on=payment_due,
         reminder_issued_on=reminders[-1] if reminders else None,
+        reminder_ready_on=calendar_for(settings).add_working_days(reminders[-1], REMINDER_WORKING_DAYS) if reminders else None,
         enforcement_applied=case.enforcement_applied_on is not None,
         transfer_approved=bool(decisions and decisions[-1].approved),
         issued_kinds=frozenset(kind for kind, _ in current),
@@ -376,6 +389,10 @@ def void_document(ctx: AppContext, actor: Actor, document_id: int, reason: str) 
         record = session.get(DocumentRecord, document_id)
         if record is None or record.agency_id != actor.agency_id:
             raise NotFound(f"文书 #{document_id} 不存在")
+        if record.case_id is not None:  # one void at a time per case, and never in an archived file
+            case = load_case(session, actor, record.case_id, lock=True)
+            if Stage(case.stage) is Stage.ARCHIVED:
+                raise DomainError("案件已归档，卷内文书不能再作废")
         if record.superseded_by is not None:
             raise DomainError(f"{record.title}（{record.number or record.id}）第 {record.version} 版已被更正，请作废现行版本")
         if session.scalar(select(DocumentVoid.id).where(DocumentVoid.document_id == record.id)) is not None:

@@ -14,12 +14,15 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from enforcement_desk.store.models import Base, User
+from enforcement_desk.core.procedure.execution import Balance, Instalment, PaymentEntry, balance
+from enforcement_desk.core.stages import Outcome
+from enforcement_desk.store.models import Base, Case, Deadline, Payment, User
 from enforcement_desk.store.models_steps import (
     CaseProposal,
     EnforcementApplication,
     HearingNotice,
     HearingRecord,
+    PaymentPlan,
     PoliceAnswer,
     TransferDecision,
     TransferPackage,
@@ -146,3 +149,24 @@ def transfer_rows(session: Session, case_id: int) -> dict[str, Any]:
 
 def enforcement_application(session: Session, case_id: int) -> EnforcementApplication | None:
     return latest(session, EnforcementApplication, case_id)
+
+
+def case_balance(session: Session, case: Case, today: date) -> Balance:
+    """What the party owes under the decision on `today`: fine, surcharge on the overdue fine, confiscation.
+    Nothing is owed before a penalty decision is served (the 15 days run from service)."""
+    if case.decided_outcome != Outcome.PENALTY.value:
+        return balance(Decimal(0), Decimal(0), (), (), today)
+    fine, confiscation = case.fine_amount or Decimal(0), case.confiscation_amount or Decimal(0)
+    due = session.scalar(
+        select(Deadline.due_on).where(Deadline.case_id == case.id, Deadline.key == "payment").order_by(Deadline.id)
+    )
+    schedule = (Instalment(due, fine),) if due is not None and fine > 0 else ()
+    plan = latest(session, PaymentPlan, case.id)
+    if plan is not None and due is not None:  # the rescheduled part is due on its own days; the rest as decided
+        parts = [Instalment(date.fromisoformat(i["due_on"]), Decimal(i["amount"])) for i in plan.instalments]
+        schedule = (Instalment(due, fine - sum((p.amount for p in parts), Decimal(0))), *parts)
+    payments = [
+        PaymentEntry(p.paid_on, p.amount, p.kind or "fine")
+        for p in session.scalars(select(Payment).where(Payment.case_id == case.id).order_by(Payment.paid_on, Payment.id))
+    ]
+    return balance(fine, confiscation, schedule, payments, today)

@@ -18,7 +18,7 @@ from enforcement_desk.core.procedure.major import (
 from enforcement_desk.core.procedure.workflow import ActionAvailability, CaseState, HandlerInfo
 from enforcement_desk.core.settings import AgencySettings
 from enforcement_desk.core.stages import CATEGORY_LABELS, SOURCE_LABELS, Outcome, Stage
-from enforcement_desk.procedure.case_records import ProposalView
+from enforcement_desk.procedure.case_records import ProposalView, case_balance
 from enforcement_desk.procedure.parties import PartyView
 from enforcement_desk.store.models import (
     Case,
@@ -122,6 +122,9 @@ class CaseDetail:
     fine_amount: Decimal | None
     confiscation_amount: Decimal | None
     paid_amount: Decimal
+    fine_due: Decimal  # what the party still owes, on the day the detail was read
+    surcharge_due: Decimal  # 加处罚款 (art. 72) accrued on the overdue fine, less what was paid
+    confiscation_due: Decimal
     mitigated: bool
     proposal: ProposalView | None
     major: MajorAssessment
@@ -179,6 +182,7 @@ def build_state(session: Session, case: Case, settings: AgencySettings, today: d
         penalty, settings, hearing_held=case.hearing_held_on is not None, flags=frozenset(case.major_flags or ())
     )
     decision_due = open_deadline_due(session, case.id, "decision")
+    owed = case_balance(session, case, today)
     return CaseState(
         stage=Stage(case.stage),
         today=today,
@@ -206,9 +210,9 @@ def build_state(session: Session, case: Case, settings: AgencySettings, today: d
         discussion_recorded=discussion_recorded(session, case.id),
         decision_deadline=decision_due,
         decided_outcome=Outcome(case.decided_outcome) if case.decided_outcome else None,
-        fine_outstanding=(case.fine_amount or Decimal(0)) - (case.paid_amount or Decimal(0))
-        if case.decided_outcome == Outcome.PENALTY.value
-        else Decimal(0),
+        fine_outstanding=owed.fine_due,
+        surcharge_due=owed.surcharge_due,
+        confiscation_due=owed.confiscation_due,
         enforcement_applied=case.enforcement_applied_on is not None,
         resume_stage=Stage(case.resume_stage) if case.resume_stage else None,
         review_return_stage=Stage(case.review_return_stage) if case.review_return_stage else None,

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from enforcement_desk.context import Actor, AppContext, require_text
 from enforcement_desk.core.errors import DomainError
-from enforcement_desk.core.money import late_payment_surcharge
 from enforcement_desk.core.procedure.calendar import WorkingDayCalendar
+from enforcement_desk.core.procedure.execution import KINDS as EXECUTION_KINDS
 from enforcement_desk.core.procedure.major import hearing_right
 from enforcement_desk.core.procedure.workflow import Action, check, target_stage
 from enforcement_desk.core.roles import Role
@@ -27,7 +27,7 @@ from enforcement_desk.core.settings import AgencySettings
 from enforcement_desk.core.stages import Outcome, Stage
 from enforcement_desk.procedure import case_views as views
 from enforcement_desk.procedure.calendars import calendar_for
-from enforcement_desk.procedure.case_records import latest
+from enforcement_desk.procedure.case_records import case_balance, latest
 from enforcement_desk.procedure.cases import (
     _detail,
     actor_info,
@@ -53,6 +53,7 @@ from enforcement_desk.store.models_steps import (
     EnforcementApplication,
     HearingNotice,
     HearingRecord,
+    PaymentPlan,
     PoliceAnswer,
     TransferDecision,
 )
@@ -225,40 +226,53 @@ def _serve(step: _Step) -> dict:
     step.case.served_on = served_on
     step.case.service_method = method
     step.close("service")
-    if step.case.decided_outcome == Outcome.PENALTY.value and (step.case.fine_amount or 0) > 0:
+    owed = (step.case.fine_amount or 0) + (step.case.confiscation_amount or 0)
+    if step.case.decided_outcome == Outcome.PENALTY.value and owed > 0:
         step.open("payment", served_on)
     return {"served_on": served_on, "method": method, "recipient": step.params.get("recipient", "")}
 
 
+def _payment_amount(raw: object) -> Decimal:
+    from enforcement_desk.core.money import parse_amount
+
+    return parse_amount(str(raw if raw is not None else ""))
+
+
 def _record_payment(step: _Step) -> dict:
+    """缴款: a payment of the fine, of the late-payment surcharge or of confiscated illegal gains, never more
+    than what is owed of that kind on the day it was paid, never before the decision was served."""
     case = step.case
-    try:
-        amount = Decimal(str(step.params.get("amount", "")))
-    except ArithmeticError:
-        raise DomainError("缴款金额格式不正确") from None
+    kind = str(step.params.get("kind") or "fine")
+    if kind not in EXECUTION_KINDS:
+        raise DomainError(f"缴款种类应为：{'、'.join(f'{k}（{v}）' for k, v in EXECUTION_KINDS.items())}")
+    amount = _payment_amount(step.params.get("amount"))
     if amount <= 0:
         raise DomainError("缴款金额必须大于零")
-    outstanding = (case.fine_amount or Decimal(0)) - (case.paid_amount or Decimal(0))
-    if amount > outstanding:
-        raise DomainError(f"缴款金额 {amount} 元超过未缴罚款 {outstanding} 元")
     paid_on = step.date_param("paid_on")
-    due = views.open_deadline_due(step.session, case.id, "payment")
-    surcharge = late_payment_surcharge(case.fine_amount or Decimal(0), due, paid_on) if due else Decimal(0)
+    served = case.served_on or case.decided_on
+    if served is not None and paid_on < served:
+        raise DomainError(f"缴款日期 {paid_on} 早于处罚决定书送达日期 {served}", rule="《行政处罚法》第六十七条")
+    owed = case_balance(step.session, case, paid_on)
+    due = {"fine": owed.fine_due, "surcharge": owed.surcharge_due, "confiscation": owed.confiscation_due}[kind]
+    if amount > due:
+        raise DomainError(
+            f"缴款金额 {amount:,.2f} 元超过截至 {paid_on} 尚欠的{EXECUTION_KINDS[kind]} {due:,.2f} 元",
+            rule="《行政处罚法》第七十二条" if kind == "surcharge" else None,
+        )
     step.session.add(
         Payment(
-            case_id=case.id,
-            amount=amount,
-            surcharge=surcharge,
-            paid_on=paid_on,
-            receipt_no=str(step.params.get("receipt_no", "")),
-            recorded_by=step.actor.user_id,
-            recorded_at=datetime.now(),
+            case_id=case.id, kind=kind, amount=amount, surcharge=Decimal(0), paid_on=paid_on,
+            receipt_no=str(step.params.get("receipt_no", "")), recorded_by=step.actor.user_id, recorded_at=datetime.now(),
         )
-    )
-    case.paid_amount = (case.paid_amount or Decimal(0)) + amount
-    if case.paid_amount >= (case.fine_amount or Decimal(0)):
-        step.close("payment")
-    return {"amount": amount, "paid_on": paid_on, "surcharge": surcharge, "paid_total": case.paid_amount}
+    )  # fmt: skip
+    if kind == "fine":
+        case.paid_amount = (case.paid_amount or Decimal(0)) + amount
+        if case.paid_amount >= (case.fine_amount or Decimal(0)):
+            step.close("payment")
+    step.session.flush()
+    after = case_balance(step.session, case, step.today)
+    return {"kind": kind, "amount": amount, "paid_on": paid_on, "fine_due": after.fine_due,
+            "surcharge_due": after.surcharge_due, "confiscation_due": after.confiscation_due}  # fmt: skip
 
 
 def _apply_enforcement(step: _Step) -> dict:
@@ -410,6 +424,14 @@ def _locked_handler_case(session: Session, actor: Actor, case_id: int, stage: St
 
 
 PARTY_SIGNATURES = ("已签名", "拒绝签名", "未到场")
+HEARING_NOTICE_RULE = "《行政处罚法》第六十四条第（二）项、第八十五条"
+HEARING_NOTICE_WORKING_DAYS = 7
+
+
+def earliest_hearing_day(notice_served_on: date, settings: AgencySettings) -> date:
+    """The first day a hearing may be held after its notice: seven working days later (art. 64(二);
+    art. 85 makes the law's 7-day periods working days; the day of service is not counted)."""
+    return calendar_for(settings).add_working_days(notice_served_on, HEARING_NOTICE_WORKING_DAYS)
 
 
 @dataclass(frozen=True)
@@ -440,19 +462,30 @@ def record_hearing(ctx: AppContext, actor: Actor, case_id: int, minutes: Hearing
     today = ctx.today()
     with ctx.db.write() as session:
         case = _locked_handler_case(session, actor, case_id, Stage.HEARING, "登记听证")
+        if actor.role is Role.OFFICER and actor.user_id not in {h.user_id for h in case.handlers}:
+            raise DomainError("只有本案承办人或负责人可以登记听证笔录")
         _, settings = agency_settings(session, actor.agency_id)
         handler_names = {h.user.name for h in case.handlers}
         if host in handler_names:
             raise DomainError("听证由非本案调查人员主持（《行政处罚法》第六十四条），主持人不能是本案承办人")
         if minutes.recorder.strip() in handler_names:
-            raise DomainError("听证记录人不能是本案调查人员（《行政处罚法》第六十四条第（四）项）")
+            raise DomainError("听证记录人不能是本案调查人员（本机关规定；《行政处罚法》第六十四条第（四）项的回避要求）")
         if minutes.held_on > today:
             raise DomainError("听证日期不能晚于今天")
         if case.hearing_requested_on and minutes.held_on < case.hearing_requested_on:
             raise DomainError("听证日期不能早于当事人提出听证申请的日期")
         notice = latest(session, HearingNotice, case.id)
-        if notice is not None and minutes.held_on < notice.served_on:
-            raise DomainError(f"听证日期不能早于听证通知书送达日期 {notice.served_on}")
+        if notice is None:
+            raise DomainError(
+                "尚未登记听证通知书的送达：行政机关应当在举行听证的七日前通知当事人听证的时间、地点，"
+                "请先登记听证安排（安排听证）", rule=HEARING_NOTICE_RULE,
+            )  # fmt: skip
+        earliest = earliest_hearing_day(notice.served_on, settings)
+        if minutes.held_on < earliest:
+            raise DomainError(
+                f"听证通知书于 {notice.served_on} 送达，七个工作日后（{earliest} 起）方可举行听证",
+                rule=HEARING_NOTICE_RULE,
+            )
         case.hearing_held_on = minutes.held_on
         case.updated_at = datetime.now()
         row = HearingRecord(
@@ -505,6 +538,12 @@ def arrange_hearing(
             raise DomainError("听证主持人和记录人不能是本案调查人员（《行政处罚法》第六十四条第（四）项）")
         if case.hearing_requested_on and served_on < case.hearing_requested_on:
             raise DomainError("听证通知书的送达日期不能早于当事人提出听证申请的日期")
+        earliest = earliest_hearing_day(served_on, settings)
+        if scheduled_at.date() < earliest:
+            raise DomainError(
+                f"听证应当在通知送达七个工作日后举行：{served_on} 送达的通知，听证最早安排在 {earliest}",
+                rule=HEARING_NOTICE_RULE,
+            )
         row = HearingNotice(
             case_id=case.id, scheduled_at=scheduled_at, place=place, host=host, recorder=recorder.strip(),
             public=public, not_public_reason=not_public_reason.strip(), served_on=served_on,
@@ -581,10 +620,62 @@ def record_discussion(
         return _detail(session, case, actor, settings, today)
 
 
+def approve_payment_plan(
+    ctx: AppContext,
+    actor: Actor,
+    case_id: int,
+    *,
+    instalments: list[tuple[date, Decimal]],
+    reason: str,
+    applied_on: date,
+) -> views.CaseDetail:
+    """暂缓或者分期缴纳 (行政处罚法 art. 66): on the party's written application for economic hardship,
+    the head approves new last days for the unpaid fine; the surcharge then runs from each part's day."""
+    actor.require(Role.HEAD, action="批准暂缓或分期缴纳罚款")
+    reason = require_text(reason, "当事人确有经济困难的情况（申请理由）")
+    if not instalments:
+        raise DomainError("请列出暂缓或分期缴纳的期限和金额")
+    today = ctx.today()
+    if applied_on > today:
+        raise DomainError("申请日期不能晚于今天")
+    with ctx.db.write() as session:
+        case = load_case(session, actor, case_id, lock=True)
+        _, settings = agency_settings(session, actor.agency_id)
+        if Stage(case.stage) not in (Stage.SERVED, Stage.EXECUTING) or case.decided_outcome != Outcome.PENALTY.value:
+            raise DomainError("只有已送达、尚在执行中的罚款决定可以暂缓或分期缴纳", rule=PAYMENT_PLAN_RULE)
+        if actor.user_id in {h.user_id for h in case.handlers}:
+            raise DomainError("承办人不得批准本人承办案件的暂缓或分期缴纳", rule=PAYMENT_PLAN_RULE)
+        if case.enforcement_applied_on is not None:
+            raise DomainError("已申请人民法院强制执行，不能再批准暂缓或分期缴纳", rule=PAYMENT_PLAN_RULE)
+        if latest(session, PaymentPlan, case.id) is not None:
+            raise DomainError("本案已批准过暂缓或分期缴纳；批准后的期限不能再次变更", rule=PAYMENT_PLAN_RULE)
+        due = views.open_deadline_due(session, case.id, "payment")
+        if due is None or applied_on > due:
+            raise DomainError(f"暂缓或分期缴纳须在缴款期限（{due}）届满前申请", rule=PAYMENT_PLAN_RULE)
+        owed = case_balance(session, case, today).fine_due
+        total = sum((amount for _, amount in instalments), Decimal(0))
+        if total != owed:
+            raise DomainError(f"各期金额合计 {total:,.2f} 元，应等于尚未缴纳的罚款 {owed:,.2f} 元", rule=PAYMENT_PLAN_RULE)
+        days = [day for day, _ in instalments]
+        if any(amount <= 0 for _, amount in instalments) or days != sorted(set(days)) or days[0] <= due:
+            raise DomainError(f"各期金额须大于零，期限须逐期推后且晚于原缴款期限 {due}", rule=PAYMENT_PLAN_RULE)
+        plan = PaymentPlan(
+            case_id=case.id, instalments=[{"due_on": d.isoformat(), "amount": str(a)} for d, a in instalments],
+            reason=reason, applied_on=applied_on, approved_by=actor.user_id, approved_at=ctx.now(),
+        )  # fmt: skip
+        case.updated_at = datetime.now()
+        record_step(session, actor, case, "payment_plan_approved", plan)
+        return _detail(session, case, actor, settings, today)
+
+
+PAYMENT_PLAN_RULE = "《行政处罚法》第六十六条第二款"
+
+
 def extend_decision_deadline(
     ctx: AppContext, actor: Actor, case_id: int, *, days: int, reason: str
 ) -> views.CaseDetail:
-    """延期审批: the 90-day decision period extended with the head's approval (art. 60)."""
+    """延期审批: the 90-day decision period (art. 60) extended with the head's approval under the agency's
+    rule; who may approve, how long and how often under the 2025 rule is not yet verified (docs/law.md §6)."""
     actor.require(Role.HEAD, action="批准延期")
     if days <= 0 or days > 90:
         raise DomainError("延长天数应在 1 到 90 天之间")

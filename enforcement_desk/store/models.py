@@ -214,8 +214,9 @@ class Payment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="fine")  # fine | surcharge | confiscation
     amount: Mapped[Decimal] = mapped_column(Money)
-    surcharge: Mapped[Decimal] = mapped_column(Money, default=0)
+    surcharge: Mapped[Decimal] = mapped_column(Money, default=0)  # before 0011: the surcharge computed then
     paid_on: Mapped[date] = mapped_column(Date)
     receipt_no: Mapped[str] = mapped_column(String(60), default="")
     recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))

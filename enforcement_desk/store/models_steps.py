@@ -191,6 +191,21 @@ class EnforcementApplication(Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class PaymentPlan(Base):
+    """暂缓或者分期缴纳罚款 approved on the party's written application (行政处罚法 art. 66): the unpaid
+    fine in parts, each with its own last day to pay."""
+
+    __tablename__ = "payment_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    instalments: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [{"due_on": "YYYY-MM-DD", "amount": "…"}]
+    reason: Mapped[str] = mapped_column(Text)
+    applied_on: Mapped[date] = mapped_column(Date)
+    approved_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class DocumentVoid(Base):
     """The voiding of an issued document by the head: its number stays taken and shows as 作废."""
 
@@ -213,4 +228,5 @@ STEP_TABLES: tuple[type[Base], ...] = (
     TransferReceipt,
     TransferPackage,
     EnforcementApplication,
+    PaymentPlan,
 )

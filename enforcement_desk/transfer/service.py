@@ -3,7 +3,7 @@
 Art. 5: two or more officers check the facts and report in writing; the head approves or refuses within
 3 days of the report (the approval and the refusal with its reasons are procedure actions, see
 services/procedure.py); an approved case goes to the police within 24 hours, with a copy to the
-procuratorate (art. 7 and 14). This module records the report and the police's receipt (回执), and builds
+procuratorate. This module records the report and the police's receipt (回执), and builds
 and checks the package of documents and original evidence that goes with the 涉嫌犯罪案件移送书.
 """
 

@@ -167,6 +167,8 @@ def test_unlicensed_practice_case_goes_from_acceptance_to_archive_through_the_cl
             "2026-11-13",
             ["case", "advance", ref, "request_hearing", "--param", "requested_on=2026-11-13"],
         ),
+        ("wang", "2026-11-13", ["case", "hearing-notice", ref, "--at", "2026-11-24 09:30", "--place", "听证室",
+                                "--host", "刘洋", "--served-on", "2026-11-13"]),
         ("wang", "2026-11-24", ["case", "hearing", ref, "--host", "刘洋", "--record", "当事人对事实无异议"]),
         ("wang", "2026-11-25", ["case", "advance", ref, "submit_review"]),
         (
@@ -212,6 +214,12 @@ def test_unlicensed_practice_case_goes_from_acceptance_to_archive_through_the_cl
             "2026-12-03",
             ["case", "advance", ref, "record_payment", "--param", "amount=50000", "paid_on=2026-12-03"],
         ),
+        (  # the confiscated illegal gains are paid on their own (行政处罚法 art. 28, 67)
+            "wang",
+            "2026-12-03",
+            ["case", "advance", ref, "record_payment", "--param", "amount=3000", "paid_on=2026-12-03",
+             "kind=confiscation"],
+        ),
         ("chen", "2026-12-04", ["case", "advance", ref, "close", "--param", "summary=罚没款已缴清"]),
         ("wang", "2026-12-07", ["case", "advance", ref, "archive"]),
     ]
@@ -240,6 +248,7 @@ def test_unlicensed_practice_case_goes_from_acceptance_to_archive_through_the_cl
         "approve_review",
         "decide",
         "serve",
+        "record_payment",
         "record_payment",
         "close",
         "archive",

@@ -301,3 +301,15 @@ def test_goods_value_multiples_respect_the_cap_the_article_sets():
     large = recommend(library, ["T-2"], Facts(goods_value=D("20000"), **RECENT), decided_on=DECIDED)
     assert (large.statutory.minimum, large.statutory.maximum) == (D("20000"), D("30000"))
     assert "最高不超过 30000 元" in large.statutory.working
+
+
+def test_without_a_duration_the_act_dates_give_it_and_a_184_day_practice_is_not_treated_as_short():
+    library = load_library(resources_dir() / "benchmarks")
+    dated = Facts(illegal_gains=Decimal("3000"), act_date=date(2026, 3, 1), discovered_on=date(2026, 8, 31))
+    assert dated.with_known_duration().duration_days == 184
+    stated = Facts(illegal_gains=Decimal("3000"), duration_days=184, act_date=date(2026, 3, 1),
+                   discovered_on=date(2026, 8, 31))  # fmt: skip
+    by_dates = recommend(library, ("YL-001",), dated, decided_on=date(2026, 9, 1))
+    assert by_dates.level == recommend(library, ("YL-001",), stated, decided_on=date(2026, 9, 1)).level
+    assert "持续天数少于90" not in " ".join(str(e) for e in by_dates.explanation)
+    assert Facts().with_known_duration().duration_days == 0

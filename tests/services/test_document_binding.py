@@ -95,7 +95,10 @@ def test_a_reminder_needs_money_owed_after_the_payment_deadline(office):
         issue_document(office.ctx, office.officer, case.id, "enforcement_application")
     reminder = issue_document(office.ctx, office.officer, case.id, "payment_reminder")
     assert reminder.number
-    advance(office.ctx, office.officer, case.id, "record_payment", {"amount": "3000", "paid_on": "2026-11-30"})
+    paid = advance(office.ctx, office.officer, case.id, "record_payment", {"amount": "3000", "paid_on": "2026-11-30"})
+    assert paid.surcharge_due == Decimal("450.00")  # five days late: the surcharge is still owed
+    advance(office.ctx, office.officer, case.id, "record_payment",
+            {"amount": "450", "paid_on": "2026-11-30", "kind": "surcharge"})  # fmt: skip
     with pytest.raises(DomainError, match="没有尚未缴纳的罚款"):
         issue_document(office.ctx, office.officer, case.id, "enforcement_application")
 

@@ -25,7 +25,7 @@ BASIS = "《中华人民共和国基本医疗卫生与健康促进法》第九�
 VIOLATED = "《医疗机构管理条例》第十四条"
 
 
-def case_at_hearing(office):
+def case_at_hearing(office, *, notice: bool = True):
     """A person's case with a 50,000 元 proposal (hearing right), notice served, hearing requested."""
     case = new_case(office)
     office.at(date(2026, 11, 3))
@@ -42,6 +42,9 @@ def case_at_hearing(office):
     office.at(date(2026, 11, 6))
     detail = advance(office.ctx, office.officer, case.id, "request_hearing", {"requested_on": "2026-11-06"})
     assert detail.stage is Stage.HEARING
+    if notice:  # served the day of the request: the hearing may be held from 11-17, seven working days on
+        detail = arrange_hearing(office.ctx, office.officer, case.id, scheduled_at=datetime(2026, 11, 17, 9, 30),
+                                 place="听证室", host="刘洋", served_on=date(2026, 11, 6))  # fmt: skip
     return detail
 
 
@@ -59,7 +62,7 @@ def _hearing(office, case_id, text, **extra):
 
 def test_a_later_proposal_keeps_the_hearing_record_and_its_documents(office):
     case = case_at_hearing(office)
-    office.at(date(2026, 11, 16))
+    office.at(date(2026, 11, 17))
     _hearing(office, case.id, "当事人承认违法事实", recorder="李静", public=True, attendees=("张某某",),
              party_statements="请求从轻", party_signature="已签名")  # fmt: skip
     detail = set_proposal(office.ctx, office.officer, case.id, get_case(office.ctx, office.officer, case.id).version,
@@ -99,7 +102,7 @@ def test_the_transfer_report_and_refusal_survive_a_proposal(office):
 def test_the_hearing_arrangement_must_name_why_a_hearing_is_not_public(office):
     from enforcement_desk.core.errors import DomainError
 
-    case = case_at_hearing(office)
+    case = case_at_hearing(office, notice=False)
     office.at(date(2026, 11, 9))
     with pytest.raises(DomainError, match="不公开举行听证须写明理由"):
         arrange_hearing(office.ctx, office.officer, case.id, scheduled_at=datetime(2026, 11, 18, 9, 30), place="听证室",
@@ -111,6 +114,26 @@ def test_the_hearing_arrangement_must_name_why_a_hearing_is_not_public(office):
     office.at(date(2026, 11, 18))
     with pytest.raises(DomainError, match="记录人不能是本案调查人员"):
         _hearing(office, case.id, "笔录", recorder="李娜")
+
+
+def test_no_hearing_without_a_notice_served_seven_working_days_before(office):
+    from enforcement_desk.core.errors import DomainError
+
+    case = case_at_hearing(office, notice=False)
+    office.at(date(2026, 11, 9))
+    with pytest.raises(DomainError, match="尚未登记听证通知书") as refused:
+        _hearing(office, case.id, "笔录")
+    assert "第六十四条第（二）项" in str(refused.value)
+    with pytest.raises(DomainError, match="听证最早安排在 2026-11-18"):  # 11-09 (Mon) + 7 working days
+        arrange_hearing(office.ctx, office.officer, case.id, scheduled_at=datetime(2026, 11, 17, 9, 30),
+                        place="听证室", host="刘洋", served_on=date(2026, 11, 9))  # fmt: skip
+    arrange_hearing(office.ctx, office.officer, case.id, scheduled_at=datetime(2026, 11, 18, 9, 30),
+                    place="听证室", host="刘洋", served_on=date(2026, 11, 9))  # fmt: skip
+    office.at(date(2026, 11, 17))
+    with pytest.raises(DomainError, match="2026-11-18 起"):
+        _hearing(office, case.id, "笔录")
+    office.at(date(2026, 11, 18))
+    assert _hearing(office, case.id, "笔录").hearing_held_on == date(2026, 11, 18)
 
 
 def _step_rows(office) -> dict[str, dict[int, dict]]:
@@ -128,7 +151,7 @@ def _rebuilt(office) -> dict[str, dict[int, dict]]:
 
 def test_the_audit_trail_alone_rebuilds_every_step_record(office):
     case = case_at_hearing(office)
-    office.at(date(2026, 11, 16))
+    office.at(date(2026, 11, 17))
     _hearing(office, case.id, "第一次笔录")
     _hearing(office, case.id, "更正后的笔录", party_signature="拒绝签名")
     submit_transfer_report(office.ctx, office.officer, case.id, (office.officer.user_id, office.officer2.user_id), "线索")
@@ -147,7 +170,7 @@ def test_audit_verify_names_a_step_record_changed_behind_the_programs_back(sqlit
 
     office = sqlite_office
     case = case_at_hearing(office)
-    office.at(date(2026, 11, 16))
+    office.at(date(2026, 11, 17))
     _hearing(office, case.id, "当事人承认违法事实")
     assert verify_all(office.ctx, office.admin).ok
     with office.ctx.db.write() as session:  # what someone with the database file could do
@@ -158,3 +181,26 @@ def test_audit_verify_names_a_step_record_changed_behind_the_programs_back(sqlit
     problems = verify_all(office.ctx, office.admin).problems
     assert any("听证笔录记录 #1 的 record_text 与审计记录不符" in p for p in problems), problems
     assert any("处理意见记录 #1 已不存在" in p for p in problems), problems
+
+
+def test_only_a_handler_or_a_head_records_the_hearing_and_the_notice_prints_the_arrangement(office):
+    from enforcement_desk.core.errors import DomainError
+    from enforcement_desk.documents.service import issue_document, preview_document
+
+    case = case_at_hearing(office, notice=False)
+    office.at(date(2026, 11, 9))
+    with pytest.raises(DomainError, match="尚未登记听证安排"):
+        issue_document(office.ctx, office.officer, case.id, "hearing_notice")
+    arrange_hearing(office.ctx, office.officer, case.id, scheduled_at=datetime(2026, 11, 18, 14, 30), place="第一听证室",
+                    host="刘洋", recorder="李静", served_on=date(2026, 11, 9))  # fmt: skip
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(preview_document(
+        office.ctx, office.officer, case.id, "hearing_notice"))).pages).replace("\n", "")  # fmt: skip
+    assert "2026年11月18日 14:30" in text and "第一听证室" in text and "李静" in text
+    office.at(date(2026, 11, 18))
+    with pytest.raises(DomainError, match="只有本案承办人或负责人"):
+        record_hearing(office.ctx, office.officer3, case.id, HearingMinutes(held_on=date(2026, 11, 18), host="刘洋",
+                                                                           record="笔录"))  # fmt: skip

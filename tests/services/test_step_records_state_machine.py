@@ -30,7 +30,7 @@ class CaseRecordMachine(RuleBasedStateMachine):
         self.folder = Path(tempfile.mkdtemp(prefix="steps-"))
         self.office = make_office(f"sqlite:///{self.folder / 'desk.sqlite3'}", self.folder / "evidence")
         self.case_id = case_at_hearing(self.office).id
-        self.office.at(date(2026, 11, 16))
+        self.office.at(date(2026, 11, 17))
         self.expected = {"basis": BASIS, "hearing": None, "report": None, "facts": "未取得医疗机构执业许可证开展诊疗活动"}
 
     def teardown(self) -> None:

@@ -10,7 +10,7 @@ from services.test_step_records import _fields, case_at_hearing
 
 def test_the_officer_arranges_and_records_a_hearing_through_the_dialogs(qtbot, sqlite_office):
     office = sqlite_office
-    case_id = case_at_hearing(office).id
+    case_id = case_at_hearing(office, notice=False).id
     desk = Desk(qtbot, office)
     desk.at(date(2026, 11, 9))
     desk.act(office.officer, case_id, "side_hearing_notice", served_on=date(2026, 11, 9), day=date(2026, 11, 18),

@@ -176,6 +176,7 @@ def recommend(
 
     ``level`` is the officer's choice; it is refused when the law does not allow it for these facts.
     """
+    facts = facts.with_known_duration()
     if not codes:
         raise DomainError("请选择违法行为")
     if level is not None and level not in LEVELS:

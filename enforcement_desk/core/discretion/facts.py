@@ -4,7 +4,7 @@ hold, which band of the penalty article applies, and the range it sets (multiple
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -35,7 +35,7 @@ class Facts:
 
     illegal_gains: Decimal = Decimal(0)
     goods_value: Decimal = Decimal(0)
-    duration_days: int = 0
+    duration_days: int | None = None  # None: from the act's dates (with_known_duration)
     persons_affected: int = 0
     harm: str = "none"
     repeat_within_year: bool = False
@@ -60,11 +60,20 @@ class Facts:
         for amount, label in ((self.illegal_gains, "违法所得"), (self.goods_value, "货值金额")):
             if not isinstance(amount, Decimal) or amount < 0:
                 raise DomainError(f"{label}应为非负金额")
-        if self.duration_days < 0 or self.persons_affected < 0:
+        if (self.duration_days or 0) < 0 or self.persons_affected < 0:
             raise DomainError("违法持续天数和涉及人数不能为负数")
         unknown = set(self.art32) - set(ART32_CIRCUMSTANCES)
         if unknown:
             raise DomainError(f"未知的第三十二条情形：{'、'.join(sorted(unknown))}")
+
+    def with_known_duration(self) -> Facts:
+        """The duration the officer gave; otherwise from the act's first day to the day it ended (or, still
+        going on, was discovered), both days counted; 0 when the dates are not known either."""
+        if self.duration_days is not None:
+            return self
+        end = self.act_ended_on or self.discovered_on
+        days = (end - self.act_date).days + 1 if self.act_date and end and end >= self.act_date else 0
+        return replace(self, duration_days=days)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {}

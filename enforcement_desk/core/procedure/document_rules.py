@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
 from enforcement_desk.core.stages import Outcome, Stage
 
-REMINDER_DAYS = 10  # 行政强制法 art. 54: ten days after the 催告 before applying to the court
+REMINDER_WORKING_DAYS = 10  # 行政强制法 art. 54 (ten days), art. 69 (periods of ten days or less are working days)
 
 
 class Issuer(StrEnum):
@@ -42,6 +42,7 @@ class IssueFacts:
     hearing_right: bool
     prior_notice_served: bool
     hearing_requested: bool
+    hearing_arranged: bool
     hearing_recorded: bool
     hearing_opinion: bool
     review_decided: bool
@@ -49,8 +50,10 @@ class IssueFacts:
     decided_outcome: Outcome | None
     decision_numbered: bool
     amount_owed: Decimal
+    amount_overdue: Decimal  # owed and past its last day to pay (an approved instalment not yet due is not)
     payment_due_on: date | None
     reminder_issued_on: date | None
+    reminder_ready_on: date | None  # ten working days after the 催告书 (行政强制法 arts. 54, 69)
     enforcement_applied: bool
     transfer_approved: bool
     issued_kinds: frozenset[str]
@@ -123,20 +126,26 @@ def _decided(f: IssueFacts) -> str | None:
 
 def _money_overdue(f: IssueFacts) -> str | None:
     if f.amount_owed <= 0:
-        return "当事人没有尚未缴纳的罚款，不能催告（《中华人民共和国行政强制法》第五十四条）"
-    if f.payment_due_on is None or f.today <= f.payment_due_on:
+        return "当事人没有尚未缴纳的罚款、加处罚款或没收违法所得，不能催告（《中华人民共和国行政强制法》第五十四条）"
+    if f.amount_overdue <= 0 or f.payment_due_on is None or f.today <= f.payment_due_on:
         due = f"（缴款期限至 {f.payment_due_on}）" if f.payment_due_on else ""
         return f"缴款期限尚未届满{due}，不能催告（《行政处罚法》第六十七条、《中华人民共和国行政强制法》第五十四条）"
     return None
 
 
 def _reminder_elapsed(f: IssueFacts) -> str | None:
-    if f.reminder_issued_on is None:
+    if f.reminder_issued_on is None or f.reminder_ready_on is None:
         return "申请人民法院强制执行前须先催告当事人履行（《中华人民共和国行政强制法》第五十四条），尚未出具催告书"
-    ready = f.reminder_issued_on + timedelta(days=REMINDER_DAYS)
-    if f.today <= ready:
-        return f"催告书送达十日后当事人仍未履行的才可申请强制执行（《中华人民共和国行政强制法》第五十四条），最早 {ready + timedelta(days=1)}"
+    if f.today <= f.reminder_ready_on:
+        return (
+            f"催告书出具后十个工作日内当事人仍可履行，{f.reminder_ready_on} 之后方可申请强制执行"
+            "（《中华人民共和国行政强制法》第五十四条、第六十九条）"
+        )
     return None
+
+
+def _hearing_arranged(f: IssueFacts) -> str | None:
+    return None if f.hearing_arranged else "尚未登记听证安排（时间、地点、主持人），听证通知书无可载明的内容"
 
 
 def _transfer_approved(f: IssueFacts) -> str | None:
@@ -200,7 +209,7 @@ RULES: dict[str, DocumentRule] = {
               _hearing_right, article="《行政处罚法》第六十三条"),
         _rule("defence_record", "陈述申辩", {Stage.PRIOR_NOTICE, Stage.HEARING}, {_H}, _prior_notice_served,
               article="《行政处罚法》第四十五条"),
-        _rule("hearing_notice", "听证", {Stage.HEARING}, {_H, _HEAD}, _hearing_requested,
+        _rule("hearing_notice", "听证", {Stage.HEARING}, {_H, _HEAD}, _hearing_requested, _hearing_arranged,
               article="《行政处罚法》第六十四条第（二）项"),
         _rule("hearing_record", "听证", _AFTER[Stage.HEARING], {_H, _HEAD}, _hearing_recorded,
               article="《行政处罚法》第六十四条第（八）项"),

@@ -75,12 +75,12 @@ def hearing_right(penalty: ProposedPenalty, settings: AgencySettings) -> tuple[b
 
 def within_simple_procedure(penalty: ProposedPenalty, settings: AgencySettings) -> tuple[bool, str]:
     """Art. 51: on-the-spot decisions only for a warning or a small fine."""
-    allowed_kinds = {"警告", "罚款", "通报批评"}
+    allowed_kinds = {"警告", "罚款"}  # art. 51 names these two only
     extra = [k for k in penalty.kinds if k not in allowed_kinds]
     if extra:
         return (
             False,
-            f"简易程序只能给予警告、通报批评或小额罚款，不能适用“{'、'.join(extra)}”（《行政处罚法》第五十一条）",
+            f"简易程序只能给予警告或小额罚款，不能适用“{'、'.join(extra)}”（《行政处罚法》第五十一条）",
         )
     limit = (
         settings.simple_fine_person_max

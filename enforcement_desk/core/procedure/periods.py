@@ -43,7 +43,7 @@ PERIODS: dict[str, LegalPeriod] = {
     p.key: p
     for p in (
         LegalPeriod(
-            "filing", "立案期限", 7, Unit.WORKING_DAYS, "《行政处罚法》第五十四条；本机关立案期限规定"
+            "filing", "立案期限", 7, Unit.WORKING_DAYS, "本机关立案期限规定（《行政处罚法》第五十四条第二款只要求及时立案，未定期限）"
         ),
         LegalPeriod(
             "filing_extension", "立案延长期限", 7, Unit.WORKING_DAYS, "本机关立案期限规定（经负责人批准延长）"
@@ -51,25 +51,25 @@ PERIODS: dict[str, LegalPeriod] = {
         LegalPeriod(
             "evidence_preservation", "先行登记保存处理期限", 7, Unit.WORKING_DAYS, "《行政处罚法》第五十六条"
         ),
-        LegalPeriod("defence", "陈述申辩期限", 3, Unit.WORKING_DAYS, "《行政处罚法》第四十四条、第四十五条"),
+        LegalPeriod("defence", "陈述申辩期限", 3, Unit.WORKING_DAYS, "本机关规定（《行政处罚法》第四十四条、第四十五条未定期限）"),
         LegalPeriod(
             "hearing_request", "听证申请期限", 5, Unit.WORKING_DAYS, "《行政处罚法》第六十四条第（一）项"
         ),
         LegalPeriod(
-            "hearing_notice", "听证通知提前期限", 7, Unit.WORKING_DAYS, "《行政处罚法》第六十四条第（二）项"
+            "hearing_notice", "听证通知提前期限", 7, Unit.WORKING_DAYS, "《行政处罚法》第六十四条第（二）项、第八十五条"
         ),
         LegalPeriod(
             "legal_review",
             "法制审核期限",
             5,
             Unit.WORKING_DAYS,
-            "《行政处罚法》第五十八条；本机关法制审核办法",
+            "本机关法制审核办法（《行政处罚法》第五十八条未定期限）",
         ),
         LegalPeriod("decision", "作出处罚决定期限", 90, Unit.CALENDAR_DAYS, "《行政处罚法》第六十条"),
         LegalPeriod("service", "送达期限", 7, Unit.WORKING_DAYS, "《行政处罚法》第六十一条"),
         LegalPeriod("payment", "缴纳罚款期限", 15, Unit.CALENDAR_DAYS, "《行政处罚法》第六十七条"),
         LegalPeriod(
-            "publicity", "处罚决定公示期限", 7, Unit.WORKING_DAYS, "《行政处罚法》第四十八条；本机关公示规定"
+            "publicity", "处罚决定公示期限", 7, Unit.WORKING_DAYS, "国办发〔2018〕118号；本机关公示规定（《行政处罚法》第四十八条）"
         ),
         LegalPeriod(
             "publicity_withdrawal", "撤回公示期限", 3, Unit.WORKING_DAYS, "《行政处罚法》第四十八条第二款"

@@ -62,6 +62,8 @@ class CaseState:
     decision_deadline: date | None = None
     decided_outcome: Outcome | None = None
     fine_outstanding: Decimal = Decimal(0)
+    surcharge_due: Decimal = Decimal(0)  # 加处罚款 accrued on the overdue fine and not yet paid
+    confiscation_due: Decimal = Decimal(0)
     enforcement_applied: bool = False
     resume_stage: Stage | None = None
     review_return_stage: Stage | None = None
@@ -212,8 +214,14 @@ def _not_filing_approver(state: CaseState, actor: ActorInfo, params: Mapping[str
 
 
 def _execution_finished(state: CaseState, actor: ActorInfo, params: Mapping[str, Any]) -> str | None:
-    if state.fine_outstanding > 0 and not state.enforcement_applied:
-        return f"罚款尚有 {state.fine_outstanding} 元未缴纳，且未申请强制执行，不能结案"
+    """A case closes only when the record shows how each sum ended: paid, or court enforcement applied."""
+    owed = [(state.fine_outstanding, "罚款"), (state.surcharge_due, "加处罚款"), (state.confiscation_due, "没收违法所得")]
+    unpaid = "、".join(f"{label} {amount:,.2f} 元" for amount, label in owed if amount > 0)
+    if unpaid and not state.enforcement_applied:
+        return (
+            f"尚有{unpaid}未缴纳，且未申请人民法院强制执行，不能结案"
+            "（《行政处罚法》第六十七条、第七十二条；《中华人民共和国行政强制法》第五十三条）"
+        )
     return None
 
 

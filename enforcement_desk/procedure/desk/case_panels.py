@@ -146,6 +146,10 @@ class SummaryPanel(KeepsUnsavedEdits, QWidget):
             ("听证权利", "有" if case.hearing_right else "无"),
             ("办案期限", str(case.decision_deadline or "—")),
         ]
+        if case.decided_outcome is not None and case.fine_amount:
+            rows.append(("尚欠", f"罚款 {case.fine_due:,.2f} 元　加处罚款 {case.surcharge_due:,.2f} 元　"
+                                 f"没收违法所得 {case.confiscation_due:,.2f} 元"
+                                 + ("（加处罚款每日按罚款数额的 3% 计，不超过罚款数额）" if case.surcharge_due else "")))  # fmt: skip
         self.info.setHtml(
             "<table cellspacing=4>"
             + "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows)

@@ -200,7 +200,8 @@ def _move_case(mover: _Mover, case: Any, stage_changes: list[Any], agency_court:
     computation = {k: v for k, v in record.items() if k not in PROPOSAL_KEYS + OTHER_STEP_KEYS}
     if case.proposed_outcome or any(k in record for k in PROPOSAL_KEYS) or computation:
         events = mover.latest_event(case.id, "proposal_set") or mover.latest_event(case.id, "case_onsite_decided")
-        by = events[-1].actor_id if events else first_handler
+        # who proposed: the event's actor; else a handler, the approver of the filing, any user of the office
+        by = (events[-1].actor_id if events else None) or first_handler or case.filing_approver_id or min(mover.users)
         at = _as_datetime(events[-1].at) if events else updated_at
         mover.insert("case_proposals", case.id, {
             "version": 1, "outcome": case.proposed_outcome or "", "penalty_kinds": list(case.penalty_kinds or []),
@@ -291,7 +292,7 @@ def upgrade() -> None:
         sa.text(
             "SELECT c.id, c.agency_id, c.discretion, c.proposed_outcome, c.penalty_kinds, c.fine_amount,"
             " c.confiscation_amount, c.mitigated, c.paid_amount, c.hearing_held_on, c.enforcement_applied_on,"
-            " c.updated_at, (SELECT h.user_id FROM case_handlers h WHERE h.case_id = c.id ORDER BY h.position LIMIT 1)"
+            " c.updated_at, c.filing_approver_id, (SELECT h.user_id FROM case_handlers h WHERE h.case_id = c.id ORDER BY h.position LIMIT 1)"
             " AS first_handler FROM cases c ORDER BY c.id"
         ).columns(
             discretion=sa.JSON(), penalty_kinds=sa.JSON(), hearing_held_on=sa.Date(), enforcement_applied_on=sa.Date(),
