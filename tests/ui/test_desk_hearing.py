@@ -50,3 +50,16 @@ def test_the_period_calculator_in_the_deadlines_tab_explains_the_holidays(qtbot,
     desk.click(box.compute)
     assert "2026-10-01 法定节假日，不计入" in box.result.toPlainText()
     assert box.result.toPlainText().splitlines()[-1] == "期限届满日：2026-10-12"
+
+
+def test_the_party_signature_is_stated_not_defaulted(qtbot, sqlite_office):
+    office = sqlite_office
+    case_id = case_at_hearing(office).id
+    desk = Desk(qtbot, office)
+    desk.at(date(2026, 11, 17))
+    workspace = desk.workspace(office.officer, case_id)
+    desk.click(desk.button(workspace, "side_hearing"))
+    dialog = workspace.open_dialog
+    desk.fill(dialog, {"host": "刘洋", "record": "当事人承认违法事实"})
+    desk.confirm(dialog)
+    assert dialog.isVisible() and "当事人签名情况" in dialog.ui.errorLabel.text()

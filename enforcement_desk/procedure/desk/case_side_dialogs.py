@@ -27,7 +27,8 @@ def hearing_dialog(
         Field("party_statements", "当事人的陈述、申辩和质证意见", "multiline"),
         Field("record", "听证笔录要点", "multiline", True),
         Field("opinion", "听证意见"),
-        Field("party_signature", "当事人签名情况", "choice", True, procedure.PARTY_SIGNATURES),
+        # No preset: whether the party signed is a fact the officer states, never a default (art. 64(八)).
+        Field("party_signature", "当事人签名情况", "choice", True, ("", *procedure.PARTY_SIGNATURES)),
     )
 
     def submit(v: dict[str, Any]) -> CaseDetail:
