@@ -277,7 +277,8 @@ def _record_payment(step: _Step) -> dict:
 
 def _apply_enforcement(step: _Step) -> dict:
     step.case.enforcement_applied_on = step.today
-    outstanding = (step.case.fine_amount or Decimal(0)) - (step.case.paid_amount or Decimal(0))
+    owed = case_balance(step.session, step.case, step.today)  # the fine, the surcharge and the confiscation
+    outstanding = owed.fine_due + owed.surcharge_due + owed.confiscation_due
     step.record(EnforcementApplication(
         case_id=step.case.id, applied_on=step.today, court=step.agency.court or "", amount=outstanding,
         reason=str(step.params["reason"]).strip(), recorded_by=step.actor.user_id, recorded_at=step.now,

@@ -169,3 +169,16 @@ def test_confiscation_alone_has_its_fifteen_days_and_a_reminder_after_them(offic
     office.at(date(2026, 12, 9))  # 10 working days after 11-26 end on 12-10
     with pytest.raises(DomainError, match="2026-12-10 之后方可申请强制执行"):
         issue_document(office.ctx, office.officer, case.id, "enforcement_application")
+
+
+def test_the_enforcement_application_records_everything_owed(office):
+    from sqlalchemy import select
+
+    from enforcement_desk.store.models_steps import EnforcementApplication
+
+    case_id = _served_penalty(office, confiscation="500")
+    office.at(date(2026, 12, 5))  # nothing paid, ten days late: 3,000 + 900 + 500
+    advance(office.ctx, office.head2, case_id, "apply_enforcement", {"reason": "经催告仍未履行"})
+    with office.ctx.db.read() as session:
+        amount = session.scalars(select(EnforcementApplication.amount)).one()
+    assert amount == Decimal("4400.00")
