@@ -209,6 +209,10 @@ def case_fields(
         "paid_amount": format_yuan(case.paid_amount or Decimal(0)), "outstanding": format_yuan(outstanding),
         "surcharge_due": format_yuan(owed.surcharge_due), "confiscation_due": format_yuan(owed.confiscation_due),
         "owed_text": owed.owed_text() or "无",
+        "surcharge_sentence": (
+            f"其中加处罚款{format_yuan(owed.surcharge_due)}，系依据《中华人民共和国行政处罚法》第七十二条第一款第（一）项的规定，"
+            "自缴款期限届满次日起，每日按逾期未缴罚款数额的百分之三加处，加处罚款的数额不超出罚款的数额。"
+        ) if owed.surcharge_due else "",
         "closing_summary": case.closing_summary,
         "police_unit": transfer["police_unit"] or "________________公安局",
         "procuratorate": transfer["procuratorate"] or "________________人民检察院",

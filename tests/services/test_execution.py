@@ -182,3 +182,22 @@ def test_the_enforcement_application_records_everything_owed(office):
     with office.ctx.db.read() as session:
         amount = session.scalars(select(EnforcementApplication.amount)).one()
     assert amount == Decimal("4400.00")
+
+
+def test_the_reminder_states_the_surcharge_only_when_one_is_owed(office):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from enforcement_desk.documents.service import preview_document
+
+    def reminder_text(case_id: int) -> str:
+        pdf = preview_document(office.ctx, office.officer, case_id, "payment_reminder")
+        return "".join(p.extract_text() for p in PdfReader(BytesIO(pdf)).pages).replace("\n", "")
+
+    case_id = _served_penalty(office)
+    office.at(date(2026, 11, 20))
+    assert "加处罚款" not in reminder_text(case_id).split("依据《中华人民共和国行政强制法》")[0]
+    office.at(date(2026, 11, 30))  # five days late on 3,000
+    text = reminder_text(case_id)
+    assert "尚欠罚款3,000.00元、加处罚款450.00元" in text and "逾期未缴罚款数额的百分之三" in text
