@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -28,6 +30,41 @@ class Actor:
         if self.role not in roles:
             who = "、".join(r.label for r in roles)
             raise PermissionDenied(f"“{action}”须由{who}办理，当前用户“{self.name}”为{self.role.label}")
+
+
+ALL_ROLES: frozenset[Role] = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class RoleRule:
+    """Who may call a service at all (a service may refuse further, e.g. officers not handling the case)."""
+
+    roles: frozenset[Role]
+    action: str
+
+
+def allowed(*roles: Role, action: str) -> Callable:
+    """Declare and enforce a service's role rule before it does anything.
+
+    The rule is kept on the function as `role_rule`, so the command table (enforcement_desk.commands)
+    and its test can check that what the desk and the CLI offer matches what the service permits.
+    """
+
+    def decorate(service: Callable) -> Callable:
+        @functools.wraps(service)
+        def checked(ctx, actor: Actor, *args, **kwargs):  # noqa: ANN001, ANN202
+            actor.require(*roles, action=action)
+            return service(ctx, actor, *args, **kwargs)
+
+        checked.role_rule = RoleRule(frozenset(roles), action)  # type: ignore[attr-defined]
+        return checked
+
+    return decorate
+
+
+def role_rule_of(service: Callable) -> RoleRule | None:
+    """The rule a service declared with @allowed; None for services open to every signed-in user."""
+    return getattr(service, "role_rule", None)
 
 
 @dataclass

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from enforcement_desk.context import Actor, AppContext
+from enforcement_desk.context import Actor, AppContext, allowed
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.procedure.calendar import WorkingDayCalendar, parse_holiday_table
 from enforcement_desk.core.roles import Role
@@ -44,6 +44,7 @@ def get_settings(ctx: AppContext, actor: Actor) -> SettingsView:
         return SettingsView(agency.version, settings)
 
 
+@allowed(Role.ADMIN, action="修改本机关设置")
 def update_settings(
     ctx: AppContext,
     actor: Actor,
@@ -53,7 +54,6 @@ def update_settings(
     note: str = "",
 ) -> SettingsView:
     """Apply changes; refused when someone saved other settings meanwhile. Each save is a new version."""
-    actor.require(Role.ADMIN, action="修改本机关设置")
     with ctx.db.write() as session:
         agency, current = agency_settings(session, actor.agency_id)
         if expected_version is not None and agency.version != expected_version:
@@ -108,8 +108,8 @@ def save_holiday_table(ctx: AppContext, actor: Actor, table: dict[str, Any]) -> 
     )
 
 
+@allowed(Role.ADMIN, Role.HEAD, Role.REVIEWER, action="查看设置历史")
 def settings_history(ctx: AppContext, actor: Actor) -> list[SettingsVersionView]:
-    actor.require(Role.ADMIN, Role.HEAD, Role.REVIEWER, action="查看设置历史")
     with ctx.db.read() as session:
         rows = session.execute(
             select(AgencySettingsVersion, User.name)

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from enforcement_desk.context import Actor, AppContext
+from enforcement_desk.context import Actor, AppContext, allowed
 from enforcement_desk.core.roles import Role
 from enforcement_desk.procedure.step_log import RECORDS_KEY, comparable, rebuild_step_records, row_content
 from enforcement_desk.store.audit import GENESIS_HASH, ChainReport, append_event, verify_chain
@@ -264,10 +264,10 @@ def check_chain(session: Session, progress: Callable[[int], None] | None = None)
     return verify_chain(session, progress)
 
 
+@allowed(Role.ADMIN, Role.HEAD, Role.REVIEWER, Role.OFFICER, action="校验审计记录")
 def verify_all(
     ctx: AppContext, actor: Actor, progress: Callable[[str, int], None] | None = None
 ) -> VerificationReport:
-    actor.require(Role.ADMIN, Role.HEAD, Role.REVIEWER, Role.OFFICER, action="校验审计记录")
     problems: list[str] = []
     with ctx.db.read() as session:
         chain = check_chain(session, (lambda n: progress("audit", n)) if progress else None)

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from enforcement_desk import __version__
-from enforcement_desk.context import Actor, AppContext
+from enforcement_desk.context import Actor, AppContext, allowed
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.roles import Role
 from enforcement_desk.store.audit import GENESIS_HASH, append_event, verify_rows
@@ -188,12 +188,12 @@ def _snapshot(source: Path, destination: Path) -> None:
         copy.execute("PRAGMA journal_mode=DELETE")
 
 
+@allowed(Role.ADMIN, action="备份数据库")
 def make_backup(
     ctx: AppContext, actor: Actor, destination: Path, progress: Progress | None = None
 ) -> BackupResult:
     """Back up the running embedded database and its evidence store into a new folder, or a
     single .zip file when `destination` ends in .zip."""
-    actor.require(Role.ADMIN, action="备份数据库")
     source = ctx.db.sqlite_file
     if source is None:
         raise DomainError(

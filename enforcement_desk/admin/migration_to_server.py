@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from enforcement_desk.admin.audit_check import verify_all
 from enforcement_desk.admin.backup import copy_blob_store
 from enforcement_desk.admin.server_connection import explain_connection_error
-from enforcement_desk.context import Actor, AppContext
+from enforcement_desk.context import Actor, AppContext, allowed
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.roles import Role
 from enforcement_desk.store import migrate
@@ -152,6 +152,7 @@ def _reset_sequences(target: Connection, tables: list[Table]) -> None:
             )
 
 
+@allowed(Role.ADMIN, action="迁移到共享服务器")
 def migrate_to_server(
     ctx: AppContext,
     actor: Actor,
@@ -160,7 +161,6 @@ def migrate_to_server(
     progress: Progress | None = None,
 ) -> MigrationReport:
     """Copy this embedded database and its evidence store to an empty server database."""
-    actor.require(Role.ADMIN, action="迁移到共享服务器")
     if not ctx.db.is_sqlite:
         raise DomainError("只能从本机内嵌数据库（SQLite）迁移到服务器；当前已在使用服务器数据库")
     shown = masked_url(target_url)

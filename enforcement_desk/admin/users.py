@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from enforcement_desk.admin.auth import hash_password
-from enforcement_desk.context import Actor, AppContext, require_text
+from enforcement_desk.context import Actor, AppContext, allowed, require_text
 from enforcement_desk.core.errors import DomainError, NotFound
 from enforcement_desk.core.roles import Role
 from enforcement_desk.store.audit import append_event
@@ -56,8 +56,8 @@ def _view(user: User) -> UserView:
     )
 
 
+@allowed(Role.ADMIN, action="新增用户")
 def add_user(ctx: AppContext, actor: Actor, draft: UserDraft) -> UserView:
-    actor.require(Role.ADMIN, action="新增用户")
     login = require_text(draft.login, "登录名")
     name = require_text(draft.name, "姓名")
     if draft.role is Role.OFFICER and not (draft.cert_no or "").strip():
@@ -128,8 +128,8 @@ def find_user_by_login(ctx: AppContext, login: str) -> UserView:
         return _view(user)
 
 
+@allowed(Role.ADMIN, action="启用或停用用户")
 def set_active(ctx: AppContext, actor: Actor, user_id: int, active: bool) -> UserView:
-    actor.require(Role.ADMIN, action="启用或停用用户")
     if user_id == actor.user_id and not active:
         raise DomainError("不能停用当前登录的管理员自己")
     with ctx.db.write() as session:

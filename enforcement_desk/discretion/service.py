@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from enforcement_desk.context import Actor, AppContext
+from enforcement_desk.context import Actor, AppContext, allowed
 from enforcement_desk.core.discretion.benchmarks import BenchmarkLibrary, LevelRule, Violation, load_library
 from enforcement_desk.core.discretion.engine import Facts, Recommendation, check_choice, recommend
 from enforcement_desk.core.discretion.table_import import (
@@ -233,6 +233,7 @@ def compute_for_case(
         return recommend(library, codes, _case_facts(case, facts), decided_on=ctx.today(), level=level)
 
 
+@allowed(Role.OFFICER, action="确定裁量意见")
 def choose_for_case(
     ctx: AppContext,
     actor: Actor,
@@ -247,7 +248,6 @@ def choose_for_case(
 ) -> views.CaseDetail:
     """The officer's choice becomes the case's proposal, with the whole computation and the benchmark
     version kept on the case (it stays as decided even if the library changes later)."""
-    actor.require(Role.OFFICER, action="确定裁量意见")
     result = compute_for_case(ctx, actor, case_id, facts, codes=codes, level=level)
     amount = result.recommended_fine if fine is None else fine
     check = check_choice(result, amount, reason)
@@ -350,9 +350,9 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+@allowed(Role.ADMIN, Role.HEAD, action="导入本机关裁量基准")
 def preview_import(ctx: AppContext, actor: Actor, path: Path, *, name: str = "") -> ImportPreview:
     """Check a spreadsheet and keep it as a pending table; the library in use does not change."""
-    actor.require(Role.ADMIN, Role.HEAD, action="导入本机关裁量基准")
     rows = read_table_rows(path)
     checked = check_table(shipped_library(), rows, ctx.today())
     with ctx.db.write() as session:
@@ -411,9 +411,9 @@ def _load_table(session: Session, actor: Actor, table_id: int) -> DiscretionTabl
     return table
 
 
+@allowed(Role.ADMIN, Role.HEAD, action="启用本机关裁量基准")
 def confirm_import(ctx: AppContext, actor: Actor, table_id: int) -> ImportPreview:
     """The pending table becomes the one in use; the previous one is kept as superseded."""
-    actor.require(Role.ADMIN, Role.HEAD, action="启用本机关裁量基准")
     with ctx.db.write() as session:
         table = _load_table(session, actor, table_id)
         if table.status != "pending":
@@ -451,8 +451,8 @@ def confirm_import(ctx: AppContext, actor: Actor, table_id: int) -> ImportPrevie
         return _preview(table)
 
 
+@allowed(Role.ADMIN, Role.HEAD, action="放弃导入本机关裁量基准")
 def discard_import(ctx: AppContext, actor: Actor, table_id: int) -> ImportPreview:
-    actor.require(Role.ADMIN, Role.HEAD, action="放弃导入本机关裁量基准")
     with ctx.db.write() as session:
         table = _load_table(session, actor, table_id)
         if table.status != "pending":

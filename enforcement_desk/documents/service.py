@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from enforcement_desk.context import Actor, AppContext, require_text
+from enforcement_desk.context import Actor, AppContext, allowed, require_text
 from enforcement_desk.core.errors import DomainError, NotFound
 from enforcement_desk.core.procedure.document_rules import (
     REMINDER_WORKING_DAYS,
@@ -251,6 +251,7 @@ def _refusal(session: Session, actor: Actor, case: Case, template: DocumentTempl
     return refusal(rule, issue_facts(session, case, settings, today), _issuer(actor, case), template.title)
 
 
+@allowed(*ISSUERS, action="出具文书")
 def issue_document(
     ctx: AppContext,
     actor: Actor,
@@ -262,7 +263,6 @@ def issue_document(
 ) -> DocumentView:
     """Issue (or print again) a document of `kind` for the case; `correction` issues a corrected version;
     `another` issues one more of the kind (a second 询问笔录 for another witness)."""
-    actor.require(*ISSUERS, action="出具文书")
     all_templates = templates(ctx)
     template = all_templates.get(kind)
     if template is None:
@@ -361,10 +361,10 @@ def document_kinds_for_case(ctx: AppContext, actor: Actor, case_id: int) -> list
     return sorted(rows, key=lambda k: (not k.issuable, order.get(k.key, len(order))))
 
 
+@allowed(*ISSUERS, action="预览文书草稿")
 def preview_document(ctx: AppContext, actor: Actor, case_id: int, kind: str) -> bytes:
     """A draft of any kind for the case, rendered from its current records: no number, "草稿" across every
     page, nothing stored or registered (a draft is never an issued document)."""
-    actor.require(*ISSUERS, action="预览文书草稿")
     all_templates = templates(ctx)
     template = all_templates.get(kind)
     if template is None:
@@ -380,10 +380,10 @@ def preview_document(ctx: AppContext, actor: Actor, case_id: int, kind: str) -> 
     return render_pdf(document, draft=True)
 
 
+@allowed(Role.HEAD, action="作废文书")
 def void_document(ctx: AppContext, actor: Actor, document_id: int, reason: str) -> DocumentView:
     """作废: the head voids an issued document with a reason. Its number stays taken and shows as void in the
     register and the case file; the kind can then be issued again under a new number."""
-    actor.require(Role.HEAD, action="作废文书")
     reason = require_text(reason, "作废理由")
     with ctx.db.write() as session:
         record = session.get(DocumentRecord, document_id)

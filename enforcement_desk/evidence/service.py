@@ -18,7 +18,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 
-from enforcement_desk.context import Actor, AppContext, require_text
+from enforcement_desk.context import Actor, AppContext, allowed, require_text
 from enforcement_desk.core.errors import DomainError, NotFound, PermissionDenied
 from enforcement_desk.core.procedure.evidence import (
     check_evidence_type,
@@ -132,6 +132,7 @@ def _handler_case(session, actor: Actor, case_id: int, action: str) -> Case:  # 
     return case
 
 
+@allowed(Role.OFFICER, action="登记证据")
 def add_evidence(
     ctx: AppContext,
     actor: Actor,
@@ -146,7 +147,6 @@ def add_evidence(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> EvidenceView:
-    actor.require(Role.OFFICER, action="登记证据")
     path = Path(path)
     if not path.is_file():
         raise DomainError(f"文件“{path}”不存在")
@@ -227,9 +227,9 @@ def import_files(
     return imported
 
 
+@allowed(Role.OFFICER, action="作废证据")
 def void_evidence(ctx: AppContext, actor: Actor, evidence_id: int, reason: str) -> EvidenceView:
     """Mark an item void (作废) with the reason; the item, its file and the reason stay visible."""
-    actor.require(Role.OFFICER, action="作废证据")
     reason = require_text(reason, "作废理由")
     with ctx.db.write() as session:
         item = _evidence(session, actor, evidence_id)
@@ -247,11 +247,11 @@ def void_evidence(ctx: AppContext, actor: Actor, evidence_id: int, reason: str) 
         return _views(session, [item])[0]
 
 
+@allowed(Role.OFFICER, action="更正证据拍摄时间")
 def correct_capture_time(
     ctx: AppContext, actor: Actor, evidence_id: int, captured_at: datetime, reason: str
 ) -> EvidenceView:
     """A recorder's clock was wrong: record the true time beside the original, which is kept."""
-    actor.require(Role.OFFICER, action="更正证据拍摄时间")
     reason = require_text(reason, "更正理由")
     if captured_at > ctx.now():
         raise DomainError("拍摄时间不能晚于现在")

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from enforcement_desk.context import Actor, AppContext, require_text
+from enforcement_desk.context import Actor, AppContext, allowed, require_text
 from enforcement_desk.core.errors import ConcurrentChange, DomainError, NotFound
 from enforcement_desk.core.procedure.major import (
     FLAG_LABELS,
@@ -170,9 +170,9 @@ def _validate_handlers(session: Session, actor: Actor, handler_ids: tuple[int, .
     return users
 
 
+@allowed(Role.OFFICER, Role.HEAD, action="受理案件")
 def create_case(ctx: AppContext, actor: Actor, draft: CaseDraft) -> views.CaseDetail:
     """受理: record the source, party and summary; the filing deadline starts at discovery."""
-    actor.require(Role.OFFICER, Role.HEAD, action="受理案件")
     cause = require_text(draft.cause, "案由")
     if draft.category not in CATEGORY_LABELS:
         raise DomainError(f"未知的执法类别“{draft.category}”，可选：{'、'.join(CATEGORY_LABELS)}")
@@ -245,6 +245,7 @@ def create_case(ctx: AppContext, actor: Actor, draft: CaseDraft) -> views.CaseDe
         return _detail(session, case, actor, settings, today)
 
 
+@allowed(Role.OFFICER, action="当场处罚")
 def create_onsite_case(
     ctx: AppContext,
     actor: Actor,
@@ -255,7 +256,6 @@ def create_onsite_case(
     legal_basis: str,
 ) -> views.CaseDetail:
     """简易程序 (art. 51–53): decided on the spot within the warning / small-fine limits."""
-    actor.require(Role.OFFICER, action="当场处罚")
     require_text(legal_basis, "处罚依据")
     require_text(draft.facts, "违法事实")
     with ctx.db.read() as session:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from enforcement_desk.context import Actor, AppContext, require_text
+from enforcement_desk.context import Actor, AppContext, allowed, require_text
 from enforcement_desk.core.errors import ConcurrentChange, DomainError, NotFound
 from enforcement_desk.core.identifiers import validate_resident_id, validate_uscc
 from enforcement_desk.core.party_names import MIN_CONTAINED, name_core, names_match, plain_name
@@ -132,8 +132,8 @@ def find_similar(
         return [SimilarParty(party_view(party), reason) for party, reason in rows]
 
 
+@allowed(Role.OFFICER, Role.HEAD, Role.ADMIN, action="登记当事人")
 def add_party(ctx: AppContext, actor: Actor, draft: PartyDraft) -> PartyView:
-    actor.require(Role.OFFICER, Role.HEAD, Role.ADMIN, action="登记当事人")
     draft, gender, birth = normalize_draft(draft, ctx.today())
     with ctx.db.write() as session:
         if draft.id_number:
@@ -171,8 +171,8 @@ def add_party(ctx: AppContext, actor: Actor, draft: PartyDraft) -> PartyView:
         return party_view(party)
 
 
+@allowed(Role.OFFICER, Role.HEAD, Role.ADMIN, action="修改当事人信息")
 def update_party(ctx: AppContext, actor: Actor, party_id: int, expected_version: int, **changes: str) -> PartyView:
-    actor.require(Role.OFFICER, Role.HEAD, Role.ADMIN, action="修改当事人信息")
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise DomainError(f"不能修改这些字段：{'、'.join(sorted(unknown))}（身份证号和信用代码登记后不能更改）")

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from enforcement_desk.context import Actor, AppContext
+from enforcement_desk.context import Actor, AppContext, allowed
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.procedure.periods import urgency
 from enforcement_desk.core.roles import Role
@@ -99,9 +99,9 @@ def _view(row, today: date) -> ReviewView:
     )
 
 
+@allowed(Role.REVIEWER, action="查看法制审核待办")
 def review_queue(ctx: AppContext, actor: Actor) -> list[ReviewView]:
     """Rounds waiting for a verdict that this reviewer may give (not on cases they handle), oldest first."""
-    actor.require(Role.REVIEWER, action="查看法制审核待办")
     today = ctx.today()
     with ctx.db.read() as session:
         own_cases = select(CaseHandler.case_id).where(CaseHandler.user_id == actor.user_id)

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from enforcement_desk.context import Actor, AppContext, require_text
+from enforcement_desk.context import Actor, AppContext, allowed, require_text
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.procedure.calendar import WorkingDayCalendar
 from enforcement_desk.core.procedure.execution import KINDS as EXECUTION_KINDS
@@ -451,10 +451,10 @@ class HearingMinutes:
     party_signature: str = ""
 
 
+@allowed(Role.OFFICER, Role.HEAD, action="登记听证")
 def record_hearing(ctx: AppContext, actor: Actor, case_id: int, minutes: HearingMinutes) -> views.CaseDetail:
     """听证笔录 (art. 64–65): the hearing is hosted by someone who did not investigate the case. A second
     call records a corrected version; the earlier one stays in the history."""
-    actor.require(Role.OFFICER, Role.HEAD, action="登记听证")
     host = minutes.host.strip()
     if not host or not minutes.record.strip():
         raise DomainError("请填写听证主持人和听证笔录要点")
@@ -502,6 +502,7 @@ def record_hearing(ctx: AppContext, actor: Actor, case_id: int, minutes: Hearing
         return _detail(session, case, actor, settings, today)
 
 
+@allowed(Role.OFFICER, Role.HEAD, action="安排听证")
 def arrange_hearing(
     ctx: AppContext,
     actor: Actor,
@@ -517,7 +518,6 @@ def arrange_hearing(
 ) -> views.CaseDetail:
     """听证通知书: the time, place, host and whether the hearing is public, served on the party
     (行政处罚法 art. 64(二)(三))."""
-    actor.require(Role.OFFICER, Role.HEAD, action="安排听证")
     place = require_text(place, "听证地点")
     host = require_text(host, "听证主持人")
     if not public and not not_public_reason.strip():
@@ -571,6 +571,7 @@ def waive_defence(ctx: AppContext, actor: Actor, case_id: int, *, note: str) -> 
         return _detail(session, case, actor, settings, ctx.today())
 
 
+@allowed(Role.HEAD, action="登记集体讨论")
 def record_discussion(
     ctx: AppContext,
     actor: Actor,
@@ -582,7 +583,6 @@ def record_discussion(
     conclusion: str,
 ) -> views.CaseDetail:
     """集体讨论记录 (art. 57): the heads decide collectively on major or complex cases."""
-    actor.require(Role.HEAD, action="登记集体讨论")
     if len([p for p in participants if p.strip()]) < 2:
         raise DomainError("集体讨论须有两名以上负责人参加")
     if not conclusion.strip():
@@ -621,6 +621,7 @@ def record_discussion(
         return _detail(session, case, actor, settings, today)
 
 
+@allowed(Role.HEAD, action="批准暂缓或分期缴纳罚款")
 def approve_payment_plan(
     ctx: AppContext,
     actor: Actor,
@@ -632,7 +633,6 @@ def approve_payment_plan(
 ) -> views.CaseDetail:
     """暂缓或者分期缴纳 (行政处罚法 art. 66): on the party's written application for economic hardship,
     the head approves new last days for the unpaid fine; the surcharge then runs from each part's day."""
-    actor.require(Role.HEAD, action="批准暂缓或分期缴纳罚款")
     reason = require_text(reason, "当事人确有经济困难的情况（申请理由）")
     if not instalments:
         raise DomainError("请列出暂缓或分期缴纳的期限和金额")
@@ -672,12 +672,12 @@ def approve_payment_plan(
 PAYMENT_PLAN_RULE = "《行政处罚法》第六十六条第二款"
 
 
+@allowed(Role.HEAD, action="批准延期")
 def extend_decision_deadline(
     ctx: AppContext, actor: Actor, case_id: int, *, days: int, reason: str
 ) -> views.CaseDetail:
     """延期审批: the 90-day decision period (art. 60) extended with the head's approval under the agency's
     rule; who may approve, how long and how often under the 2025 rule is not yet verified (docs/law.md §6)."""
-    actor.require(Role.HEAD, action="批准延期")
     if days <= 0 or days > 90:
         raise DomainError("延长天数应在 1 到 90 天之间")
     if not reason.strip():

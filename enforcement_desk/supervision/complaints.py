@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from enforcement_desk.context import Actor, AppContext, require_text
+from enforcement_desk.context import Actor, AppContext, allowed, require_text
 from enforcement_desk.core.errors import DomainError, NotFound
 from enforcement_desk.core.identifiers import mask_phone
 from enforcement_desk.core.procedure.periods import urgency
@@ -126,9 +126,9 @@ def _assignee(session: Session, actor: Actor, user_id: int) -> User:
     return user
 
 
+@allowed(Role.OFFICER, Role.HEAD, action="登记投诉举报")
 def add_complaint(ctx: AppContext, actor: Actor, draft: ComplaintDraft) -> ComplaintView:
     """Records a complaint; the reply falls due after the agency's reply period (working days)."""
-    actor.require(Role.OFFICER, Role.HEAD, action="登记投诉举报")
     if draft.channel not in CHANNELS:
         raise DomainError(f"未知的投诉举报渠道“{draft.channel}”，可选：{'、'.join(CHANNELS)}")
     if draft.category not in CATEGORY_LABELS:

@@ -10,7 +10,7 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from enforcement_desk.context import Actor, AppContext, require_text
+from enforcement_desk.context import Actor, AppContext, allowed, require_text
 from enforcement_desk.core.errors import DomainError, NotFound
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import Outcome
@@ -151,6 +151,7 @@ def credit_summary(ctx: AppContext, actor: Actor, party_id: int) -> CreditSummar
         return _summary(session, _load_party(session, actor, party_id), ctx.today())
 
 
+@allowed(Role.OFFICER, Role.HEAD, action="不良执业行为记分")
 def record_points(
     ctx: AppContext,
     actor: Actor,
@@ -160,7 +161,6 @@ def record_points(
     case_id: int | None = None,
 ) -> CreditSummary:
     """记分: the rule's points go into the scoring year of the day the bad practice occurred."""
-    actor.require(Role.OFFICER, Role.HEAD, action="不良执业行为记分")
     if occurred_on > ctx.today():
         raise DomainError("不良执业行为发生日期不能晚于今天")
     rules = credit_rules()
@@ -192,12 +192,12 @@ def record_points(
         return _summary(session, party, ctx.today())
 
 
+@allowed(Role.HEAD, action="列入黑名单")
 def add_to_blacklist(
     ctx: AppContext, actor: Actor, party_id: int, reason: str, entered_on: date | None = None,
     case_id: int | None = None,
 ) -> BlacklistView:  # fmt: skip
     """列入黑名单 (head's decision); the entry ends after the term the credit rules set."""
-    actor.require(Role.HEAD, action="列入黑名单")
     reason = require_text(reason, "列入理由")
     entered_on = entered_on or ctx.today()
     if entered_on > ctx.today():
@@ -236,9 +236,9 @@ def _active_entry(session: Session, actor: Actor, entry_id: int) -> BlacklistEnt
     return entry
 
 
+@allowed(Role.HEAD, action="移出黑名单")
 def remove_from_blacklist(ctx: AppContext, actor: Actor, entry_id: int, reason: str) -> BlacklistView:
     """移出 before the term ends (e.g. the decision behind it was revoked)."""
-    actor.require(Role.HEAD, action="移出黑名单")
     reason = require_text(reason, "移出理由")
     today = ctx.today()
     with ctx.db.write() as session:
@@ -253,9 +253,9 @@ def remove_from_blacklist(ctx: AppContext, actor: Actor, entry_id: int, reason: 
         return _blacklist_view(entry, today)
 
 
+@allowed(Role.HEAD, action="信用修复")
 def repair_credit(ctx: AppContext, actor: Actor, entry_id: int, note: str) -> BlacklistView:
     """信用修复: after the minimum term, on the party's application with its rectification shown."""
-    actor.require(Role.HEAD, action="信用修复")
     note = require_text(note, "信用修复说明（整改情况）")
     today = ctx.today()
     with ctx.db.write() as session:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from enforcement_desk.context import Actor, AppContext, require_text
+from enforcement_desk.context import Actor, AppContext, allowed, require_text
 from enforcement_desk.core.errors import DomainError, NotFound
 from enforcement_desk.core.identifiers import validate_uscc
 from enforcement_desk.core.roles import Role
@@ -189,8 +189,8 @@ def _save_object(session: Session, actor: Actor, draft: ObjectDraft) -> bool:
     return added
 
 
+@allowed(Role.OFFICER, Role.HEAD, Role.ADMIN, action="维护检查对象库")
 def add_object(ctx: AppContext, actor: Actor, draft: ObjectDraft) -> ObjectView:
-    actor.require(Role.OFFICER, Role.HEAD, Role.ADMIN, action="维护检查对象库")
     draft = normalize_object(draft)
     with ctx.db.write() as session:
         _save_object(session, actor, draft)
@@ -237,9 +237,9 @@ def read_object_sheet(path: Path) -> tuple[list[ObjectDraft], list[str]]:
     return drafts, rejected
 
 
+@allowed(Role.OFFICER, Role.HEAD, Role.ADMIN, action="导入检查对象库")
 def import_objects(ctx: AppContext, actor: Actor, path: Path) -> ImportReport:
     """Imports the sheet's readable rows (same code = update); unreadable rows are listed, not guessed."""
-    actor.require(Role.OFFICER, Role.HEAD, Role.ADMIN, action="导入检查对象库")
     drafts, rejected = read_object_sheet(path)
     codes = [d.code for d in drafts]
     duplicates = sorted({c for c in codes if codes.count(c) > 1})
@@ -284,9 +284,9 @@ def _load_object(session: Session, actor: Actor, object_id: int) -> InspectionOb
     return row
 
 
+@allowed(Role.OFFICER, Role.HEAD, action="申报回避")
 def declare_conflict(ctx: AppContext, actor: Actor, object_id: int, user_id: int, reason: str) -> None:
     """回避申报: officers declare their own conflicts; a head may record one for anyone."""
-    actor.require(Role.OFFICER, Role.HEAD, action="申报回避")
     if actor.role is Role.OFFICER and user_id != actor.user_id:
         raise DomainError("执法人员只能申报本人的回避事项，他人的由负责人登记")
     reason = require_text(reason, "回避理由")
@@ -343,6 +343,7 @@ def draw_input_from_record(inputs: dict[str, Any], seed: str) -> DrawInput:
     )
 
 
+@allowed(Role.HEAD, Role.ADMIN, action="双随机抽取")
 def draw_inspections(
     ctx: AppContext,
     actor: Actor,
@@ -353,7 +354,6 @@ def draw_inspections(
     grid: str | None = None,
 ) -> DrawView:
     """Draws objects and inspectors; the seed and every input are recorded so anyone can re-run it."""
-    actor.require(Role.HEAD, Role.ADMIN, action="双随机抽取")
     title = require_text(title, "抽查任务名称")
     if not quotas:
         raise DomainError("请至少为一个执法类别设置抽取比例或数量")
@@ -469,11 +469,11 @@ def _load_task(session: Session, actor: Actor, task_id: int) -> InspectionTask:
     return task
 
 
+@allowed(Role.OFFICER, Role.HEAD, action="登记抽查结果")
 def record_result(
     ctx: AppContext, actor: Actor, task_id: int, outcome: str, inspected_on: date, note: str = ""
 ) -> TaskView:
     """Enters an object's result; its publication falls due within the agency's results period."""
-    actor.require(Role.OFFICER, Role.HEAD, action="登记抽查结果")
     if outcome not in OUTCOME_LABELS or outcome == "pending":
         choices = "、".join(f"{k}（{v}）" for k, v in OUTCOME_LABELS.items() if k != "pending")
         raise DomainError(f"未知的检查结果“{outcome}”，可选：{choices}")
@@ -618,10 +618,10 @@ def export_results(ctx: AppContext, actor: Actor, draw_id: int, target: Path) ->
     return target
 
 
+@allowed(Role.OFFICER, Role.HEAD, Role.ADMIN, action="登记抽查结果公示")
 def mark_results_published(
     ctx: AppContext, actor: Actor, draw_id: int, published_on: date | None = None
 ) -> DrawView:
-    actor.require(Role.OFFICER, Role.HEAD, Role.ADMIN, action="登记抽查结果公示")
     published_on = published_on or ctx.today()
     if published_on > ctx.today():
         raise DomainError("公示日期不能晚于今天")

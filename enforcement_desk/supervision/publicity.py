@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
-from enforcement_desk.context import Actor, AppContext, require_text
+from enforcement_desk.context import Actor, AppContext, allowed, require_text
 from enforcement_desk.core.errors import DomainError, NotFound
 from enforcement_desk.core.procedure.periods import urgency
 from enforcement_desk.core.roles import Role
@@ -107,10 +107,10 @@ def list_publicity(ctx: AppContext, actor: Actor, *, pending_only: bool = False)
         return [_view(r, ctx.today()) for r in rows]
 
 
+@allowed(Role.OFFICER, Role.HEAD, Role.ADMIN, action="登记公示")
 def mark_published(
     ctx: AppContext, actor: Actor, record_id: int, published_on: date | None = None
 ) -> PublicityView:
-    actor.require(Role.OFFICER, Role.HEAD, Role.ADMIN, action="登记公示")
     published_on = published_on or ctx.today()
     if published_on > ctx.today():
         raise DomainError("公示日期不能晚于今天")
@@ -131,9 +131,9 @@ def mark_published(
         return _view(record, ctx.today())
 
 
+@allowed(Role.HEAD, Role.ADMIN, action="撤回公示")
 def withdraw_publicity(ctx: AppContext, actor: Actor, case_id: int, reason: str) -> PublicityView:
     """A decision was changed, revoked or declared illegal: withdraw within 3 working days, with the reason."""
-    actor.require(Role.HEAD, Role.ADMIN, action="撤回公示")
     reason = require_text(reason, "撤回理由")
     today = ctx.today()
     with ctx.db.write() as session:

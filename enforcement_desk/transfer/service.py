@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from enforcement_desk.context import Actor, AppContext, require_text
+from enforcement_desk.context import Actor, AppContext, allowed, require_text
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.procedure.workflow import ACTIONS
 from enforcement_desk.core.roles import Role
@@ -127,12 +127,12 @@ def transfer_status(ctx: AppContext, actor: Actor, case_id: int) -> TransferStat
         return _status(session, load_case(session, actor, case_id))
 
 
+@allowed(Role.OFFICER, action="提出移送涉嫌犯罪案件的书面报告")
 def submit_transfer_report(
     ctx: AppContext, actor: Actor, case_id: int, officer_ids: Sequence[int], findings: str
 ) -> TransferStatus:
     """The written report of two or more officers that a violation is a suspected crime (art. 5);
     starts the head's 3-day period to approve or refuse."""
-    actor.require(Role.OFFICER, action="提出移送涉嫌犯罪案件的书面报告")
     findings = require_text(findings, "涉嫌犯罪的事实和理由")
     ids = list(dict.fromkeys(officer_ids))
     if actor.user_id not in ids:
@@ -180,6 +180,7 @@ def submit_transfer_report(
         return _status(session, case)
 
 
+@allowed(Role.OFFICER, Role.HEAD, action="登记移送回执")
 def record_transfer_receipt(
     ctx: AppContext,
     actor: Actor,
@@ -192,7 +193,6 @@ def record_transfer_receipt(
 ) -> TransferStatus:
     """The police unit's signed receipt (回执), scanned back: stored with the case, and the 24-hour
     transfer period closed on the day the police received the case."""
-    actor.require(Role.OFFICER, Role.HEAD, action="登记移送回执")
     receiver = require_text(receiver, "接收人")
     if received_on > ctx.today():
         raise DomainError(f"接收日期 {received_on} 晚于今天，不能登记将来发生的事项")
@@ -247,19 +247,19 @@ def _audit_key(ctx: AppContext, actor: Actor, action: str, pem: bytes) -> None:
                      entity_id=actor.agency_id, payload={"fingerprint": fingerprint(pem)})  # fmt: skip
 
 
+@allowed(Role.HEAD, Role.ADMIN, action="导出移送签名私钥")
 def export_signing_key(ctx: AppContext, actor: Actor, passphrase: str) -> bytes:
     """The agency's private key, encrypted with `passphrase`, for the agency's other PCs (audited)."""
-    actor.require(Role.HEAD, Role.ADMIN, action="导出移送签名私钥")
     exported = signing.export_signing_key(actor.agency_id, passphrase)
     _audit_key(ctx, actor, "transfer_key_exported", public_key_pem(agency_signing_key(actor.agency_id)))
     return exported
 
 
+@allowed(Role.HEAD, Role.ADMIN, action="导入移送签名私钥")
 def import_signing_key(
     ctx: AppContext, actor: Actor, exported: bytes, passphrase: str, *, replace: bool = False
 ) -> str:
     """Store on this PC the key exported on another; returns its fingerprint (audited)."""
-    actor.require(Role.HEAD, Role.ADMIN, action="导入移送签名私钥")
     pem = signing.import_signing_key(actor.agency_id, exported, passphrase, replace=replace)
     _audit_key(ctx, actor, "transfer_key_imported", pem)
     return fingerprint(pem)
@@ -306,6 +306,7 @@ def _document_items(session: Session, store: BlobStore, case_id: int) -> list[Pa
     ]  # fmt: skip
 
 
+@allowed(Role.OFFICER, Role.HEAD, action="制作移送材料包")
 def build_transfer_package(
     ctx: AppContext,
     actor: Actor,
@@ -318,7 +319,6 @@ def build_transfer_package(
     """The signed package for the police: issues the 涉嫌犯罪案件移送书 and its companions if not yet
     issued, then streams every current document and every evidence file (voided ones left out) into
     `target`. Returns the manifest."""
-    actor.require(Role.OFFICER, Role.HEAD, action="制作移送材料包")
     with ctx.db.read() as session:
         case = load_case(session, actor, case_id)
         if Stage(case.stage) is not Stage.TRANSFERRED_POLICE:
