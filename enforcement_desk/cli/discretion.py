@@ -7,52 +7,11 @@ import argparse
 from decimal import Decimal
 from pathlib import Path
 
-from enforcement_desk.cli.main import (
-    command,
-    login_actor,
-    open_context,
-    parse_date,
-    parse_money,
-    resolve_case,
-)
+from enforcement_desk.cli.main import presents, resolve_case
 from enforcement_desk.cli.output import print_json, print_table
-from enforcement_desk.core.discretion.benchmarks import HARM_VALUES, LEVELS
-from enforcement_desk.core.discretion.engine import ART32_CIRCUMSTANCES, Facts, Recommendation
+from enforcement_desk.context import Actor, AppContext
+from enforcement_desk.core.discretion.engine import Facts, Recommendation
 from enforcement_desk.core.errors import DomainError
-
-
-def _add_fact_options(parser: argparse.ArgumentParser) -> None:
-    facts = parser.add_argument_group("认定的事实")
-    facts.add_argument("--gains", type=parse_money, help="违法所得（元）")
-    facts.add_argument("--goods-value", type=parse_money, help="货值金额（元）")
-    facts.add_argument("--days", type=int, help="违法行为持续天数（默认按案件的违法行为发生和终了日期计算）")
-    facts.add_argument("--persons", type=int, default=0, help="涉及人数")
-    facts.add_argument("--harm", choices=HARM_VALUES, default="none", help="危害后果：无/轻微/严重")
-    facts.add_argument("--repeat", action="store_true", help="一年内再次违法")
-    facts.add_argument("--first", action="store_true", help="初次违法")
-    facts.add_argument("--corrected", action="store_true", help="及时改正")
-    facts.add_argument("--minor", action="store_true", help="违法行为轻微")
-    facts.add_argument("--overdue", action="store_true", help="逾期不改正")
-    facts.add_argument("--refused", action="store_true", help="拒绝、阻挠监督检查")
-    facts.add_argument("--previously-punished", action="store_true", help="曾因同类违法行为受过处罚")
-    facts.add_argument(
-        "--no-fault", action="store_true", help="当事人有证据足以证明没有主观过错（第三十三条第二款）"
-    )
-    facts.add_argument(
-        "--art32",
-        action="append",
-        choices=sorted(ART32_CIRCUMSTANCES),
-        default=[],
-        help="第三十二条情形，可多次指定：" + "；".join(f"{k}={v}" for k, v in ART32_CIRCUMSTANCES.items()),
-    )
-    facts.add_argument(
-        "--circumstance", action="append", default=[], help="条文列举的情形（见 discretion show）"
-    )
-    facts.add_argument("--age", type=int, help="当事人为自然人时的年龄（第三十条）")
-    facts.add_argument("--act-date", type=parse_date, help="违法行为发生日期（默认取案件记录）")
-    facts.add_argument("--act-ended", type=parse_date, help="连续或继续状态的违法行为终了日期")
-    facts.add_argument("--discovered", type=parse_date, help="发现日期（默认取案件记录）")
-    facts.add_argument("--life-health-harm", action="store_true", help="涉及公民生命健康安全且有危害后果")
 
 
 def _facts(args: argparse.Namespace) -> Facts:
@@ -80,46 +39,11 @@ def _facts(args: argparse.Namespace) -> Facts:
     )
 
 
-def add_parsers(sub: argparse._SubParsersAction) -> None:
-    group = sub.add_parser("discretion", help="行政处罚裁量基准").add_subparsers(
-        dest="subcommand", metavar="子命令"
-    )
-    listing = group.add_parser("list", help="基准库中的违法行为")
-    listing.add_argument("--area", help="领域，如 公共场所、生活饮用水")
-    listing.add_argument("--text", default="", help="名称或编码包含的文字")
-    show = group.add_parser("show", help="一个违法行为的条款、法定罚款和裁量阶次")
-    show.add_argument("code", help="违法行为编码，如 YL-001")
-    for name, text in (("compute", "按认定的事实计算建议罚款（不保存）"), ("suggest", "同 compute")):
-        compute = group.add_parser(name, help=text)
-        compute.add_argument("--case", help="案件编号（受理编号、文号或 #id）；不指定时须给出 --code")
-        compute.add_argument(
-            "--code", action="append", default=[], help="违法行为编码；同一行为违反多个规定时可多次指定"
-        )
-        compute.add_argument("--level", choices=LEVELS, help="指定裁量阶次（默认按基准推荐）")
-        _add_fact_options(compute)
-    choose = group.add_parser("choose", help="确定本案的裁量意见并保存为拟处理意见（承办人）")
-    choose.add_argument("case")
-    choose.add_argument("--code", action="append", default=[], help="违法行为编码（默认取案件记录）")
-    choose.add_argument("--level", choices=LEVELS)
-    choose.add_argument("--fine", type=parse_money, help="罚款金额（默认取建议金额）")
-    choose.add_argument("--reason", default="", help="偏离建议阶次或幅度时的书面理由")
-    _add_fact_options(choose)
-    imported = group.add_parser("import", help="导入本机关裁量基准表（.xlsx/.csv），先预览，确认后启用")
-    imported.add_argument("file")
-    imported.add_argument("--name", default="", help="基准表名称（默认取文件名）")
-    confirm = group.add_parser("confirm", help="启用一次导入的基准表")
-    confirm.add_argument("id", type=int)
-    discard = group.add_parser("discard", help="放弃一次导入")
-    discard.add_argument("id", type=int)
-    group.add_parser("tables", help="本机关历次导入的基准表")
-
-
-@command("discretion list")
-def cmd_discretion_list(args: argparse.Namespace) -> int:
+@presents("discretion list")
+def cmd_discretion_list(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.discretion.service import list_violations
 
-    ctx = open_context(args)
-    rows = list_violations(ctx, login_actor(ctx, args), area=args.area or "", text=args.text)
+    rows = list_violations(ctx, actor, area=args.area or "", text=args.text)
     if args.json:
         print_json(rows)
     else:
@@ -130,12 +54,11 @@ def cmd_discretion_list(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("discretion show")
-def cmd_discretion_show(args: argparse.Namespace) -> int:
+@presents("discretion show")
+def cmd_discretion_show(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.discretion.service import show_violation
 
-    ctx = open_context(args)
-    detail = show_violation(ctx, login_actor(ctx, args), args.code)
+    detail = show_violation(ctx, actor, args.code)
     if args.json:
         print_json(detail)
         return 0
@@ -180,11 +103,9 @@ def _print_recommendation(result: Recommendation) -> None:
         print(f"  ! {warning}")
 
 
-def _compute(args: argparse.Namespace) -> int:
+def _compute(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.discretion.service import compute_for_case, compute_for_violation
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     facts = _facts(args)
     if args.case:
         result = compute_for_case(
@@ -198,17 +119,15 @@ def _compute(args: argparse.Namespace) -> int:
     return 0
 
 
-command("discretion compute")(_compute)
-command("discretion suggest")(_compute)
+presents("discretion compute")(_compute)
+presents("discretion suggest")(_compute)
 
 
-@command("discretion choose")
-def cmd_discretion_choose(args: argparse.Namespace) -> int:
+@presents("discretion choose")
+def cmd_discretion_choose(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.discretion.service import choose_for_case
     from enforcement_desk.procedure.cases import get_case
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     case_id = resolve_case(ctx, actor, args.case)
     detail = choose_for_case(
         ctx,
@@ -243,12 +162,11 @@ def _print_preview(preview) -> None:  # noqa: ANN001
         )
 
 
-@command("discretion import")
-def cmd_discretion_import(args: argparse.Namespace) -> int:
+@presents("discretion import")
+def cmd_discretion_import(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.discretion.service import preview_import
 
-    ctx = open_context(args)
-    preview = preview_import(ctx, login_actor(ctx, args), Path(args.file), name=args.name)
+    preview = preview_import(ctx, actor, Path(args.file), name=args.name)
     if args.json:
         print_json(preview)
     else:
@@ -257,34 +175,31 @@ def cmd_discretion_import(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("discretion confirm")
-def cmd_discretion_confirm(args: argparse.Namespace) -> int:
+@presents("discretion confirm")
+def cmd_discretion_confirm(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.discretion.service import confirm_import
 
-    ctx = open_context(args)
-    preview = confirm_import(ctx, login_actor(ctx, args), args.id)
+    preview = confirm_import(ctx, actor, args.id)
     print_json(preview) if args.json else print(
         f"已启用本机关裁量基准第 {preview.version} 版（{len(preview.accepted)} 行）"
     )
     return 0
 
 
-@command("discretion discard")
-def cmd_discretion_discard(args: argparse.Namespace) -> int:
+@presents("discretion discard")
+def cmd_discretion_discard(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.discretion.service import discard_import
 
-    ctx = open_context(args)
-    preview = discard_import(ctx, login_actor(ctx, args), args.id)
+    preview = discard_import(ctx, actor, args.id)
     print_json(preview) if args.json else print(f"已放弃导入 #{preview.id}")
     return 0
 
 
-@command("discretion tables")
-def cmd_discretion_tables(args: argparse.Namespace) -> int:
+@presents("discretion tables")
+def cmd_discretion_tables(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.discretion.service import STATUS_LABELS, list_imports
 
-    ctx = open_context(args)
-    tables = list_imports(ctx, login_actor(ctx, args))
+    tables = list_imports(ctx, actor)
     if args.json:
         print_json(tables)
     else:

@@ -4,53 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
 from pathlib import Path
 
-from enforcement_desk.cli.main import command, login_actor, open_context, resolve_case
+from enforcement_desk.cli.main import presents, resolve_case, sign_in
 from enforcement_desk.cli.output import print_json, print_table, to_jsonable
+from enforcement_desk.context import Actor, AppContext
 from enforcement_desk.core.errors import DomainError
-
-
-def parse_moment(text: str) -> datetime:
-    try:
-        return datetime.fromisoformat(text.replace("T", " "))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"时间格式不正确：“{text}”（应为 2026-11-20 14:30）") from None
-
-
-def add_parsers(sub: argparse._SubParsersAction) -> None:
-    evidence = sub.add_parser("evidence", help="证据").add_subparsers(dest="subcommand", metavar="子命令")
-    add = evidence.add_parser("add", help="登记一个证据文件")
-    add.add_argument("case")
-    add.add_argument("file")
-    add.add_argument("--type", help="证据种类（默认按文件类型判断）")
-    add.add_argument("--description", default="")
-    add.add_argument("--place", default="", help="收集地点")
-    add.add_argument("--device", default="", help="采集设备，如执法记录仪编号")
-    listing = evidence.add_parser("list", help="案件的证据")
-    listing.add_argument("case")
-    folder = evidence.add_parser(
-        "import-folder", help="导入执法记录仪存储卡文件夹中的文件（可按文件名、时间选择）"
-    )
-    folder.add_argument("case")
-    folder.add_argument("folder")
-    folder.add_argument(
-        "--only", action="append", default=[], metavar="文件名", help="只导入这些文件（可多次指定）"
-    )
-    folder.add_argument("--since", type=parse_moment, help="只导入此时间及以后拍摄的文件")
-    folder.add_argument("--until", type=parse_moment, help="只导入此时间及以前拍摄的文件")
-    folder.add_argument("--device", default="", help="执法记录仪编号")
-    folder.add_argument("--place", default="", help="收集地点")
-    folder.add_argument("--description", default="", help="说明（默认用文件名）")
-    folder.add_argument("--dry-run", action="store_true", help="只列出将导入的文件和拍摄时间")
-    void = evidence.add_parser("void", help="作废证据（保留记录）")
-    void.add_argument("evidence_id", type=int)
-    void.add_argument("--reason", required=True)
-    correct = evidence.add_parser("correct-time", help="更正拍摄时间（原时间保留）")
-    correct.add_argument("evidence_id", type=int)
-    correct.add_argument("captured_at", type=parse_moment)
-    correct.add_argument("--reason", required=True)
 
 
 def _progress(done: int, total: int, label: str = "") -> None:
@@ -58,12 +17,10 @@ def _progress(done: int, total: int, label: str = "") -> None:
         print(f"\r{label} {done * 100 // max(total, 1)}%", end="", file=sys.stderr, flush=True)
 
 
-@command("evidence add")
-def cmd_evidence_add(args: argparse.Namespace) -> int:
+@presents("evidence add")
+def cmd_evidence_add(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.evidence.service import add_evidence
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     item = add_evidence(
         ctx, actor, resolve_case(ctx, actor, args.case), Path(args.file), evidence_type=args.type,
         description=args.description, collected_place=args.place, device=args.device,
@@ -75,12 +32,10 @@ def cmd_evidence_add(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("evidence list")
-def cmd_evidence_list(args: argparse.Namespace) -> int:
+@presents("evidence list")
+def cmd_evidence_list(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.evidence.service import list_evidence
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     rows = list_evidence(ctx, actor, resolve_case(ctx, actor, args.case))
     if args.json:
         print_json(rows)
@@ -118,8 +73,8 @@ def _chosen(files: list, args: argparse.Namespace) -> list:
     return files
 
 
-@command("evidence import-folder")
-def cmd_evidence_import_folder(args: argparse.Namespace) -> int:
+@presents("evidence import-folder")
+def cmd_evidence_import_folder(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.evidence.service import import_files, scan_folder
 
     files = _chosen(scan_folder(Path(args.folder)), args)
@@ -133,8 +88,7 @@ def cmd_evidence_import_folder(args: argparse.Namespace) -> int:
                         [[str(f.path), f.size, f.captured_at, _TIME_SOURCES.get(f.capture_source), f.evidence_type]
                          for f in files])  # fmt: skip
         return 0
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
+    actor = sign_in(ctx, args)  # a dry run needs nobody signed in; importing does
     items = import_files(
         ctx, actor, resolve_case(ctx, actor, args.case), files, description=args.description,
         device=args.device, collected_place=args.place, progress=_progress,
@@ -145,22 +99,20 @@ def cmd_evidence_import_folder(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("evidence void")
-def cmd_evidence_void(args: argparse.Namespace) -> int:
+@presents("evidence void")
+def cmd_evidence_void(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.evidence.service import void_evidence
 
-    ctx = open_context(args)
-    item = void_evidence(ctx, login_actor(ctx, args), args.evidence_id, args.reason)
+    item = void_evidence(ctx, actor, args.evidence_id, args.reason)
     print_json(item) if args.json else print(f"证据 #{item.id} 已作废（记录保留）")
     return 0
 
 
-@command("evidence correct-time")
-def cmd_evidence_correct_time(args: argparse.Namespace) -> int:
+@presents("evidence correct-time")
+def cmd_evidence_correct_time(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.evidence.service import correct_capture_time
 
-    ctx = open_context(args)
-    item = correct_capture_time(ctx, login_actor(ctx, args), args.evidence_id, args.captured_at, args.reason)
+    item = correct_capture_time(ctx, actor, args.evidence_id, args.captured_at, args.reason)
     print_json(item) if args.json else print(
         f"证据 #{item.id} 的时间已更正为 {item.captured_at}（原时间 {item.original_captured_at} 保留）"
     )

@@ -8,25 +8,33 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import importlib
 import os
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from enforcement_desk import APP_TITLE, __version__
 from enforcement_desk.cli.output import print_json, print_table
+from enforcement_desk.commands import command_table
+from enforcement_desk.commands.arguments import parse_date, parse_params
+from enforcement_desk.commands.table import GROUPS, Access, Arg, Command, OneOf
 from enforcement_desk.core.errors import DomainError
-from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import CaseSource, Outcome, Stage
 
-Handler = Callable[[argparse.Namespace], int]
-_COMMANDS: dict[str, Handler] = {}
+if TYPE_CHECKING:
+    from enforcement_desk.context import Actor, AppContext
 
-# Command groups that live in their own modules; each has `add_parsers(subparsers)` and registers
-# its handlers with @command when imported.
-EXTENSION_MODULES: tuple[str, ...] = (
+# A presenter runs a command for the terminal: it calls the command's services and prints the result.
+# It receives the database (None for Access.NONE) and the signed-in user (None unless Access.USER).
+Presenter = Callable[["AppContext | None", "Actor | None", argparse.Namespace], int]
+_PRESENTERS: dict[str, Presenter] = {}
+
+# Modules holding presenters; each registers them with @presents when imported.
+PRESENTER_MODULES: tuple[str, ...] = (
+    "enforcement_desk.cli.main",
     "enforcement_desk.cli.review",
     "enforcement_desk.cli.settings",
     "enforcement_desk.cli.documents",
@@ -39,60 +47,34 @@ EXTENSION_MODULES: tuple[str, ...] = (
 )
 
 
-def command(name: str) -> Callable[[Handler], Handler]:
-    def register(func: Handler) -> Handler:
-        _COMMANDS[name] = func
+def presents(name: str) -> Callable[[Presenter], Presenter]:
+    """Register the terminal presenter of the command `name` in the command table."""
+
+    def register(func: Presenter) -> Presenter:
+        _PRESENTERS[name] = func
         return func
 
     return register
 
 
-# ---- argument types with Chinese messages ----------------------------------------------------
+def presenters() -> dict[str, Presenter]:
+    """Every presenter by command name, their modules loaded."""
+    for module_name in PRESENTER_MODULES:
+        importlib.import_module(module_name)
+    return dict(_PRESENTERS)
 
 
-def parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"日期格式不正确：“{text}”（应为 年-月-日，如 2026-11-22）"
-        ) from None
+def _argparse_type(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """The shared parsers raise DomainError; argparse shows an ArgumentTypeError's message as is."""
 
+    def convert(text: str) -> Any:
+        try:
+            return parse(text)
+        except DomainError as exc:
+            raise argparse.ArgumentTypeError(exc.message) from None
 
-def parse_datetime(text: str) -> datetime:
-    try:
-        return datetime.fromisoformat(text.strip().replace(" ", "T", 1))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"时间格式不正确：“{text}”（应为 年-月-日 时:分，如 2026-12-10 09:30）"
-        ) from None
-
-
-def parse_count(text: str) -> int:
-    try:
-        value = int(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"天数应为正整数：“{text}”") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"天数应为正整数：“{text}”")
-    return value
-
-
-def parse_money(text: str) -> Decimal:
-    try:
-        amount = Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"金额格式不正确：“{text}”") from None
-    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        raise argparse.ArgumentTypeError(f"金额应为非负数且最多两位小数：“{text}”")
-    return amount
-
-
-def parse_role(text: str) -> Role:
-    try:
-        return Role.parse(text)
-    except DomainError as exc:
-        raise argparse.ArgumentTypeError(exc.message) from None
+    convert.__name__ = getattr(parse, "__name__", "value")
+    return convert
 
 
 # ---- context and login ---------------------------------------------------------------------
@@ -122,7 +104,9 @@ def require_initialized(ctx) -> None:
         )
 
 
-def login_actor(ctx, args: argparse.Namespace):
+def sign_in(ctx: AppContext, args: argparse.Namespace) -> Actor:
+    """The one place a terminal user signs in: the login from --user or ENFORCEMENT_DESK_USER, the
+    password from ENFORCEMENT_DESK_PASSWORD or a prompt (never from the command line)."""
     from enforcement_desk.admin.auth import login
 
     require_initialized(ctx)
@@ -145,21 +129,11 @@ def resolve_case(ctx, actor, ref: str) -> int:
     return find_case_id(ctx, actor, ref)
 
 
-def parse_params(pairs: list[str]) -> dict[str, str]:
-    params: dict[str, str] = {}
-    for pair in pairs or []:
-        if "=" not in pair:
-            raise DomainError(f"参数应为 名称=值 的形式：“{pair}”")
-        key, value = pair.split("=", 1)
-        params[key.strip()] = value.strip()
-    return params
-
-
 # ---- commands ------------------------------------------------------------------------------
 
 
-@command("init")
-def cmd_init(args: argparse.Namespace) -> int:
+@presents("init")
+def cmd_init(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.admin.setup import AdminDraft, AgencyDraft, initialize
 
     password = args.admin_password or os.environ.get("ENFORCEMENT_DESK_PASSWORD")
@@ -167,7 +141,6 @@ def cmd_init(args: argparse.Namespace) -> int:
         if not sys.stdin.isatty():
             raise DomainError("请用 --admin-password 或环境变量 ENFORCEMENT_DESK_PASSWORD 提供管理员密码")
         password = getpass.getpass("设置管理员密码：")
-    ctx = open_context(args)
     actor = initialize(
         ctx,
         AgencyDraft(
@@ -188,12 +161,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("user add")
-def cmd_user_add(args: argparse.Namespace) -> int:
+@presents("user add")
+def cmd_user_add(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.admin.users import UserDraft, add_user
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     password = args.password or os.environ.get("ENFORCEMENT_DESK_NEW_PASSWORD")
     if not password:
         raise DomainError("请用 --password 或环境变量 ENFORCEMENT_DESK_NEW_PASSWORD 提供新用户的初始密码")
@@ -214,12 +185,10 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("user list")
-def cmd_user_list(args: argparse.Namespace) -> int:
+@presents("user list")
+def cmd_user_list(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.admin.users import list_users
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     users = list_users(ctx, actor, active_only=False)
     if args.json:
         print_json(users)
@@ -243,12 +212,10 @@ def cmd_user_list(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("party add")
-def cmd_party_add(args: argparse.Namespace) -> int:
+@presents("party add")
+def cmd_party_add(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.procedure.parties import PartyDraft, add_party
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     view = add_party(
         ctx,
         actor,
@@ -266,12 +233,10 @@ def cmd_party_add(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("party list")
-def cmd_party_list(args: argparse.Namespace) -> int:
+@presents("party list")
+def cmd_party_list(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.procedure.parties import search_parties
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     parties = search_parties(ctx, actor, args.search or "", limit=args.limit)
     if args.json:
         print_json(parties)
@@ -283,13 +248,11 @@ def cmd_party_list(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("case create")
-def cmd_case_create(args: argparse.Namespace) -> int:
+@presents("case create")
+def cmd_case_create(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.admin.users import find_user_by_login
     from enforcement_desk.procedure.cases import CaseDraft, create_case
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     handler_ids = tuple(
         find_user_by_login(ctx, login.strip()).id for login in args.handlers.split(",") if login.strip()
     )
@@ -314,12 +277,10 @@ def cmd_case_create(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("case list")
-def cmd_case_list(args: argparse.Namespace) -> int:
+@presents("case list")
+def cmd_case_list(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.procedure.cases import CaseFilter, list_cases
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     flt = CaseFilter(
         stage=Stage(args.stage) if args.stage else None, text=args.text or "", party=args.party or ""
     )
@@ -367,23 +328,19 @@ def _print_case(detail) -> None:
             print(f"  {d.name} 至 {d.due_on}（{d.article}）{' '.join(d.warnings)}")
 
 
-@command("case show")
-def cmd_case_show(args: argparse.Namespace) -> int:
+@presents("case show")
+def cmd_case_show(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.procedure.cases import get_case
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     detail = get_case(ctx, actor, resolve_case(ctx, actor, args.case))
     print_json(detail) if args.json else _print_case(detail)
     return 0
 
 
-@command("case history")
-def cmd_case_history(args: argparse.Namespace) -> int:
+@presents("case history")
+def cmd_case_history(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.procedure.cases import get_case
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     detail = get_case(ctx, actor, resolve_case(ctx, actor, args.case))
     if args.json:
         print_json(detail.history)
@@ -405,12 +362,10 @@ def cmd_case_history(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("case update")
-def cmd_case_update(args: argparse.Namespace) -> int:
+@presents("case update")
+def cmd_case_update(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.procedure.cases import get_case, update_case
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     case_id = resolve_case(ctx, actor, args.case)
     changes: dict[str, object] = parse_params(args.set)
     for key in ("act_date", "act_ended_on"):
@@ -424,12 +379,10 @@ def cmd_case_update(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("case propose")
-def cmd_case_propose(args: argparse.Namespace) -> int:
+@presents("case propose")
+def cmd_case_propose(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.procedure.cases import Proposal, get_case, set_proposal
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     case_id = resolve_case(ctx, actor, args.case)
     kinds = tuple(k.strip() for k in (args.kinds or "").replace("，", ",").split(",") if k.strip())
     proposal = Proposal(
@@ -451,12 +404,10 @@ def cmd_case_propose(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("case advance")
-def cmd_case_advance(args: argparse.Namespace) -> int:
+@presents("case advance")
+def cmd_case_advance(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.procedure.steps import advance
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     params = parse_params(args.param)
     if args.reason:
         params["reason"] = args.reason
@@ -467,13 +418,11 @@ def cmd_case_advance(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("case hearing")
-def cmd_case_hearing(args: argparse.Namespace) -> int:
+@presents("case hearing")
+def cmd_case_hearing(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.context import split_list
     from enforcement_desk.procedure.steps import HearingMinutes, record_hearing
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     minutes = HearingMinutes(
         held_on=args.held_on or ctx.today(), host=args.host, record=args.record, opinion=args.opinion or "",
         recorder=args.recorder or "", place=args.place or "", public=args.public,
@@ -485,8 +434,8 @@ def cmd_case_hearing(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("case payment-plan")
-def cmd_case_payment_plan(args: argparse.Namespace) -> int:
+@presents("case payment-plan")
+def cmd_case_payment_plan(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.core.money import parse_amount
     from enforcement_desk.procedure.steps import approve_payment_plan
 
@@ -496,21 +445,21 @@ def cmd_case_payment_plan(args: argparse.Namespace) -> int:
         try:
             instalments.append((parse_date(day.strip()), parse_amount(amount.strip())))
         except (argparse.ArgumentTypeError, DomainError) as exc:
-            raise DomainError(f"分期“{item}”格式不正确：{exc}（应为 日期=金额，如 2026-12-31=1500）") from None
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
+            raise DomainError(
+                f"分期“{item}”格式不正确：{exc}（应为 日期=金额，如 2026-12-31=1500）"
+            ) from None
     detail = approve_payment_plan(ctx, actor, resolve_case(ctx, actor, args.case), instalments=instalments,
                                   reason=args.reason, applied_on=args.applied_on or ctx.today())  # fmt: skip
-    print_json(detail) if args.json else print(f"已批准分 {len(instalments)} 期缴纳，尚欠罚款 {detail.fine_due:,.2f} 元")
+    print_json(detail) if args.json else print(
+        f"已批准分 {len(instalments)} 期缴纳，尚欠罚款 {detail.fine_due:,.2f} 元"
+    )
     return 0
 
 
-@command("case hearing-notice")
-def cmd_case_hearing_notice(args: argparse.Namespace) -> int:
+@presents("case hearing-notice")
+def cmd_case_hearing_notice(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.procedure.steps import arrange_hearing
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     detail = arrange_hearing(
         ctx, actor, resolve_case(ctx, actor, args.case), scheduled_at=args.at, place=args.place, host=args.host,
         recorder=args.recorder or "", public=args.public is not False, not_public_reason=args.not_public_reason or "",
@@ -520,23 +469,19 @@ def cmd_case_hearing_notice(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("case waive-defence")
-def cmd_case_waive(args: argparse.Namespace) -> int:
+@presents("case waive-defence")
+def cmd_case_waive(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.procedure.steps import waive_defence
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     detail = waive_defence(ctx, actor, resolve_case(ctx, actor, args.case), note=args.note)
     print_json(detail) if args.json else print("已登记当事人书面放弃陈述申辩")
     return 0
 
 
-@command("case discussion")
-def cmd_case_discussion(args: argparse.Namespace) -> int:
+@presents("case discussion")
+def cmd_case_discussion(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.procedure.steps import record_discussion
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     participants = [p.strip() for p in args.participants.replace("，", ",").split(",") if p.strip()]
     opinions = [{"name": n, "opinion": o} for n, o in parse_params(args.opinion).items()]
     detail = record_discussion(
@@ -552,12 +497,10 @@ def cmd_case_discussion(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("case extend")
-def cmd_case_extend(args: argparse.Namespace) -> int:
+@presents("case extend")
+def cmd_case_extend(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.procedure.steps import extend_decision_deadline
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     detail = extend_decision_deadline(
         ctx, actor, resolve_case(ctx, actor, args.case), days=args.days, reason=args.reason
     )
@@ -567,13 +510,14 @@ def cmd_case_extend(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("deadlines compute")
-def cmd_deadlines_compute(args: argparse.Namespace) -> int:
+@presents("deadlines compute")
+def cmd_deadlines_compute(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.procedure.deadlines import compute_period
 
-    ctx = open_context(args)
     working = args.working_days is not None
-    result = compute_period(ctx, args.start, args.working_days if working else args.days, working_days=working)
+    result = compute_period(
+        ctx, args.start, args.working_days if working else args.days, working_days=working
+    )
     if args.json:
         print_json({
             "from": result.start, "length": result.length, "unit": "working_days" if working else "days",
@@ -588,13 +532,11 @@ def cmd_deadlines_compute(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("deadlines")
-def cmd_deadlines(args: argparse.Namespace) -> int:
+@presents("deadlines")
+def cmd_deadlines(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.core.procedure.periods import URGENCY_LABELS
     from enforcement_desk.procedure.deadlines import due_deadlines
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     rows = due_deadlines(ctx, actor, within_days=args.days, mine_only=args.mine)
     if args.json:
         print_json(rows)
@@ -619,11 +561,10 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("demo")
-def cmd_demo(args: argparse.Namespace) -> int:
+@presents("demo")
+def cmd_demo(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.admin.demo import DEMO_PASSWORD, build_demo
 
-    ctx = open_context(args)
     report = build_demo(ctx, cases_per_stage=args.cases_per_stage)
     if args.json:
         print_json(report)
@@ -636,12 +577,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("audit verify")
-def cmd_audit_verify(args: argparse.Namespace) -> int:
+@presents("audit verify")
+def cmd_audit_verify(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.admin.audit_check import verify_all
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     report = verify_all(ctx, actor)
     if args.json:
         print_json(report)
@@ -653,8 +592,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 0 if report.ok else 2
 
 
-@command("gui")
-def cmd_gui(args: argparse.Namespace) -> int:
+@presents("gui")
+def cmd_gui(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.desk.app import run_gui
 
     return run_gui(
@@ -666,10 +605,29 @@ def cmd_gui(args: argparse.Namespace) -> int:
     )
 
 
-# ---- parser --------------------------------------------------------------------------------
+# ---- parser, generated from the command table ---------------------------------------------------
 
 
-def build_parser(with_extensions: bool = True) -> argparse.ArgumentParser:
+def _add_argument(target: argparse._ActionsContainer, arg: Arg) -> None:
+    options = dict(arg.options)
+    if "type" in options and options["type"] is not int:
+        options["type"] = _argparse_type(options["type"])
+    target.add_argument(*arg.flags, **options)
+
+
+def _add_arguments(parser: argparse.ArgumentParser, command: Command) -> None:
+    for item in command.args:
+        if isinstance(item, OneOf):
+            group = parser.add_mutually_exclusive_group(required=item.required)
+            for arg in item.args:
+                _add_argument(group, arg)
+        else:
+            _add_argument(parser, item)
+
+
+def build_parser(commands: dict[str, Command] | None = None) -> argparse.ArgumentParser:
+    """The argparse parser of every command in the table (or of `commands` only)."""
+    commands = command_table() if commands is None else commands
     parser = argparse.ArgumentParser(
         prog="enforcement-desk", description=f"{APP_TITLE}：卫生健康行政处罚案件办理"
     )
@@ -683,168 +641,19 @@ def build_parser(with_extensions: bool = True) -> argparse.ArgumentParser:
         help="登录名（或环境变量 ENFORCEMENT_DESK_USER；密码取自 ENFORCEMENT_DESK_PASSWORD 或提示输入）",
     )
     parser.add_argument("--json", action="store_true", help="以 JSON 输出，便于脚本处理")
-    sub = parser.add_subparsers(dest="command", metavar="命令")
-
-    gui = sub.add_parser("gui", help="打开桌面程序（不带参数运行时的默认行为）")
-    gui.add_argument("--demo", action="store_true", help="打开演示数据库（不存在时先生成）")
-    gui.add_argument(
-        "--exit-after-start", action="store_true", help="主窗口显示后立即退出（检查安装、测量启动时间用）"
-    )
-
-    init = sub.add_parser("init", help="创建数据库、机构和首个管理员")
-    init.add_argument("--agency", required=True, help="机构全称")
-    init.add_argument("--short-name", required=True, help="地区简称（文号用，如“沂”）")
-    init.add_argument("--uscc", help="机构统一社会信用代码")
-    init.add_argument("--address", default="")
-    init.add_argument("--phone", default="")
-    init.add_argument("--reconsideration-body", default="", help="决定书载明的行政复议机关")
-    init.add_argument("--court", default="", help="决定书载明的行政诉讼法院")
-    init.add_argument("--admin-login", required=True)
-    init.add_argument("--admin-name", required=True)
-    init.add_argument("--admin-password")
-
-    user = sub.add_parser("user", help="用户管理").add_subparsers(dest="subcommand", metavar="子命令")
-    user_add = user.add_parser("add", help="新增用户（管理员）")
-    user_add.add_argument("--login", required=True)
-    user_add.add_argument("--name", required=True)
-    user_add.add_argument(
-        "--role",
-        required=True,
-        type=parse_role,
-        help="officer/执法人员, reviewer/法制审核人员, head/负责人, admin/管理员",
-    )
-    user_add.add_argument("--password")
-    user_add.add_argument("--cert-no", help="执法证号")
-    user_add.add_argument("--cert-valid-until", type=parse_date, help="执法证有效期至")
-    user_add.add_argument("--legal-qualified", action="store_true", help="具有法律职业资格")
-    user.add_parser("list", help="列出用户")
-
-    party = sub.add_parser("party", help="当事人").add_subparsers(dest="subcommand", metavar="子命令")
-    party_add = party.add_parser("add", help="登记当事人")
-    party_add.add_argument("--kind", required=True, choices=["person", "organisation"])
-    party_add.add_argument("--name", required=True)
-    party_add.add_argument("--id-number", help="居民身份证号或统一社会信用代码")
-    party_add.add_argument("--legal-representative")
-    party_add.add_argument("--address")
-    party_add.add_argument("--phone")
-    party_add.add_argument("--business-type")
-    party_list = party.add_parser("list", help="查找当事人")
-    party_list.add_argument("--search")
-    party_list.add_argument("--limit", type=int, default=50)
-
-    case = sub.add_parser("case", help="案件").add_subparsers(dest="subcommand", metavar="子命令")
-    create = case.add_parser("create", help="受理案件")
-    create.add_argument("--source", required=True, choices=[s.value for s in CaseSource])
-    create.add_argument("--party", required=True, type=int, help="当事人 ID")
-    create.add_argument("--cause", required=True, help="案由")
-    create.add_argument("--handlers", required=True, help="承办人登录名，逗号分隔（至少两人）")
-    create.add_argument("--discovered-on", type=parse_date)
-    create.add_argument("--category", default="医", help="执法类别：医/公/水/职/放/传/消/妆/计")
-    create.add_argument("--violation", help="违法行为编码（裁量基准）")
-    create.add_argument("--source-detail")
-    create.add_argument("--act-date", type=parse_date)
-    create.add_argument("--location")
-    create.add_argument("--facts")
-    listing = case.add_parser("list", help="案件列表")
-    listing.add_argument("--stage", choices=[s.value for s in Stage])
-    listing.add_argument("--text", help="全文检索：当事人、案情、编号")
-    listing.add_argument("--party")
-    listing.add_argument("--limit", type=int, default=50)
-    listing.add_argument("--offset", type=int, default=0)
-    for name, help_text in (("show", "案件详情与可办理操作"), ("history", "办理过程")):
-        p = case.add_parser(name, help=help_text)
-        p.add_argument("case", help="案件编号、文号或 #ID")
-    update = case.add_parser("update", help="修改案情（承办人）")
-    update.add_argument("case")
-    update.add_argument(
-        "--set", nargs="+", required=True, metavar="字段=值", help="facts, cause, location, act_date, …"
-    )
-    update.add_argument("--version", type=int, help="编辑时看到的版本号（防止覆盖他人修改）")
-    propose = case.add_parser("propose", help="提出处理意见和裁量")
-    propose.add_argument("case")
-    propose.add_argument("--outcome", required=True, choices=[o.value for o in Outcome])
-    propose.add_argument("--kinds", help="处罚种类，逗号分隔，如 警告,罚款,没收违法所得")
-    propose.add_argument("--fine", type=parse_money)
-    propose.add_argument("--confiscation", type=parse_money)
-    propose.add_argument("--mitigated", action="store_true", help="减轻处罚")
-    propose.add_argument("--level", help="裁量阶次")
-    propose.add_argument("--reason", help="裁量理由")
-    propose.add_argument("--violated", help="违反的条款，如《医疗机构管理条例》第十四条")
-    propose.add_argument("--basis", help="处罚依据，如《基本医疗卫生与健康促进法》第九十九条第一款")
-    propose.add_argument("--version", type=int, help="编辑时看到的版本号（防止覆盖他人修改）")
-    adv = case.add_parser("advance", help="办理下一步（见 case show 列出的操作）")
-    adv.add_argument("case")
-    adv.add_argument("action")
-    adv.add_argument("--reason")
-    adv.add_argument(
-        "--param", nargs="*", metavar="名称=值", help="如 served_on=2026-11-20 method=直接送达 amount=50000"
-    )
-    hearing = case.add_parser("hearing", help="登记听证")
-    hearing.add_argument("case")
-    hearing.add_argument("--held-on", type=parse_date)
-    hearing.add_argument("--host", required=True)
-    hearing.add_argument("--record", required=True)
-    hearing.add_argument("--opinion", help="听证意见（听证意见书）")
-    hearing.add_argument("--recorder", help="记录人（非本案调查人员）")
-    hearing.add_argument("--place", help="听证地点（默认取听证通知书）")
-    public = hearing.add_mutually_exclusive_group()
-    public.add_argument("--public", dest="public", action="store_true", default=None, help="公开举行")
-    public.add_argument("--not-public", dest="public", action="store_false", help="不公开举行")
-    hearing.add_argument("--attendees", help="参加人员，逗号或顿号分隔")
-    hearing.add_argument("--statements", help="当事人的陈述、申辩和质证意见")
-    hearing.add_argument("--signature", choices=("已签名", "拒绝签名", "未到场"), help="当事人在笔录上的签名情况")
-    plan = case.add_parser("payment-plan", help="批准暂缓或分期缴纳罚款（负责人，《行政处罚法》第六十六条）")
-    plan.add_argument("case")
-    plan.add_argument("--instalment", action="append", required=True, metavar="日期=金额",
-                      help="每期的缴款期限和金额，如 2026-12-31=1500；暂缓缴纳只写一期")  # fmt: skip
-    plan.add_argument("--reason", required=True, help="当事人确有经济困难的情况")
-    plan.add_argument("--applied-on", type=parse_date, help="当事人书面申请的日期（默认今天）")
-    notice = case.add_parser("hearing-notice", help="登记听证安排和听证通知书的送达")
-    notice.add_argument("case")
-    notice.add_argument("--at", type=parse_datetime, required=True, help="听证时间，如 2026-12-10 09:30")
-    notice.add_argument("--place", required=True)
-    notice.add_argument("--host", required=True, help="听证主持人（非本案调查人员）")
-    notice.add_argument("--recorder", help="记录人（非本案调查人员）")
-    notice_public = notice.add_mutually_exclusive_group()
-    notice_public.add_argument("--public", dest="public", action="store_true", default=None, help="公开举行（默认）")
-    notice_public.add_argument("--not-public", dest="public", action="store_false", help="不公开举行")
-    notice.add_argument("--not-public-reason", help="不公开的理由（国家秘密、商业秘密或者个人隐私）")
-    notice.add_argument("--served-on", type=parse_date, help="听证通知书送达日期（默认今天）")
-    waive = case.add_parser("waive-defence", help="登记当事人书面放弃陈述申辩")
-    waive.add_argument("case")
-    waive.add_argument("--note", required=True)
-    discussion = case.add_parser("discussion", help="登记集体讨论（负责人）")
-    discussion.add_argument("case")
-    discussion.add_argument("--held-on", type=parse_date)
-    discussion.add_argument("--participants", required=True, help="参加人，逗号分隔")
-    discussion.add_argument("--opinion", nargs="*", metavar="姓名=意见")
-    discussion.add_argument("--conclusion", required=True)
-    extend = case.add_parser("extend", help="延长办案期限（负责人）")
-    extend.add_argument("case")
-    extend.add_argument("--days", type=int, required=True)
-    extend.add_argument("--reason", required=True)
-
-    deadlines = sub.add_parser("deadlines", help="到期和逾期的法定期限")
-    deadlines.add_argument("--days", type=int, default=7, help="列出多少天内到期的（默认 7）")
-    deadlines.add_argument("--mine", action="store_true", help="只列本人承办的案件")
-    deadline_tools = deadlines.add_subparsers(dest="subcommand", metavar="子命令")
-    calc = deadline_tools.add_parser("compute", help="期限计算器：自某日起若干工作日或日，列出跳过的节假日")
-    calc.add_argument("--from", dest="start", type=parse_date, required=True, help="起算日（当日不计入）")
-    length = calc.add_mutually_exclusive_group(required=True)
-    length.add_argument("--working-days", type=parse_count, help="工作日数")
-    length.add_argument("--days", type=parse_count, help="日数（自然日，末日为节假日的顺延）")
-
-    demo = sub.add_parser("demo", help="生成演示数据库（各阶段的真实感案件）")
-    demo.add_argument("--cases-per-stage", type=int, default=2)
-
-    audit = sub.add_parser("audit", help="审计").add_subparsers(dest="subcommand", metavar="子命令")
-    audit.add_parser("verify", help="校验审计链和全部证据文件的哈希")
-
-    import importlib
-
-    if with_extensions:
-        for module_name in EXTENSION_MODULES:
-            importlib.import_module(module_name).add_parsers(sub)
+    top = parser.add_subparsers(dest="command", metavar="命令")
+    for word, group_help in GROUPS.items():
+        own = commands.get(word)
+        subcommands = [c for c in commands.values() if len(c.words) == 2 and c.words[0] == word]
+        if own is None and not subcommands:
+            continue
+        word_parser = top.add_parser(word, help=own.label if own else group_help)
+        if own is not None:
+            _add_arguments(word_parser, own)
+        if subcommands:
+            nested = word_parser.add_subparsers(dest="subcommand", metavar="子命令")
+            for command in subcommands:
+                _add_arguments(nested.add_parser(command.words[1], help=command.label), command)
     return parser
 
 
@@ -862,20 +671,43 @@ def _command_of(argv: list[str]) -> str | None:
     return None
 
 
+def run_command(command: Command, presenter: Presenter, args: argparse.Namespace) -> int:
+    """Open what the command needs, sign the user in and check the command's role rule (the one
+    place the terminal authenticates), then present."""
+    if command.access is Access.NONE:
+        return presenter(None, None, args)
+    from enforcement_desk.context import role_rule_of
+
+    ctx = open_context(args)
+    try:
+        actor = None
+        if command.access is Access.USER:
+            actor = sign_in(ctx, args)
+            rules = [role_rule_of(service) for service in command.service_functions()]
+            if len(rules) == 1 and rules[0] is not None:
+                actor.require(*rules[0].roles, action=rules[0].action)
+        return presenter(ctx, actor, args)
+    finally:
+        ctx.close()
+
+
 def main(argv: list[str] | None = None) -> int:
+    """`enforcement-desk [options] command …`; with no command the desk opens."""
     argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0] in ("--demo", "--exit-after-start"):
         argv = ["gui", *argv]
-    # Starting the desk needs none of the terminal command groups; importing them costs start-up time.
-    parser = build_parser(with_extensions=_command_of(argv) != "gui")
+    table = command_table()
+    parser = build_parser(table)
     args = parser.parse_args(argv)
     key = args.command if not getattr(args, "subcommand", None) else f"{args.command} {args.subcommand}"
-    handler = _COMMANDS.get(key)
-    if handler is None:
+    command = table.get(key)
+    if command is None:
         parser.parse_args([args.command, "--help"] if args.command else ["--help"])
         return 2
+    # Starting the desk needs none of the terminal presenters; importing them costs start-up time.
+    presenter = _PRESENTERS["gui"] if key == "gui" else presenters()[key]
     try:
-        return handler(args)
+        return run_command(command, presenter, args)
     except DomainError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1

@@ -15,44 +15,12 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from enforcement_desk.cli.main import command, login_actor, open_context
+from enforcement_desk.cli.main import presents, sign_in
 from enforcement_desk.cli.output import print_json, print_table
+from enforcement_desk.context import Actor, AppContext
 from enforcement_desk.core.errors import DomainError
 
 SERVER_PASSWORD_ENV = "ENFORCEMENT_DESK_SERVER_PASSWORD"
-
-
-def add_parsers(sub: argparse._SubParsersAction) -> None:
-    migrate = sub.add_parser("migrate-to", help="把本机数据库和证据文件库迁移到共享服务器（管理员）")
-    migrate.add_argument(
-        "url", help="服务器地址，如 postgresql+psycopg://用户@主机:5432/数据库（密码不必写在地址里）"
-    )
-    migrate.add_argument(
-        "--to-evidence-dir", required=True, help="服务器使用的证据文件库目录（各台电脑共享的文件夹）"
-    )
-    backup = sub.add_parser("backup", help="备份本机数据库和证据文件库（程序运行中也可备份；管理员）")
-    backup.add_argument("destination", help="新的备份文件夹，或以 .zip 结尾的备份文件")
-    restore = sub.add_parser("restore", help="把备份恢复到新的位置（并校验）")
-    restore.add_argument("backup", help="备份文件夹或 .zip 文件")
-    restore.add_argument("--to", required=True, help="恢复出的数据库文件路径")
-    restore.add_argument(
-        "--to-evidence-dir", help="恢复出的证据文件库目录（默认：数据库旁的 evidence_store）"
-    )
-    restore.add_argument(
-        "--replace", action="store_true", help="目标已有数据库时确认覆盖（须以该数据库的管理员 --user 登录）"
-    )
-    verify = sub.add_parser("backup-verify", help="按清单校验备份（不恢复）")
-    verify.add_argument("backup")
-    server = sub.add_parser("server", help="共享服务器的连接与密码").add_subparsers(
-        dest="subcommand", metavar="子命令"
-    )
-    server_login = server.add_parser("login", help="测试连接并把密码记在系统密钥环中")
-    server_login.add_argument("url")
-    server_forget = server.add_parser("forget", help="从系统密钥环删除记住的密码")
-    server_forget.add_argument("url")
-    server_check = server.add_parser("check", help="测试连接（服务器版本、数据表状态）")
-    server_check.add_argument("url")
-    server.add_parser("keyring", help="本机密钥环是否可用")
 
 
 def _typed_password(url: str) -> str:
@@ -83,12 +51,10 @@ def _print_progress(what: str, done: int, total: int) -> None:
         print(f"  {what}：{done}/{total}", file=sys.stderr)
 
 
-@command("migrate-to")
-def cmd_migrate_to(args: argparse.Namespace) -> int:
+@presents("migrate-to")
+def cmd_migrate_to(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.admin.migration_to_server import migrate_to_server
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     target = server_url_with_password(args.url)
     report = migrate_to_server(
         ctx, actor, target, Path(args.to_evidence_dir), progress=None if args.json else _print_progress
@@ -107,12 +73,10 @@ def cmd_migrate_to(args: argparse.Namespace) -> int:
     return 0 if report.ok else 2
 
 
-@command("backup")
-def cmd_backup(args: argparse.Namespace) -> int:
+@presents("backup")
+def cmd_backup(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.admin.backup import make_backup
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     result = make_backup(ctx, actor, Path(args.destination), progress=None if args.json else _print_progress)
     if args.json:
         print_json({"path": str(result.path), "manifest": result.manifest})
@@ -145,8 +109,8 @@ def _print_restore(report, json_output: bool, done_text: str) -> int:  # noqa: A
     return 0 if report.ok else 2
 
 
-@command("restore")
-def cmd_restore(args: argparse.Namespace) -> int:
+@presents("restore")
+def cmd_restore(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.admin.backup import restore_backup
     from enforcement_desk.paths import default_evidence_dir
 
@@ -158,7 +122,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
         live = AppContext.open(f"sqlite:///{target}", evidence)
         try:
-            replacing_as = login_actor(live, args)
+            replacing_as = sign_in(live, args)
         finally:
             live.close()
     report = restore_backup(
@@ -171,15 +135,15 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return _print_restore(report, args.json, f"已恢复到 {target}（证据文件库 {evidence}），校验通过")
 
 
-@command("backup-verify")
-def cmd_backup_verify(args: argparse.Namespace) -> int:
+@presents("backup-verify")
+def cmd_backup_verify(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.admin.backup import verify_backup
 
     return _print_restore(verify_backup(Path(args.backup)), args.json, "备份完整，与清单一致")
 
 
-@command("server login")
-def cmd_server_login(args: argparse.Namespace) -> int:
+@presents("server login")
+def cmd_server_login(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.admin.server_connection import check_connection
     from enforcement_desk.store.credentials import account_from_url, keyring_status, store_password
 
@@ -198,8 +162,8 @@ def cmd_server_login(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("server forget")
-def cmd_server_forget(args: argparse.Namespace) -> int:
+@presents("server forget")
+def cmd_server_forget(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.store.credentials import account_from_url, delete_password
 
     account = account_from_url(args.url)
@@ -211,8 +175,8 @@ def cmd_server_forget(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("server check")
-def cmd_server_check(args: argparse.Namespace) -> int:
+@presents("server check")
+def cmd_server_check(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.admin.server_connection import check_connection
 
     check = check_connection(server_url_with_password(args.url))
@@ -220,8 +184,8 @@ def cmd_server_check(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("server keyring")
-def cmd_server_keyring(args: argparse.Namespace) -> int:
+@presents("server keyring")
+def cmd_server_keyring(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.store.credentials import keyring_status
 
     status = keyring_status()

@@ -6,30 +6,18 @@ import argparse
 import json
 from pathlib import Path
 
-from enforcement_desk.cli.main import command, login_actor, open_context, parse_params
+from enforcement_desk.cli.main import presents
 from enforcement_desk.cli.output import print_json, print_table
+from enforcement_desk.commands.arguments import parse_params
+from enforcement_desk.context import Actor, AppContext
 from enforcement_desk.core.errors import DomainError
 
 
-def add_parsers(sub: argparse._SubParsersAction) -> None:
-    settings = sub.add_parser("settings", help="本机关设置").add_subparsers(
-        dest="subcommand", metavar="子命令"
-    )
-    settings.add_parser("show", help="查看设置")
-    change = settings.add_parser("set", help="修改设置（管理员）")
-    change.add_argument("pairs", nargs="+", metavar="名称=值", help="如 major_fine_person=20000")
-    change.add_argument("--note", default="", help="修改说明")
-    holidays = settings.add_parser("holidays", help="录入某年节假日安排（JSON 文件）")
-    holidays.add_argument("file", help='{"year": 2027, "holidays": ["2027-01-01", …], "workdays": [...]}')
-    settings.add_parser("history", help="设置的历次版本")
-
-
-@command("settings show")
-def cmd_settings_show(args: argparse.Namespace) -> int:
+@presents("settings show")
+def cmd_settings_show(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.admin.agency_settings import get_settings
 
-    ctx = open_context(args)
-    view = get_settings(ctx, login_actor(ctx, args))
+    view = get_settings(ctx, actor)
     if args.json:
         print_json({"version": view.version, "settings": view.settings.to_json()})
     else:
@@ -45,20 +33,19 @@ def cmd_settings_show(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("settings set")
-def cmd_settings_set(args: argparse.Namespace) -> int:
+@presents("settings set")
+def cmd_settings_set(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.admin.agency_settings import update_settings
 
-    ctx = open_context(args)
-    view = update_settings(ctx, login_actor(ctx, args), parse_params(args.pairs), note=args.note)
+    view = update_settings(ctx, actor, parse_params(args.pairs), note=args.note)
     print_json({"version": view.version, "settings": view.settings.to_json()}) if args.json else print(
         f"已保存，设置版本 {view.version}"
     )
     return 0
 
 
-@command("settings holidays")
-def cmd_settings_holidays(args: argparse.Namespace) -> int:
+@presents("settings holidays")
+def cmd_settings_holidays(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.admin.agency_settings import save_holiday_table
 
     try:
@@ -69,20 +56,18 @@ def cmd_settings_holidays(args: argparse.Namespace) -> int:
         raise DomainError(f"文件“{args.file}”不是有效的 JSON：第 {exc.lineno} 行 {exc.msg}") from None
     if not isinstance(table, dict):
         raise DomainError("节假日安排文件应为一个 JSON 对象（含 year、holidays、workdays）")
-    ctx = open_context(args)
-    view = save_holiday_table(ctx, login_actor(ctx, args), table)
+    view = save_holiday_table(ctx, actor, table)
     print_json({"version": view.version}) if args.json else print(
         f"已录入 {table.get('year')} 年节假日安排，设置版本 {view.version}"
     )
     return 0
 
 
-@command("settings history")
-def cmd_settings_history(args: argparse.Namespace) -> int:
+@presents("settings history")
+def cmd_settings_history(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.admin.agency_settings import settings_history
 
-    ctx = open_context(args)
-    rows = settings_history(ctx, login_actor(ctx, args))
+    rows = settings_history(ctx, actor)
     if args.json:
         print_json(rows)
     else:

@@ -9,40 +9,10 @@ import os
 import sys
 from pathlib import Path
 
-from enforcement_desk.cli.main import command, login_actor, open_context, parse_date, resolve_case
+from enforcement_desk.cli.main import presents, resolve_case
 from enforcement_desk.cli.output import print_json
+from enforcement_desk.context import Actor, AppContext
 from enforcement_desk.core.errors import DomainError
-
-
-def add_parsers(sub: argparse._SubParsersAction) -> None:
-    transfer = sub.add_parser("transfer", help="涉嫌犯罪案件移送公安机关").add_subparsers(
-        dest="subcommand", metavar="子命令"
-    )
-    report = transfer.add_parser("report", help="提出移送涉嫌犯罪案件的书面报告（2 名以上执法人员）")
-    report.add_argument("case")
-    report.add_argument("--officers", required=True, help="报告人登录名，逗号分隔（须含本人，至少 2 名）")
-    report.add_argument("--findings", required=True, help="涉嫌犯罪的事实和理由")
-    package = transfer.add_parser("package", help="制作移送材料包（ZIP）")
-    package.add_argument("case")
-    package.add_argument("--out", "-o", required=True, help="保存的 ZIP 文件")
-    verify = transfer.add_parser("verify", help="核对移送材料包（接收单位也可使用，无需数据库）")
-    verify.add_argument("file")
-    verify.add_argument("--public-key", help="移送机关提供的公钥文件（PEM）")
-    receipt = transfer.add_parser("receipt", help="登记公安机关签收的回执（扫描件）")
-    receipt.add_argument("case")
-    receipt.add_argument("--scan", required=True, help="回执扫描件")
-    receipt.add_argument("--receiver", required=True, help="接收人")
-    receipt.add_argument("--unit", help="接收单位（默认为批准移送时填写的公安机关）")
-    receipt.add_argument("--received-on", type=parse_date, help="接收日期（默认今天）")
-    status = transfer.add_parser("status", help="查看移送报告、审批、材料包和回执")
-    status.add_argument("case")
-    key = transfer.add_parser("public-key", help="导出本机关的签名公钥")
-    key.add_argument("--out", help="保存为 PEM 文件")
-    export = transfer.add_parser("key-export", help="导出签名私钥（口令加密），供本机关其他电脑导入")
-    export.add_argument("--out", required=True)
-    imported = transfer.add_parser("key-import", help="导入在本机关其他电脑上导出的签名私钥")
-    imported.add_argument("file")
-    imported.add_argument("--replace", action="store_true", help="替换本机已有的另一把私钥")
 
 
 def _print_status(status) -> None:  # noqa: ANN001
@@ -65,13 +35,11 @@ def _print_status(status) -> None:  # noqa: ANN001
         print(f"回执：{receipt.receiving_unit} {receipt.receiver} {receipt.received_on}（{timing}）")
 
 
-@command("transfer report")
-def cmd_transfer_report(args: argparse.Namespace) -> int:
+@presents("transfer report")
+def cmd_transfer_report(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.admin.users import find_user_by_login
     from enforcement_desk.transfer.service import submit_transfer_report
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     officer_ids = [
         find_user_by_login(ctx, login.strip()).id for login in args.officers.split(",") if login.strip()
     ]
@@ -85,12 +53,9 @@ def cmd_transfer_report(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("transfer package")
-def cmd_transfer_package(args: argparse.Namespace) -> int:
+@presents("transfer package")
+def cmd_transfer_package(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.transfer.service import build_transfer_package
-
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
 
     def progress(done: int, total: int, name: str) -> None:
         if sys.stderr.isatty():
@@ -107,8 +72,8 @@ def cmd_transfer_package(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("transfer verify")
-def cmd_transfer_verify(args: argparse.Namespace) -> int:
+@presents("transfer verify")
+def cmd_transfer_verify(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.transfer.service import verify_transfer_package
 
     report = verify_transfer_package(Path(args.file), Path(args.public_key) if args.public_key else None)
@@ -125,12 +90,10 @@ def cmd_transfer_verify(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-@command("transfer receipt")
-def cmd_transfer_receipt(args: argparse.Namespace) -> int:
+@presents("transfer receipt")
+def cmd_transfer_receipt(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.transfer.service import record_transfer_receipt
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     status = record_transfer_receipt(
         ctx, actor, resolve_case(ctx, actor, args.case), Path(args.scan),
         received_on=args.received_on or ctx.today(), receiver=args.receiver, receiving_unit=args.unit,
@@ -142,12 +105,10 @@ def cmd_transfer_receipt(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("transfer status")
-def cmd_transfer_status(args: argparse.Namespace) -> int:
+@presents("transfer status")
+def cmd_transfer_status(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.transfer.service import transfer_status
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     status = transfer_status(ctx, actor, resolve_case(ctx, actor, args.case))
     if args.json:
         print_json(status)
@@ -156,12 +117,11 @@ def cmd_transfer_status(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("transfer public-key")
-def cmd_transfer_public_key(args: argparse.Namespace) -> int:
+@presents("transfer public-key")
+def cmd_transfer_public_key(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.transfer.service import public_key
 
-    ctx = open_context(args)
-    pem, print_fingerprint = public_key(ctx, login_actor(ctx, args))
+    pem, print_fingerprint = public_key(ctx, actor)
     if args.out:
         Path(args.out).write_bytes(pem)
     if args.json:
@@ -188,12 +148,10 @@ def _passphrase(confirm: bool) -> str:
     return first
 
 
-@command("transfer key-export")
-def cmd_transfer_key_export(args: argparse.Namespace) -> int:
+@presents("transfer key-export")
+def cmd_transfer_key_export(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.transfer.service import export_signing_key, public_key
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     Path(args.out).write_bytes(export_signing_key(ctx, actor, _passphrase(confirm=True)))
     _, print_fingerprint = public_key(ctx, actor)
     if args.json:
@@ -203,12 +161,10 @@ def cmd_transfer_key_export(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("transfer key-import")
-def cmd_transfer_key_import(args: argparse.Namespace) -> int:
+@presents("transfer key-import")
+def cmd_transfer_key_import(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.transfer.service import import_signing_key
 
-    ctx = open_context(args)
-    actor = login_actor(ctx, args)
     data = Path(args.file).read_bytes()
     print_fingerprint = import_signing_key(ctx, actor, data, _passphrase(confirm=False), replace=args.replace)
     if args.json:

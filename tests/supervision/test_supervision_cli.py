@@ -16,10 +16,6 @@ SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "inspection_objects
 
 @pytest.fixture
 def run(tmp_path, monkeypatch, capsys):  # noqa: ANN001
-    if "enforcement_desk.cli.supervision" not in cli.EXTENSION_MODULES:
-        monkeypatch.setattr(
-            cli, "EXTENSION_MODULES", (*cli.EXTENSION_MODULES, "enforcement_desk.cli.supervision")
-        )
     monkeypatch.setenv("ENFORCEMENT_DESK_PASSWORD", DEMO_PASSWORD)
     db = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
     assert cli.main(["--db", db, "demo", "--cases-per-stage", "1"]) == 0

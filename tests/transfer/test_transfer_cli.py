@@ -19,10 +19,6 @@ PASSWORD = (
 
 @pytest.fixture
 def run(sqlite_office, sqlite_url, tmp_path, monkeypatch, capsys, file_keyring):  # noqa: ANN001
-    if "enforcement_desk.cli.transfer" not in cli.EXTENSION_MODULES:
-        monkeypatch.setattr(
-            cli, "EXTENSION_MODULES", (*cli.EXTENSION_MODULES, "enforcement_desk.cli.transfer")
-        )
     monkeypatch.setenv("ENFORCEMENT_DESK_PASSWORD", PASSWORD)
     monkeypatch.setenv("ENFORCEMENT_DESK_TODAY", "2026-11-02")
     evidence = str(sqlite_office.ctx.evidence_dir)

@@ -22,7 +22,7 @@ import sys
 from enforcement_desk.cli.main import build_parser
 from enforcement_desk.desk.app import application
 from enforcement_desk.desk.main_window import MainWindow
-build_parser(with_extensions=False)
+build_parser()
 app = application()
 window = MainWindow()
 window.show()
