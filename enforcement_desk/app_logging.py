@@ -27,6 +27,7 @@ logger = logging.getLogger("enforcement_desk")
 
 
 def mask_secrets(text: str) -> str:
+    """The text with any password in a database URL replaced by ***."""
     return _URL_PASSWORD.sub(lambda m: f"{m.group('scheme')}:***@", text)
 
 
@@ -36,6 +37,7 @@ class _MaskingFormatter(logging.Formatter):
 
 
 def log_file() -> Path:
+    """Where the application log is written."""
     from enforcement_desk.paths import user_log_dir
 
     return user_log_dir() / LOG_FILE_NAME
@@ -57,6 +59,7 @@ def configure_logging(level: int = logging.INFO) -> Path:
 
 
 def new_error_reference(now: datetime | None = None) -> str:
+    """A short reference (ED-date-time-random) that ties an error shown to the user to its log entry."""
     import secrets
 
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M")
@@ -75,7 +78,7 @@ def log_unexpected_error(
     return reference
 
 
-def install_excepthook(show_to_user=None) -> None:  # noqa: ANN001 - a callable(reference, message)
+def install_excepthook(show_to_user=None) -> None:  # a callable(reference, message)
     """Route uncaught exceptions to the log; `show_to_user(reference, message)` tells the user."""
 
     def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:

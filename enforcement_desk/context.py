@@ -27,6 +27,8 @@ class Actor:
     legal_qualified: bool = False
 
     def require(self, *roles: Role, action: str) -> None:
+        """Refuse with PermissionDenied unless the actor has one of `roles`; `action` names the act in the
+        message."""
         if self.role not in roles:
             who = "、".join(r.label for r in roles)
             raise PermissionDenied(f"“{action}”须由{who}办理，当前用户“{self.name}”为{self.role.label}")
@@ -39,7 +41,7 @@ ALL_ROLES: frozenset[Role] = frozenset(Role)
 class RoleRule:
     """Who may call a service at all (a service may refuse further, e.g. officers not handling the case)."""
 
-    roles: frozenset[Role]
+    roles: tuple[Role, ...]  # in the order the refusal names them
     action: str
 
 
@@ -52,11 +54,11 @@ def allowed(*roles: Role, action: str) -> Callable:
 
     def decorate(service: Callable) -> Callable:
         @functools.wraps(service)
-        def checked(ctx, actor: Actor, *args, **kwargs):  # noqa: ANN001, ANN202
+        def checked(ctx, actor: Actor, *args, **kwargs):
             actor.require(*roles, action=action)
             return service(ctx, actor, *args, **kwargs)
 
-        checked.role_rule = RoleRule(frozenset(roles), action)  # type: ignore[attr-defined]
+        checked.role_rule = RoleRule(tuple(roles), action)  # type: ignore[attr-defined]
         return checked
 
     return decorate
@@ -69,12 +71,15 @@ def role_rule_of(service: Callable) -> RoleRule | None:
 
 @dataclass
 class AppContext:
+    """Where the data lives: the database, the evidence store, and an optional pinned business date."""
+
     db: Database
     evidence_dir: Path
     today_override: date | None = field(default=None)
 
     @classmethod
     def open(cls, url: str | None = None, evidence_dir: Path | None = None) -> AppContext:
+        """Open the database at `url` (the default one if None) and its evidence store."""
         db = Database(url)
         if evidence_dir is None:
             evidence_dir = default_evidence_dir(db.sqlite_file)
@@ -92,10 +97,12 @@ class AppContext:
         return datetime.combine(self.today_override, current.time())
 
     def close(self) -> None:
+        """Release the database's connections."""
         self.db.dispose()
 
 
 def require_text(value: str | None, label: str) -> str:
+    """The stripped text; refuses an empty one, naming the field by `label`."""
     text = (value or "").strip()
     if not text:
         raise DomainError(f"请填写{label}")

@@ -16,6 +16,7 @@ from enforcement_desk import APP_NAME
 
 
 def app_root() -> Path:
+    """The folder the program's resources live in (the bundle when frozen, else the source tree)."""
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle)
@@ -23,14 +24,17 @@ def app_root() -> Path:
 
 
 def resources_dir() -> Path:
+    """The bundled data files (the benchmark library, among others)."""
     return app_root() / "resources"
 
 
 def templates_dir() -> Path:
+    """The shipped document templates."""
     return app_root() / "templates"
 
 
 def forms_dir() -> Path:
+    """The desk's Qt Designer forms (.ui)."""
     return app_root() / "forms"
 
 
@@ -39,6 +43,7 @@ def _dirs() -> PlatformDirs:
 
 
 def user_data_dir() -> Path:
+    """The user's data folder (ENFORCEMENT_DESK_HOME if set), created if missing."""
     override = os.environ.get("ENFORCEMENT_DESK_HOME")
     path = Path(override) if override else Path(_dirs().user_data_dir)
     path.mkdir(parents=True, exist_ok=True)
@@ -46,6 +51,7 @@ def user_data_dir() -> Path:
 
 
 def user_log_dir() -> Path:
+    """The user's log folder (under ENFORCEMENT_DESK_HOME if set), created if missing."""
     override = os.environ.get("ENFORCEMENT_DESK_HOME")
     path = Path(override) / "logs" if override else Path(_dirs().user_log_dir)
     path.mkdir(parents=True, exist_ok=True)
@@ -53,6 +59,7 @@ def user_log_dir() -> Path:
 
 
 def default_database_path() -> Path:
+    """The embedded database's default file."""
     return user_data_dir() / "enforcement_desk.sqlite3"
 
 

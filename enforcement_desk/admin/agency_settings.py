@@ -8,18 +8,20 @@ from typing import Any
 
 from sqlalchemy import select
 
+from enforcement_desk.admin import record_admin_event
 from enforcement_desk.context import Actor, AppContext, allowed
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.procedure.calendar import WorkingDayCalendar, parse_holiday_table
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.settings import SETTING_LABELS, AgencySettings
 from enforcement_desk.procedure.deadlines import agency_settings
-from enforcement_desk.store.audit import append_event
 from enforcement_desk.store.models import AgencySettingsVersion, User
 
 
 @dataclass(frozen=True)
 class SettingsView:
+    """The agency's current settings and the version they carry (for optimistic saving)."""
+
     version: int
     settings: AgencySettings
 
@@ -31,6 +33,8 @@ class SettingsView:
 
 @dataclass(frozen=True)
 class SettingsVersionView:
+    """One saved version of the agency's settings: who changed them, when, why, and the values."""
+
     version: int
     changed_by: str
     changed_at: datetime
@@ -39,6 +43,7 @@ class SettingsVersionView:
 
 
 def get_settings(ctx: AppContext, actor: Actor) -> SettingsView:
+    """The actor's agency's current settings, with their version number."""
     with ctx.db.read() as session:
         agency, settings = agency_settings(session, actor.agency_id)
         return SettingsView(agency.version, settings)
@@ -76,7 +81,7 @@ def update_settings(
                 note=note,
             )
         )
-        append_event(
+        record_admin_event(
             session,
             actor_id=actor.user_id,
             actor_login=actor.login,
@@ -110,6 +115,7 @@ def save_holiday_table(ctx: AppContext, actor: Actor, table: dict[str, Any]) -> 
 
 @allowed(Role.ADMIN, Role.HEAD, Role.REVIEWER, action="查看设置历史")
 def settings_history(ctx: AppContext, actor: Actor) -> list[SettingsVersionView]:
+    """Every saved version of the agency's settings, oldest first, with who saved each."""
     with ctx.db.read() as session:
         rows = session.execute(
             select(AgencySettingsVersion, User.name)

@@ -13,10 +13,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from enforcement_desk.admin import record_admin_event
 from enforcement_desk.context import Actor, AppContext, allowed
 from enforcement_desk.core.roles import Role
 from enforcement_desk.procedure.step_log import RECORDS_KEY, comparable, rebuild_step_records, row_content
-from enforcement_desk.store.audit import GENESIS_HASH, ChainReport, append_event, verify_chain
+from enforcement_desk.store.audit import GENESIS_HASH, ChainReport, verify_chain
 from enforcement_desk.store.blobs import BlobStore
 from enforcement_desk.store.models import (
     AuditEvent,
@@ -31,23 +32,28 @@ from enforcement_desk.store.models_steps import STEP_TABLES, DocumentVoid
 
 @dataclass(frozen=True)
 class VerificationReport:
+    """The outcome of `audit verify`: events and files checked, and every problem found."""
+
     events_checked: int
     blobs_checked: int
     problems: tuple[str, ...]
 
     @property
     def ok(self) -> bool:
+        """True when nothing was found wrong."""
         return not self.problems
 
 
 @dataclass(frozen=True)
 class RecordedEvent:
+    """An audit event as the row checks read it: its number, its case and its decoded payload."""
+
     seq: int
     case_id: int | None
     payload: dict
 
 
-def _recorded(session, actions: tuple[str, ...]) -> dict[str, list[RecordedEvent]]:  # noqa: ANN001
+def _recorded(session, actions: tuple[str, ...]) -> dict[str, list[RecordedEvent]]:
     """entity_id → the audit events (in order) that recorded it; the chain vouches for these."""
     rows = session.execute(
         select(AuditEvent.entity_id, AuditEvent.seq, AuditEvent.case_id, AuditEvent.payload)
@@ -83,7 +89,7 @@ _EVIDENCE_FIELDS = (
 )
 
 
-def _evidence_problems(session) -> list[str]:  # noqa: ANN001
+def _evidence_problems(session) -> list[str]:
     problems = []
     added = _recorded(session, ("evidence_added",))
     seen: set[str] = set()
@@ -115,7 +121,7 @@ def _evidence_problems(session) -> list[str]:  # noqa: ANN001
     return problems
 
 
-def _void_problems(session) -> list[str]:  # noqa: ANN001
+def _void_problems(session) -> list[str]:
     """A deleted void row would quietly bring a voided item back into the case: compare with the events."""
     problems = []
     voided = _recorded(session, ("evidence_voided",))
@@ -134,7 +140,7 @@ def _void_problems(session) -> list[str]:  # noqa: ANN001
     return problems
 
 
-def _correction_problems(session) -> list[str]:  # noqa: ANN001
+def _correction_problems(session) -> list[str]:
     problems = []
     corrected = _recorded(session, ("evidence_time_corrected",))
     rows: dict[str, list[EvidenceTimeCorrection]] = {}
@@ -162,7 +168,7 @@ def _correction_problems(session) -> list[str]:  # noqa: ANN001
     return problems
 
 
-def _document_problems(session) -> list[str]:  # noqa: ANN001
+def _document_problems(session) -> list[str]:
     problems = []
     issued = _recorded(session, ("document_issued", "document_corrected"))
     for doc in session.scalars(select(DocumentRecord).order_by(DocumentRecord.id)):
@@ -173,7 +179,7 @@ def _document_problems(session) -> list[str]:  # noqa: ANN001
     return problems
 
 
-def _step_record_problems(session) -> list[str]:  # noqa: ANN001
+def _step_record_problems(session) -> list[str]:
     """Each procedure step's rows against the content their audit events carry (a proposal, a hearing
     record, a transfer decision …): changed, inserted or deleted rows are named."""
     events = session.scalars(
@@ -205,7 +211,7 @@ STEP_LABELS = {
 }  # fmt: skip
 
 
-def rows_against_events(session) -> list[str]:  # noqa: ANN001
+def rows_against_events(session) -> list[str]:
     """Rows changed, inserted or deleted behind the program's back no longer match the audit events that
     recorded them (the chain proves the events; the events vouch for the rows)."""
     return (
@@ -217,7 +223,7 @@ def rows_against_events(session) -> list[str]:  # noqa: ANN001
     )
 
 
-# SQLite writes each event's hashed body itself: json_array gives, byte for byte, what append_event's
+# SQLite writes each event's hashed body itself: json_array gives, byte for byte, what store.audit's
 # JSON encoder wrote (same separators, UTF-8 kept, same escapes), and four columns instead of eleven
 # halve the time of a million-event check. Nothing is concluded from it but "all is well": any doubt
 # goes to the reference check in store.audit, which names the first bad event.
@@ -268,6 +274,9 @@ def check_chain(session: Session, progress: Callable[[int], None] | None = None)
 def verify_all(
     ctx: AppContext, actor: Actor, progress: Callable[[str, int], None] | None = None
 ) -> VerificationReport:
+    """Check the audit chain, every row against its event and every stored file against its SHA-256.
+
+    The check itself is appended to the audit trail (`audit_verified`), whatever it found."""
     problems: list[str] = []
     with ctx.db.read() as session:
         chain = check_chain(session, (lambda n: progress("audit", n)) if progress else None)
@@ -297,7 +306,7 @@ def verify_all(
         if progress:
             progress("files", checked)
     with ctx.db.write() as session:
-        append_event(
+        record_admin_event(
             session,
             actor_id=actor.user_id,
             actor_login=actor.login,

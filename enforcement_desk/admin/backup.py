@@ -22,10 +22,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from enforcement_desk import __version__
+from enforcement_desk.admin import record_admin_event
 from enforcement_desk.context import Actor, AppContext, allowed
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.roles import Role
-from enforcement_desk.store.audit import GENESIS_HASH, append_event, verify_rows
+from enforcement_desk.store.audit import GENESIS_HASH, verify_rows
 from enforcement_desk.store.blobs import BlobStore, sha256_of
 from enforcement_desk.store.db import Database
 
@@ -47,6 +48,8 @@ BLOB_REFERENCES = (
 
 @dataclass(frozen=True)
 class BackupManifest:
+    """What a backup holds, written beside it as JSON: database checksum, row counts, audit tip, files."""
+
     created_at: str
     app_version: str
     source: str
@@ -60,10 +63,12 @@ class BackupManifest:
     format: int = BACKUP_FORMAT
 
     def to_json(self) -> str:
+        """The manifest as indented, key-sorted JSON."""
         return json.dumps(asdict(self), ensure_ascii=False, indent=2, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> BackupManifest:
+        """Read a manifest; refuses a backup format this program does not know."""
         data = json.loads(text)
         if data.get("format") != BACKUP_FORMAT:
             raise DomainError(
@@ -74,12 +79,16 @@ class BackupManifest:
 
 @dataclass(frozen=True)
 class BackupResult:
+    """A finished backup: where it was written and its manifest."""
+
     path: Path
     manifest: BackupManifest
 
 
 @dataclass(frozen=True)
 class RestoreReport:
+    """The outcome of a restore or a backup check: the audit events and files verified, and the problems."""
+
     database: Path
     evidence_dir: Path
     events_checked: int
@@ -88,6 +97,7 @@ class RestoreReport:
 
     @property
     def ok(self) -> bool:
+        """True when nothing was found wrong."""
         return not self.problems
 
 
@@ -243,7 +253,7 @@ def make_backup(
         if as_zip:
             shutil.rmtree(staging, ignore_errors=True)
     with ctx.db.write() as session:
-        append_event(
+        record_admin_event(
             session,
             actor_id=actor.user_id,
             actor_login=actor.login,
@@ -294,6 +304,7 @@ def _opened_backup(source: Path, scratch_parent: Path) -> Iterator[Path]:
 
 
 def read_manifest(folder: Path) -> BackupManifest:
+    """The manifest of a backup folder; refuses a folder without one."""
     path = folder / MANIFEST_NAME
     if not path.is_file():
         raise DomainError(f"备份中没有清单文件 {MANIFEST_NAME}：这不是本程序生成的备份，或备份不完整")
@@ -387,7 +398,7 @@ def _record_restore(database: Path, actor: Actor, source: Path, manifest: Backup
     db = Database(f"sqlite:///{database}")
     try:
         with db.write() as session:
-            append_event(
+            record_admin_event(
                 session,
                 actor_id=actor.user_id,
                 actor_login=actor.login,

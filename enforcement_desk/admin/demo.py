@@ -190,6 +190,8 @@ _OFFICER_PAIRS = (("wangqiang", "lina"), ("zhaolei", "sunli"), ("lina", "zhaolei
 
 @dataclass(frozen=True)
 class DemoReport:
+    """What the demo made: the number of cases and the (login, role) of each user."""
+
     cases: int
     users: tuple[tuple[str, str], ...]
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Table, bindparam, func, insert, inspect, select, text, update
 from sqlalchemy.exc import DBAPIError
 
+from enforcement_desk.admin import record_admin_event
 from enforcement_desk.admin.audit_check import verify_all
 from enforcement_desk.admin.backup import copy_blob_store
 from enforcement_desk.admin.server_connection import explain_connection_error
@@ -26,7 +27,6 @@ from enforcement_desk.context import Actor, AppContext, allowed
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.roles import Role
 from enforcement_desk.store import migrate
-from enforcement_desk.store.audit import append_event
 from enforcement_desk.store.credentials import masked_url
 from enforcement_desk.store.db import Database
 from enforcement_desk.store.models import Base
@@ -41,6 +41,8 @@ Progress = Callable[[str, int, int], None]  # (what, done, total)
 
 @dataclass(frozen=True)
 class TableCopy:
+    """One table copied to the server: rows in the source and rows found in the target."""
+
     table: str
     source_rows: int
     target_rows: int
@@ -48,6 +50,9 @@ class TableCopy:
 
 @dataclass(frozen=True)
 class MigrationReport:
+    """The outcome of moving the embedded database to a server: tables, files, the verified chain,
+    problems."""
+
     target: str  # masked URL
     tables: tuple[TableCopy, ...]
     blobs_copied: int
@@ -56,6 +61,7 @@ class MigrationReport:
 
     @property
     def ok(self) -> bool:
+        """True when nothing was found wrong."""
         return not self.problems
 
 
@@ -226,7 +232,7 @@ def _migrate(
         "ok": not problems,
     }
     with target.write() as session:
-        append_event(
+        record_admin_event(
             session,
             actor_id=actor.user_id,
             actor_login=actor.login,
@@ -236,7 +242,7 @@ def _migrate(
             payload={**payload, "source": str(ctx.db.sqlite_file)},
         )
     with ctx.db.write() as session:
-        append_event(
+        record_admin_event(
             session,
             actor_id=actor.user_id,
             actor_login=actor.login,

@@ -47,6 +47,7 @@ def server_url(account: ServerAccount, password: str | None) -> str:
 
 
 def is_server_url(url: str | None) -> bool:
+    """True when the URL names a PostgreSQL server (not the embedded SQLite file)."""
     if not url:
         return False
     try:
@@ -67,12 +68,16 @@ def url_with_stored_password(url: str) -> str:
 
 @dataclass(frozen=True)
 class ConnectionCheck:
+    """What a connection test found: the server's version and whether its schema is empty, current or
+    outdated."""
+
     server_version: str
     schema: str  # "empty" (no tables yet), "current", or "outdated"
     message: str
 
 
 def explain_connection_error(exc: DBAPIError, url: str) -> DomainError:
+    """A connection failure in plain Chinese, with the password masked out of the address."""
     # psycopg's own text is English and may quote the connection string; keep only the reason.
     reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(getattr(exc, "orig", exc)) else ""
     lowered = reason.lower()
@@ -135,6 +140,8 @@ def _with_timeout(url: str) -> str:
 
 @dataclass(frozen=True)
 class UrlParts:
+    """A server URL taken apart into the fields the connection dialog shows."""
+
     host: str
     port: int
     database: str
@@ -150,6 +157,7 @@ def url_parts(url: str) -> UrlParts:
 
 
 def parse_account(host: str, port: int | str, database: str, user: str) -> ServerAccount:
+    """The server account from the dialog's fields; refuses a port that is not a number."""
     try:
         number = int(str(port).strip() or DEFAULT_PORT)
     except ValueError:

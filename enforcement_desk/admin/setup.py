@@ -7,18 +7,21 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from enforcement_desk.admin import record_admin_event
 from enforcement_desk.admin.auth import actor_from_user, hash_password
 from enforcement_desk.context import Actor, AppContext, require_text
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.identifiers import validate_uscc
 from enforcement_desk.core.roles import Role
 from enforcement_desk.store import migrate
-from enforcement_desk.store.audit import append_event
 from enforcement_desk.store.models import Agency, User
 
 
 @dataclass(frozen=True)
 class AgencyDraft:
+    """The agency as entered at first start: names, 统一社会信用代码, the bodies named in decisions, the
+    bank."""
+
     name: str
     short_name: str
     uscc: str | None = None
@@ -33,16 +36,20 @@ class AgencyDraft:
 
 @dataclass(frozen=True)
 class AdminDraft:
+    """The first administrator's account as entered at first start."""
+
     login: str
     name: str
     password: str
 
 
 def ensure_schema(ctx: AppContext) -> None:
+    """Bring the database's schema to the current revision."""
     migrate.upgrade(ctx.db.engine)
 
 
 def is_initialized(ctx: AppContext) -> bool:
+    """True when the database is at the current schema and an agency has been set up."""
     try:
         if not migrate.is_current(ctx.db.engine):
             return False
@@ -53,6 +60,8 @@ def is_initialized(ctx: AppContext) -> bool:
 
 
 def validate_agency(draft: AgencyDraft) -> AgencyDraft:
+    """Check an agency draft (full name, a short name fit for 文号, a valid 统一社会信用代码) and return
+    it."""
     require_text(draft.name, "机构全称")
     short = require_text(draft.short_name, "地区简称（文号用，如“沂”）")
     if len(short) > 6:
@@ -101,7 +110,7 @@ def initialize(ctx: AppContext, agency: AgencyDraft, admin: AdminDraft) -> Actor
         )
         session.add(user)
         session.flush()
-        append_event(
+        record_admin_event(
             session,
             actor_id=user.id,
             actor_login=user.login,

@@ -8,16 +8,18 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from enforcement_desk.admin import record_admin_event
 from enforcement_desk.admin.auth import hash_password
 from enforcement_desk.context import Actor, AppContext, allowed, require_text
 from enforcement_desk.core.errors import DomainError, NotFound
 from enforcement_desk.core.roles import Role
-from enforcement_desk.store.audit import append_event
 from enforcement_desk.store.models import User
 
 
 @dataclass(frozen=True)
 class UserDraft:
+    """A new user as entered: login, name, role, password, and for officers the 执法证 number and validity."""
+
     login: str
     name: str
     role: Role
@@ -29,6 +31,8 @@ class UserDraft:
 
 @dataclass(frozen=True)
 class UserView:
+    """A user as the faces show it (no password hash)."""
+
     id: int
     login: str
     name: str
@@ -40,6 +44,7 @@ class UserView:
 
     @property
     def label(self) -> str:
+        """The name with the role, e.g. 王强（执法人员）."""
         return f"{self.name}（{self.role.label}）"
 
 
@@ -58,6 +63,10 @@ def _view(user: User) -> UserView:
 
 @allowed(Role.ADMIN, action="新增用户")
 def add_user(ctx: AppContext, actor: Actor, draft: UserDraft) -> UserView:
+    """Add a user to the actor's agency.
+
+    An officer must have a 执法证 number with its validity (行政处罚法 art. 42: penalties are imposed by
+    officers qualified for enforcement)."""
     login = require_text(draft.login, "登录名")
     name = require_text(draft.name, "姓名")
     if draft.role is Role.OFFICER and not (draft.cert_no or "").strip():
@@ -81,7 +90,7 @@ def add_user(ctx: AppContext, actor: Actor, draft: UserDraft) -> UserView:
             )
             session.add(user)
             session.flush()
-            append_event(
+            record_admin_event(
                 session,
                 actor_id=actor.user_id,
                 actor_login=actor.login,
@@ -103,6 +112,7 @@ def add_user(ctx: AppContext, actor: Actor, draft: UserDraft) -> UserView:
 
 
 def list_users(ctx: AppContext, actor: Actor, role: Role | None = None, active_only: bool = True) -> list[UserView]:
+    """The agency's users in id order, optionally of one role and including inactive ones."""
     with ctx.db.read() as session:
         query = select(User).where(User.agency_id == actor.agency_id).order_by(User.id)
         if role is not None:
@@ -113,6 +123,7 @@ def list_users(ctx: AppContext, actor: Actor, role: Role | None = None, active_o
 
 
 def get_user(ctx: AppContext, user_id: int) -> UserView:
+    """One user by id."""
     with ctx.db.read() as session:
         user = session.get(User, user_id)
         if user is None:
@@ -121,6 +132,7 @@ def get_user(ctx: AppContext, user_id: int) -> UserView:
 
 
 def find_user_by_login(ctx: AppContext, login: str) -> UserView:
+    """One user by login name."""
     with ctx.db.read() as session:
         user = session.execute(select(User).where(User.login == login)).scalar_one_or_none()
         if user is None:
@@ -130,6 +142,7 @@ def find_user_by_login(ctx: AppContext, login: str) -> UserView:
 
 @allowed(Role.ADMIN, action="启用或停用用户")
 def set_active(ctx: AppContext, actor: Actor, user_id: int, active: bool) -> UserView:
+    """Activate or deactivate a user (never the signed-in administrator), auditing the change."""
     if user_id == actor.user_id and not active:
         raise DomainError("不能停用当前登录的管理员自己")
     with ctx.db.write() as session:
@@ -138,7 +151,7 @@ def set_active(ctx: AppContext, actor: Actor, user_id: int, active: bool) -> Use
             raise NotFound(f"用户 #{user_id} 不存在")
         before = user.active
         user.active = active
-        append_event(
+        record_admin_event(
             session,
             actor_id=actor.user_id,
             actor_login=actor.login,

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from enforcement_desk import APP_TITLE, __version__
 from enforcement_desk.cli.output import print_json, print_table
 from enforcement_desk.commands import command_table
-from enforcement_desk.commands.arguments import parse_date, parse_params
+from enforcement_desk.commands.arguments import parse_date, parse_opinions, parse_params
 from enforcement_desk.commands.table import GROUPS, Access, Arg, Command, OneOf
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.stages import CaseSource, Outcome, Stage
@@ -480,10 +480,11 @@ def cmd_case_waive(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> i
 
 @presents("case discussion")
 def cmd_case_discussion(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
+    from enforcement_desk.context import split_list
     from enforcement_desk.procedure.steps import record_discussion
 
-    participants = [p.strip() for p in args.participants.replace("，", ",").split(",") if p.strip()]
-    opinions = [{"name": n, "opinion": o} for n, o in parse_params(args.opinion).items()]
+    participants = split_list(args.participants)
+    opinions = parse_opinions(args.opinion)  # 姓名：意见 or 姓名=意见, as the desk's box takes them
     detail = record_discussion(
         ctx,
         actor,
@@ -714,6 +715,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已取消", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (`… | head`): stop quietly, and keep Python's exit-time flush from failing too
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

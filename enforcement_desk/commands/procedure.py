@@ -217,8 +217,13 @@ declare(
         args=(
             Arg("case"),
             Arg("--held-on", type=parse_date),
-            Arg("--participants", required=True, help="参加人，逗号分隔"),
-            Arg("--opinion", nargs="*", metavar="姓名=意见"),
+            Arg("--participants", required=True, help="参加人，逗号或顿号分隔"),
+            Arg(
+                "--opinion",
+                nargs="*",
+                metavar="姓名：意见",
+                help="各人意见，每项 姓名：意见（也可写 姓名=意见）",
+            ),
             Arg("--conclusion", required=True),
         ),
     ),

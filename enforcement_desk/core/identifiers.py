@@ -52,6 +52,7 @@ def _clean(text: str) -> str:
 
 
 def uscc_check_char(first17: str) -> str:
+    """The 18th (check) character of a 统一社会信用代码 from its first 17 (GB 32100-2015)."""
     total = sum(USCC_ALPHABET.index(ch) * w for ch, w in zip(first17, USCC_WEIGHTS, strict=True))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
@@ -84,6 +85,8 @@ def validate_uscc(text: str) -> str:
 
 @dataclass(frozen=True)
 class ResidentId:
+    """A valid 居民身份证号码 with what it encodes: birth date, sex and region code."""
+
     number: str
     birth_date: date
     sex: str  # 男 | 女
@@ -91,6 +94,7 @@ class ResidentId:
 
 
 def resident_id_check_char(first17: str) -> str:
+    """The 18th (check) character of a 居民身份证号码 from its first 17 (GB 11643-1999)."""
     return ID_CHECK_CHARS[sum(int(ch) * w for ch, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
 
 

@@ -55,7 +55,7 @@ def name_core(name: str) -> str:
 def names_match(first: str, second: str, *, organisations: bool = True) -> str:
     """Why two names probably mean the same party ("" when they do not): the same name once
     spaces, brackets and width are ignored; for organisations also the same core, or one core
-    inside the other. (A person's name has no parts to drop: 王强 and 王强强 are different people.)"""
+    inside the other. A person's name has no parts to drop: 王强 and 王强强 are different people."""
     plain_first, plain_second = plain_name(first), plain_name(second)
     if not plain_first or not plain_second:
         return ""

@@ -6,6 +6,8 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
+    """The roles of users: 执法人员, 法制审核人员, 负责人, 管理员."""
+
     OFFICER = "officer"
     REVIEWER = "reviewer"
     HEAD = "head"
@@ -13,10 +15,12 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
+        """The role in Chinese."""
         return ROLE_LABELS[self]
 
     @classmethod
     def parse(cls, text: str) -> Role:
+        """The role named by its value or its Chinese label; refuses anything else, listing the choices."""
         for role in cls:
             if text in (role.value, ROLE_LABELS[role]):
                 return role

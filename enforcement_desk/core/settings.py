@@ -34,6 +34,9 @@ HEARING_KINDS_DEFAULT = (
 
 @dataclass(frozen=True)
 class AgencySettings:
+    """An agency's own settings: its periods, the thresholds of major decisions and of the hearing
+    right, the simple procedure's limits and its holiday tables."""
+
     filing_deadline_working_days: int = 7
     filing_extension_working_days: int = 7
     defence_working_days: int = 3
@@ -57,6 +60,7 @@ class AgencySettings:
     holiday_tables: tuple[dict, ...] = field(default_factory=tuple)
 
     def to_json(self) -> dict[str, Any]:
+        """The settings as JSON-ready data (amounts as text, tuples as lists)."""
         data = asdict(self)
         for key, value in data.items():
             if isinstance(value, Decimal):
@@ -67,12 +71,14 @@ class AgencySettings:
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> AgencySettings:
+        """Settings read from stored data, defaults for what is missing."""
         settings = cls()
         if data:
             settings = settings.updated(data)
         return settings
 
     def updated(self, changes: dict[str, Any]) -> AgencySettings:
+        """A copy with `changes` applied, each converted to its setting's type; refuses an unknown key."""
         known = {f.name: f for f in fields(self)}
         converted: dict[str, Any] = {}
         for key, value in changes.items():

@@ -6,6 +6,8 @@ from enum import StrEnum
 
 
 class Stage(StrEnum):
+    """The stages of a case, from acceptance to archive, with the side exits and the simple procedure."""
+
     ACCEPTED = "accepted"
     INVESTIGATING = "investigating"
     INVESTIGATION_CLOSED = "investigation_closed"
@@ -29,10 +31,12 @@ class Stage(StrEnum):
 
     @property
     def label(self) -> str:
+        """The stage in Chinese."""
         return STAGE_LABELS[self]
 
     @property
     def is_terminal(self) -> bool:
+        """True when the case can go no further from this stage."""
         return self in TERMINAL_STAGES
 
 
@@ -93,6 +97,8 @@ PRE_DECISION_STAGES = frozenset(
 
 
 class CaseSource(StrEnum):
+    """Where a case came from: inspection, complaint, transfer, assignment, referral or other."""
+
     INSPECTION = "inspection"
     COMPLAINT = "complaint"
     TRANSFER = "transfer"
@@ -102,6 +108,7 @@ class CaseSource(StrEnum):
 
     @property
     def label(self) -> str:
+        """The source in Chinese, e.g. 投诉举报."""
         return SOURCE_LABELS[self]
 
 
@@ -116,12 +123,16 @@ SOURCE_LABELS = {
 
 
 class Outcome(StrEnum):
+    """The outcome of the investigation decided by the head (行政处罚法 art. 57): penalty, no penalty, not
+    established."""
+
     PENALTY = "penalty"
     NO_PENALTY = "no_penalty"
     NOT_ESTABLISHED = "not_established"
 
     @property
     def label(self) -> str:
+        """The outcome in Chinese."""
         return OUTCOME_LABELS[self]
 
 

@@ -28,11 +28,11 @@ from enforcement_desk.core.discretion.table_import import (
 from enforcement_desk.core.errors import DomainError, NotFound
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import Outcome
+from enforcement_desk.discretion import record_discretion_event
 from enforcement_desk.paths import resources_dir
 from enforcement_desk.procedure import case_views as views
 from enforcement_desk.procedure.case_records import current_proposal
 from enforcement_desk.procedure.cases import Proposal, load_case, set_proposal
-from enforcement_desk.store.audit import append_event
 from enforcement_desk.store.models_discretion import DiscretionTable
 
 MAX_IMPORT_ROWS = 5000
@@ -40,6 +40,7 @@ MAX_IMPORT_ROWS = 5000
 
 @lru_cache(maxsize=1)
 def shipped_library() -> BenchmarkLibrary:
+    """The benchmark library shipped with the program (read once)."""
     return load_library(resources_dir() / "benchmarks")
 
 
@@ -62,6 +63,8 @@ def _library_for(session: Session, agency_id: int) -> BenchmarkLibrary:
 
 
 def library_in_use(ctx: AppContext, actor: Actor) -> BenchmarkLibrary:
+    """The benchmark library the actor's agency applies: the shipped one with the agency's own table, if
+    any."""
     with ctx.db.read() as session:
         return _library_for(session, actor.agency_id)
 
@@ -71,6 +74,8 @@ def library_in_use(ctx: AppContext, actor: Actor) -> BenchmarkLibrary:
 
 @dataclass(frozen=True)
 class ViolationSummary:
+    """A violation in the library's list: code, name, area, category, penalty basis and statutory fine."""
+
     code: str
     name: str
     area: str
@@ -100,6 +105,7 @@ def _fine_text(violation: Violation, on: date) -> tuple[str, str]:
 def list_violations(
     ctx: AppContext, actor: Actor, *, area: str = "", text: str = ""
 ) -> list[ViolationSummary]:
+    """The violations of the library in use, optionally of one area or matching a text in name or code."""
     library = library_in_use(ctx, actor)
     today = ctx.today()
     result = []
@@ -119,6 +125,8 @@ def list_violations(
 
 @dataclass(frozen=True)
 class LevelView:
+    """A discretion level of a violation as shown: its conditions, range and description."""
+
     level: str
     conditions: str
     range: str
@@ -127,6 +135,8 @@ class LevelView:
 
 @dataclass(frozen=True)
 class VersionView:
+    """A version of a violation's provisions as shown: dates, articles, kinds of penalty, fines."""
+
     effective_from: date
     effective_to: date | None
     violated: str
@@ -137,6 +147,8 @@ class VersionView:
 
 @dataclass(frozen=True)
 class ViolationDetail:
+    """A violation in full as the library in use has it: versions, levels and circumstances."""
+
     library_version: str
     code: str
     name: str
@@ -158,6 +170,7 @@ def _level_view(rule: LevelRule) -> LevelView:
 
 
 def show_violation(ctx: AppContext, actor: Actor, code: str) -> ViolationDetail:
+    """One violation of the library in use, with every version of its provisions and its levels."""
     library = library_in_use(ctx, actor)
     violation = library.get(code)
     versions = []
@@ -196,7 +209,7 @@ def show_violation(ctx: AppContext, actor: Actor, code: str) -> ViolationDetail:
 # ---- a case's discretion -----------------------------------------------------------------------
 
 
-def _case_facts(case, facts: Facts) -> Facts:  # noqa: ANN001
+def _case_facts(case, facts: Facts) -> Facts:
     """Dates the case already holds fill the facts the officer left blank."""
     return replace(
         facts,
@@ -294,6 +307,8 @@ def recorded_discretion(ctx: AppContext, actor: Actor, case_id: int) -> dict[str
 
 @dataclass(frozen=True)
 class ImportPreview:
+    """An imported agency discretion table: its version, status, and the rows accepted and rejected."""
+
     id: int
     version: int
     status: str
@@ -376,7 +391,7 @@ def preview_import(ctx: AppContext, actor: Actor, path: Path, *, name: str = "")
         )
         session.add(table)
         session.flush()
-        append_event(
+        record_discretion_event(
             session,
             actor_id=actor.user_id,
             actor_login=actor.login,
@@ -435,7 +450,7 @@ def confirm_import(ctx: AppContext, actor: Actor, table_id: int) -> ImportPrevie
         table.decided_by = actor.user_id
         table.decided_at = ctx.now()
         session.flush()
-        append_event(
+        record_discretion_event(
             session,
             actor_id=actor.user_id,
             actor_login=actor.login,
@@ -453,6 +468,7 @@ def confirm_import(ctx: AppContext, actor: Actor, table_id: int) -> ImportPrevie
 
 @allowed(Role.ADMIN, Role.HEAD, action="放弃导入本机关裁量基准")
 def discard_import(ctx: AppContext, actor: Actor, table_id: int) -> ImportPreview:
+    """Discard a pending import of the agency's discretion table, auditing it."""
     with ctx.db.write() as session:
         table = _load_table(session, actor, table_id)
         if table.status != "pending":
@@ -461,7 +477,7 @@ def discard_import(ctx: AppContext, actor: Actor, table_id: int) -> ImportPrevie
         table.decided_by = actor.user_id
         table.decided_at = ctx.now()
         session.flush()
-        append_event(
+        record_discretion_event(
             session,
             actor_id=actor.user_id,
             actor_login=actor.login,
@@ -474,6 +490,7 @@ def discard_import(ctx: AppContext, actor: Actor, table_id: int) -> ImportPrevie
 
 
 def list_imports(ctx: AppContext, actor: Actor) -> list[ImportPreview]:
+    """Every import of the agency's discretion table, by version."""
     with ctx.db.read() as session:
         tables = session.scalars(
             select(DiscretionTable)

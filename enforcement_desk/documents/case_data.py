@@ -125,6 +125,8 @@ def case_fields(
     today: date,
     order: dict[str, int] | None = None,
 ) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """The fields and lists a document template fills from the case: party, handlers, proposal, hearing,
+    review, discussion, decision, payments, documents and evidence."""
     party = case.party
     person = party.kind == "person"
     handlers = [h.user for h in case.handlers]

@@ -16,6 +16,7 @@ _FIELD = re.compile(r"\{([a-z_0-9]+)\}")
 
 
 def chinese_date(day: date | None) -> str:
+    """A date written the Chinese way (2026年3月2日), or the blank line when there is none."""
     return f"{day.year}年{day.month}月{day.day}日" if day else BLANK
 
 
@@ -26,12 +27,17 @@ class _Fields(dict):
 
 @dataclass(frozen=True)
 class RenderedTable:
+    """A document's table: headers and rows of text."""
+
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
 
 
 @dataclass(frozen=True)
 class RenderedDocument:
+    """A document with every field filled: the text that is rendered to PDF and DOCX and kept in its
+    record."""
+
     kind: str
     title: str
     agency_name: str
@@ -43,6 +49,7 @@ class RenderedDocument:
     receipt: bool
 
     def all_text(self) -> str:
+        """All of the document's text, one part a line (for searching and checks)."""
         parts = [self.agency_name, self.title, self.number, *self.paragraphs, *self.closing, *self.signature]
         if self.table:
             parts += list(self.table.headers) + [cell for row in self.table.rows for cell in row]
@@ -50,11 +57,13 @@ class RenderedDocument:
 
 
 def fill(text: str, fields: Mapping[str, Any]) -> str:
+    """The text with its {fields} filled; a field without a value is left as the blank line."""
     values = _Fields({k: str(v) for k, v in fields.items() if v is not None})
     return string.Formatter().vformat(text, (), values)
 
 
 def placeholders(template: DocumentTemplate) -> set[str]:
+    """The names of every field the template's text uses."""
     texts = [*template.paragraphs, *template.closing, *template.signature]
     return {name for text in texts for name in _FIELD.findall(text)}
 
@@ -65,6 +74,7 @@ def render(
     lists: Mapping[str, Sequence[Mapping[str, Any]]],
     number: str,
 ) -> RenderedDocument:
+    """Fill a template with the case's fields and lists, giving the rendered document with its number."""
     table = None
     if template.table is not None:
         rows = lists.get(template.table.source, ())

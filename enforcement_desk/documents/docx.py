@@ -18,7 +18,7 @@ BODY_FONT = "仿宋"
 TITLE_FONT = "黑体"
 
 
-def _font(run, name: str, size: float, *, bold: bool = False, colour: RGBColor | None = None) -> None:  # noqa: ANN001
+def _font(run, name: str, size: float, *, bold: bool = False, colour: RGBColor | None = None) -> None:
     run.font.name = name
     run.font.size = Pt(size)
     run.font.bold = bold
@@ -43,7 +43,7 @@ def _paragraph(
     indent: bool = True,
     bold: bool = False,
     colour: RGBColor | None = None,
-):  # noqa: ANN001, ANN202
+):
     paragraph = document.add_paragraph()
     if align is not None:
         paragraph.alignment = align
@@ -54,7 +54,7 @@ def _paragraph(
     return paragraph
 
 
-def _page_number_footer(section) -> None:  # noqa: ANN001
+def _page_number_footer(section) -> None:
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
@@ -79,6 +79,7 @@ def _page_number_footer(section) -> None:  # noqa: ANN001
 
 
 def render_docx(doc: RenderedDocument) -> bytes:
+    """The document as DOCX bytes: A4, the agency's name in red, title, number, text, table and signature."""
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)

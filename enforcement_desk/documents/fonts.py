@@ -41,12 +41,16 @@ TITLE_FONT_NAME = "EDTitle"
 
 @dataclass(frozen=True)
 class FontFace:
+    """A font file and, for a collection, the index of the face in it."""
+
     path: Path
     subfont_index: int = 0
 
 
 @dataclass(frozen=True)
 class FontChoice:
+    """The faces documents use: one for the body, one for titles."""
+
     body: FontFace
     title: FontFace
 

@@ -37,13 +37,13 @@ class _NumberedCanvas(pdf_canvas.Canvas):
 
     watermark = ""  # a draft's "草稿" across every page
 
-    def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs):
         # Otherwise every page names Helvetica, a font that is not embedded.
         kwargs["initialFontName"] = register_cjk_fonts()[0]
         super().__init__(*args, **kwargs)
         self._pages: list[dict] = []
 
-    def showPage(self) -> None:  # noqa: N802
+    def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
         self._startPage()
 
@@ -135,6 +135,8 @@ def _table(doc: RenderedDocument, styles: dict[str, ParagraphStyle], width: floa
 
 
 def story_for(doc: RenderedDocument, styles: dict[str, ParagraphStyle], width: float) -> list:
+    """The document as a list of reportlab flowables: heading, text, table, signature kept together,
+    receipt."""
     story: list = [_p(doc.agency_name, styles["agency"]), _p(doc.title, styles["title"])]
     if doc.number:
         story.append(_p(doc.number, styles["number"]))

@@ -29,6 +29,7 @@ from enforcement_desk.core.procedure.document_rules import (
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.settings import AgencySettings
 from enforcement_desk.core.stages import Outcome, Stage
+from enforcement_desk.documents import record_documents_event
 from enforcement_desk.documents.case_data import FRONT_MATTER, case_fields
 from enforcement_desk.documents.content import RenderedDocument, RenderedTable, render
 from enforcement_desk.documents.templates import DocumentTemplate, load_templates
@@ -40,7 +41,6 @@ from enforcement_desk.procedure.cases import load_case
 from enforcement_desk.procedure.deadlines import agency_settings
 from enforcement_desk.procedure.numbers import issue_bianhao, issue_wenhao
 from enforcement_desk.procedure.step_log import step_entry
-from enforcement_desk.store.audit import append_event
 from enforcement_desk.store.blobs import BlobStore
 from enforcement_desk.store.models import Case, DocumentRecord, User
 from enforcement_desk.store.models_steps import DocumentVoid, HearingNotice
@@ -51,6 +51,8 @@ ISSUERS = (Role.OFFICER, Role.HEAD, Role.REVIEWER)
 
 @dataclass(frozen=True)
 class DocumentKindView:
+    """A kind of document offered: its key, title, stage and numbering."""
+
     key: str
     title: str
     stage: str
@@ -59,6 +61,8 @@ class DocumentKindView:
 
 @dataclass(frozen=True)
 class DocumentView:
+    """An issued document as listed: number, version, who issued it, its files, superseded or voided."""
+
     id: int
     case_id: int | None
     kind: str
@@ -75,6 +79,7 @@ class DocumentView:
 
     @property
     def voided(self) -> bool:
+        """True when the head has voided (作废) the document."""
         return self.void_reason is not None
 
 
@@ -84,6 +89,7 @@ def agency_templates_dir() -> Path:
 
 
 def templates(ctx: AppContext) -> dict[str, DocumentTemplate]:
+    """The document templates in use: the shipped ones, overridden by the agency's own."""
     return load_templates(agency_templates_dir())
 
 
@@ -97,6 +103,7 @@ def filing_order(all_templates: dict[str, DocumentTemplate]) -> dict[str, int]:
 
 
 def document_kinds(ctx: AppContext) -> list[DocumentKindView]:
+    """The kinds of document the templates offer."""
     return [DocumentKindView(t.key, t.title, t.stage, t.numbering) for t in templates(ctx).values()]
 
 
@@ -108,7 +115,7 @@ def _view(record: DocumentRecord, issuer: str, void_reason: str | None = None) -
     )  # fmt: skip
 
 
-def _number(session: Session, template: DocumentTemplate, case: Case, agency, year: int) -> str:  # noqa: ANN001
+def _number(session: Session, template: DocumentTemplate, case: Case, agency, year: int) -> str:
     if template.numbering == "case_filing":
         if not case.filing_no:
             raise DomainError(f"案件尚未立案，不能出具{template.title}")
@@ -145,6 +152,7 @@ def _stored(document: RenderedDocument) -> dict:
 
 
 def rendered_from_record(content: dict) -> RenderedDocument:
+    """The rendered document as a document record keeps it, read back."""
     table = content.get("table")
     return RenderedDocument(
         kind=content["kind"], title=content["title"], agency_name=content["agency_name"], number=content["number"],
@@ -169,7 +177,7 @@ def _refuse_reporter_identity(session: Session, case_id: int, fields: dict) -> N
     refuse_reporter_identity(session, case_id, texts, "文书")
 
 
-def _not_voided():  # noqa: ANN202 - a SQL condition
+def _not_voided():  # a SQL condition
     return DocumentRecord.id.not_in(select(DocumentVoid.document_id))
 
 
@@ -244,7 +252,7 @@ def issue_facts(session: Session, case: Case, settings: AgencySettings, today: d
     )  # fmt: skip
 
 
-def _refusal(session: Session, actor: Actor, case: Case, template: DocumentTemplate, settings, today: date) -> str | None:  # noqa: ANN001
+def _refusal(session: Session, actor: Actor, case: Case, template: DocumentTemplate, settings, today: date) -> str | None:
     rule = RULES.get(template.key)
     if rule is None:
         return f"“{template.title}”没有规定出具环节和出具人，不能出具（请检查本机关的文书模板）"
@@ -310,7 +318,7 @@ def issue_document(
         session.flush()
         if existing is not None:
             existing.superseded_by = record.id
-        append_event(
+        record_documents_event(
             session, actor_id=actor.user_id, actor_login=actor.login,
             action="document_corrected" if existing else "document_issued", entity="document", entity_id=record.id,
             case_id=case.id,
@@ -400,7 +408,7 @@ def void_document(ctx: AppContext, actor: Actor, document_id: int, reason: str) 
         void = DocumentVoid(document_id=record.id, reason=reason, voided_by=actor.user_id, voided_at=ctx.now())
         session.add(void)
         session.flush()
-        append_event(
+        record_documents_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="document_voided", entity="document",
             entity_id=record.id, case_id=record.case_id,
             payload={"kind": record.kind, "number": record.number, "version": record.version, "reason": reason,
@@ -412,6 +420,7 @@ def void_document(ctx: AppContext, actor: Actor, document_id: int, reason: str) 
 def list_documents(
     ctx: AppContext, actor: Actor, case_id: int, *, include_superseded: bool = True
 ) -> list[DocumentView]:
+    """The documents issued in a case, in order of issue; superseded versions optionally left out."""
     with ctx.db.read() as session:
         load_case(session, actor, case_id)
         query = (
@@ -444,7 +453,7 @@ def export_document(ctx: AppContext, actor: Actor, document_id: int, target: Pat
         target.parent.mkdir(parents=True, exist_ok=True)
         with store.open(sha) as source, target.open("wb") as out:
             shutil.copyfileobj(source, out, 1024 * 1024)
-        append_event(
+        record_documents_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="document_exported",
             entity="document", entity_id=record.id, case_id=record.case_id, payload={"format": fmt, "to": str(target)},
         )  # fmt: skip
@@ -491,7 +500,7 @@ def build_case_file(ctx: AppContext, actor: Actor, case_id: int, target: Path) -
         with temp.open("wb") as out:
             writer.write(out)
         temp.replace(target)
-        append_event(
+        record_documents_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="case_file_built", entity="case",
             entity_id=case.id, case_id=case.id, payload={"documents": len(records), "to": str(target)},
         )  # fmt: skip

@@ -18,12 +18,16 @@ NUMBERING = ("case_filing", "case_decision", "wenhao", "bianhao", "none")
 
 @dataclass(frozen=True)
 class TableSpec:
+    """A template's table: which list of the case fills it, and its columns."""
+
     source: str  # a list offered by documents.content (evidence, documents, review_checks, payments …)
     columns: tuple[tuple[str, str], ...]  # (header, key)
 
 
 @dataclass(frozen=True)
 class DocumentTemplate:
+    """A document template read from its TOML file: title, stage, numbering, text, table, signature."""
+
     key: str
     title: str
     stage: str
@@ -45,6 +49,7 @@ def _strings(data: dict, key: str, path: Path) -> tuple[str, ...]:
 
 
 def parse_template(path: Path) -> DocumentTemplate:
+    """Read one TOML template, refusing a missing part or a bad numbering."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -89,6 +94,7 @@ def template_dirs(agency_dir: Path | None = None) -> list[Path]:
 
 
 def load_templates(agency_dir: Path | None = None) -> dict[str, DocumentTemplate]:
+    """The templates by key: the shipped ones, each replaced by an agency's template of the same name."""
     found: dict[str, DocumentTemplate] = {}
     for folder in reversed(template_dirs(agency_dir)):
         for path in sorted(folder.glob("*.toml")):

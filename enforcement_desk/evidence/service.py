@@ -27,8 +27,8 @@ from enforcement_desk.core.procedure.evidence import (
 )
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import Stage
+from enforcement_desk.evidence import record_evidence_event
 from enforcement_desk.procedure.cases import load_case
-from enforcement_desk.store.audit import append_event
 from enforcement_desk.store.blobs import BlobStore, ImportCancelled
 from enforcement_desk.store.models import Case, Evidence, EvidenceTimeCorrection, EvidenceVoid, User
 
@@ -43,12 +43,16 @@ FULL_PROCESS_RULE = "《行政处罚法》第四十七条"
 
 @dataclass(frozen=True)
 class CaptureTime:
+    """When a file was captured, and where that was read from (EXIF, file name, file time, or entered)."""
+
     at: datetime
     source: str  # exif | filename | file | manual
 
 
 @dataclass(frozen=True)
 class TimeCorrectionView:
+    """A correction of an item's capture time: the new time, the reason, who and when."""
+
     captured_at: datetime
     reason: str
     corrected_by: str
@@ -57,6 +61,9 @@ class TimeCorrectionView:
 
 @dataclass(frozen=True)
 class EvidenceView:
+    """An item of evidence as shown: the file, who collected it when and where, its capture time with
+    its corrections, and whether it was voided."""
+
     id: int
     case_id: int
     stage: Stage
@@ -122,7 +129,7 @@ def scan_folder(folder: Path) -> list[CardFile]:
     return sorted(files, key=lambda f: (f.captured_at, str(f.path)))
 
 
-def _handler_case(session, actor: Actor, case_id: int, action: str) -> Case:  # noqa: ANN001
+def _handler_case(session, actor: Actor, case_id: int, action: str) -> Case:
     case = load_case(session, actor, case_id, lock=True)
     if actor.user_id not in {h.user_id for h in case.handlers}:
         raise PermissionDenied(f"只有本案承办人可以{action}，“{actor.name}”不是案件 {case.case_no} 的承办人")
@@ -147,6 +154,9 @@ def add_evidence(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> EvidenceView:
+    """Register a file as evidence of the case (行政处罚法 art. 47: the full-process record).
+
+    The file goes into the blob store first; the row and its audit event then commit together."""
     path = Path(path)
     if not path.is_file():
         raise DomainError(f"文件“{path}”不存在")
@@ -167,7 +177,7 @@ def add_evidence(
         )  # fmt: skip
         session.add(item)
         session.flush()
-        append_event(
+        record_evidence_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="evidence_added", entity="evidence",
             entity_id=item.id, case_id=case.id,
             payload={"sha256": blob.sha256, "size": blob.size, "name": path.name, "type": kind,
@@ -239,7 +249,7 @@ def void_evidence(ctx: AppContext, actor: Actor, evidence_id: int, reason: str) 
         void = EvidenceVoid(evidence_id=item.id, reason=reason, voided_by=actor.user_id, voided_at=ctx.now())
         session.add(void)
         session.flush()
-        append_event(
+        record_evidence_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="evidence_voided", entity="evidence",
             entity_id=item.id, case_id=item.case_id,
             payload={"reason": reason, "sha256": item.sha256, "void_id": void.id, "voided_at": void.voided_at},
@@ -270,7 +280,7 @@ def correct_capture_time(
         )
         session.add(correction)
         session.flush()
-        append_event(
+        record_evidence_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="evidence_time_corrected",
             entity="evidence", entity_id=item.id, case_id=item.case_id,
             payload={"from": before, "to": captured_at, "reason": reason, "correction_id": correction.id},
@@ -279,6 +289,7 @@ def correct_capture_time(
 
 
 def list_evidence(ctx: AppContext, actor: Actor, case_id: int) -> list[EvidenceView]:
+    """The case's evidence in order of registration, voided items included."""
     with ctx.db.read() as session:
         load_case(session, actor, case_id)
         items = session.scalars(
@@ -298,7 +309,7 @@ def evidence_file(ctx: AppContext, actor: Actor, evidence_id: int) -> Path:
     return path
 
 
-def _evidence(session, actor: Actor, evidence_id: int) -> Evidence:  # noqa: ANN001
+def _evidence(session, actor: Actor, evidence_id: int) -> Evidence:
     item = session.get(Evidence, evidence_id)
     if item is None:
         raise NotFound(f"证据 #{evidence_id} 不存在")
@@ -306,7 +317,7 @@ def _evidence(session, actor: Actor, evidence_id: int) -> Evidence:  # noqa: ANN
     return item
 
 
-def _views(session, items: list[Evidence]) -> list[EvidenceView]:  # noqa: ANN001
+def _views(session, items: list[Evidence]) -> list[EvidenceView]:
     ids = [i.id for i in items]
     voids = {
         v.evidence_id: v

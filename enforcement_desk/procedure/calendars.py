@@ -21,12 +21,15 @@ PERIOD_OVERRIDES = {
 
 
 def calendar_for(settings: AgencySettings) -> WorkingDayCalendar:
+    """The working-day calendar of the agency, with its own holiday tables."""
     return WorkingDayCalendar(agency_tables=list(settings.holiday_tables))
 
 
 def period_overrides(settings: AgencySettings) -> dict[str, int]:
+    """The period lengths the agency's settings set, by period key."""
     return {key: getattr(settings, attr) for key, attr in PERIOD_OVERRIDES.items()}
 
 
 def deadline(key: str, start: date, settings: AgencySettings, calendar: WorkingDayCalendar) -> PeriodDeadline:
+    """The deadline of the period `key` started on `start`, with the agency's lengths and calendar."""
     return compute_deadline(key, start, calendar, overrides=period_overrides(settings))

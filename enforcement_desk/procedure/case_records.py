@@ -47,6 +47,8 @@ def history(session: Session, table: type[Row], case_id: int) -> list[Row]:
 
 @dataclass(frozen=True)
 class ProposalView:
+    """One version of the handlers' proposal: outcome, penalty, discretion, articles, who and when."""
+
     version: int
     outcome: str
     penalty_kinds: tuple[str, ...]
@@ -74,6 +76,7 @@ class ProposalView:
 
 
 def proposal_view(session: Session, row: CaseProposal) -> ProposalView:
+    """The proposal row as a view, with the proposer's name."""
     by = session.get(User, row.proposed_by)
     return ProposalView(
         row.version, row.outcome, tuple(row.penalty_kinds or ()), row.fine, row.confiscation, row.mitigated,
@@ -83,16 +86,20 @@ def proposal_view(session: Session, row: CaseProposal) -> ProposalView:
 
 
 def current_proposal(session: Session, case_id: int) -> ProposalView | None:
+    """The case's latest proposal, or None."""
     row = latest(session, CaseProposal, case_id)
     return proposal_view(session, row) if row is not None else None
 
 
 def proposal_history(session: Session, case_id: int) -> list[ProposalView]:
+    """Every version of the case's proposal, oldest first."""
     return [proposal_view(session, row) for row in history(session, CaseProposal, case_id)]
 
 
 @dataclass(frozen=True)
 class HearingNoticeView:
+    """The 听证通知书's record: when and where, host, recorder, public or not and why, and when served."""
+
     scheduled_at: datetime
     place: str
     host: str
@@ -104,6 +111,9 @@ class HearingNoticeView:
 
 @dataclass(frozen=True)
 class HearingRecordView:
+    """The 听证笔录's record: day, place, host, recorder, attendees, the party's statements, the record,
+    the opinion and the party's signature (行政处罚法 art. 64)."""
+
     held_on: date
     place: str
     host: str
@@ -118,6 +128,7 @@ class HearingRecordView:
 
 
 def hearing_notice(session: Session, case_id: int) -> HearingNoticeView | None:
+    """The case's latest hearing notice, or None."""
     row = latest(session, HearingNotice, case_id)
     if row is None:
         return None
@@ -127,6 +138,7 @@ def hearing_notice(session: Session, case_id: int) -> HearingNoticeView | None:
 
 
 def hearing_record(session: Session, case_id: int) -> HearingRecordView | None:
+    """The case's latest hearing record, or None."""
     row = latest(session, HearingRecord, case_id)
     if row is None:
         return None
@@ -148,6 +160,7 @@ def transfer_rows(session: Session, case_id: int) -> dict[str, Any]:
 
 
 def enforcement_application(session: Session, case_id: int) -> EnforcementApplication | None:
+    """The case's latest application to the court for enforcement, or None."""
     return latest(session, EnforcementApplication, case_id)
 
 

@@ -33,6 +33,8 @@ from enforcement_desk.store.models import (
 
 @dataclass(frozen=True)
 class HandlerView:
+    """A handler of a case: name and 执法证 with its validity."""
+
     user_id: int
     name: str
     cert_no: str | None
@@ -41,6 +43,8 @@ class HandlerView:
 
 @dataclass(frozen=True)
 class DeadlineView:
+    """A case's deadline as listed: the period, its article, its due day, status and urgency."""
+
     id: int
     case_id: int
     case_no: str
@@ -59,6 +63,8 @@ class DeadlineView:
 
 @dataclass(frozen=True)
 class StageChangeView:
+    """One move of a case from stage to stage: when, by which action and whom, with the note."""
+
     at: datetime
     action: str
     from_stage: Stage | None
@@ -69,6 +75,8 @@ class StageChangeView:
 
 @dataclass(frozen=True)
 class CaseSummary:
+    """A case in a list: its numbers, party, cause, stage, handlers and fine."""
+
     id: int
     case_no: str
     filing_no: str | None
@@ -84,11 +92,15 @@ class CaseSummary:
 
     @property
     def display_no(self) -> str:
+        """The number the case is best known by: decision, else filing, else acceptance number."""
         return self.decision_no or self.filing_no or self.case_no
 
 
 @dataclass(frozen=True)
 class CaseDetail:
+    """A case in full as the faces show it: numbers, party, handlers, dates, decision, records, deadlines
+    and the actions open to the user."""
+
     id: int
     case_no: str
     filing_no: str | None
@@ -147,6 +159,7 @@ class CaseDetail:
 
 
 def proposed_penalty(case: Case) -> ProposedPenalty:
+    """The penalty the case currently proposes, as the major-decision and hearing rules read it."""
     return ProposedPenalty(
         party_kind=case.party.kind,
         fine=case.fine_amount or Decimal(0),
@@ -157,16 +170,19 @@ def proposed_penalty(case: Case) -> ProposedPenalty:
 
 
 def latest_review(session: Session, case_id: int) -> LegalReview | None:
+    """The case's latest round of legal review, or None."""
     return session.execute(
         select(LegalReview).where(LegalReview.case_id == case_id).order_by(LegalReview.round.desc()).limit(1)
     ).scalar_one_or_none()
 
 
 def discussion_recorded(session: Session, case_id: int) -> bool:
+    """True when a collective discussion has been recorded for the case."""
     return session.execute(select(CollectiveDiscussion.id).where(CollectiveDiscussion.case_id == case_id)).first() is not None
 
 
 def open_deadline_due(session: Session, case_id: int, key: str) -> date | None:
+    """The due day of the case's newest deadline of this key, or None."""
     row = session.execute(
         select(Deadline.due_on).where(Deadline.case_id == case_id, Deadline.key == key).order_by(Deadline.id.desc())
     ).first()
@@ -174,6 +190,8 @@ def open_deadline_due(session: Session, case_id: int, key: str) -> date | None:
 
 
 def build_state(session: Session, case: Case, settings: AgencySettings, today: date) -> CaseState:
+    """The case as the workflow rules see it: stage, handlers, party, penalty, hearing right, major or
+    not, review, deadlines and what is owed on `today`."""
     penalty = proposed_penalty(case)
     outcome = Outcome(case.proposed_outcome) if case.proposed_outcome else None
     review = latest_review(session, case.id)
@@ -221,6 +239,7 @@ def build_state(session: Session, case: Case, settings: AgencySettings, today: d
 
 
 def summary_of(case: Case) -> CaseSummary:
+    """The case as a list row."""
     return CaseSummary(
         id=case.id,
         case_no=case.case_no,
@@ -238,6 +257,7 @@ def summary_of(case: Case) -> CaseSummary:
 
 
 def history_of(session: Session, case_id: int) -> tuple[StageChangeView, ...]:
+    """Every stage change of the case, oldest first, with who made it."""
     rows = session.execute(
         select(StageChange, User.name)
         .join(User, User.id == StageChange.actor_id)
@@ -258,8 +278,10 @@ def history_of(session: Session, case_id: int) -> tuple[StageChangeView, ...]:
 
 
 def extensions_total(session: Session, case_id: int) -> int:
+    """The days the decision period has been extended in all."""
     return sum(session.scalars(select(DecisionExtension.days).where(DecisionExtension.case_id == case_id)))
 
 
 def labels_for(case: Case) -> tuple[str, str]:
+    """The case's source and category in Chinese."""
     return SOURCE_LABELS.get(case.source, case.source), CATEGORY_LABELS.get(case.category, case.category)

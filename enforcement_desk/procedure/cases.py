@@ -22,13 +22,13 @@ from enforcement_desk.core.procedure.workflow import ActorInfo, available_action
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import CATEGORY_LABELS, PRE_DECISION_STAGES, CaseSource, Outcome, Stage
 from enforcement_desk.procedure import case_views as views
+from enforcement_desk.procedure import record_procedure_event
 from enforcement_desk.procedure.calendars import calendar_for
 from enforcement_desk.procedure.case_records import current_proposal
 from enforcement_desk.procedure.deadlines import agency_settings, case_deadlines, open_deadline
 from enforcement_desk.procedure.numbers import issue_bianhao
 from enforcement_desk.procedure.parties import party_view
 from enforcement_desk.procedure.step_log import record_step
-from enforcement_desk.store.audit import append_event
 from enforcement_desk.store.models import Case, CaseHandler, Party, StageChange, User
 from enforcement_desk.store.models_steps import CaseProposal
 from enforcement_desk.supervision.reporter_privacy import refuse_reporter_identity
@@ -38,6 +38,8 @@ MIN_HANDLERS = 2
 
 @dataclass(frozen=True)
 class CaseDraft:
+    """A new case as entered at acceptance: source, party, cause, handlers, discovery and the act."""
+
     source: CaseSource
     party_id: int
     cause: str
@@ -53,6 +55,8 @@ class CaseDraft:
 
 @dataclass(frozen=True)
 class CaseFilter:
+    """What a case list is narrowed to: stages, handler, party, number, acceptance dates, text."""
+
     stage: Stage | None = None
     stages: tuple[Stage, ...] = ()
     handler_id: int | None = None
@@ -90,6 +94,7 @@ EDITABLE_CASE_FIELDS = {
 
 
 def actor_info(actor: Actor) -> ActorInfo:
+    """The actor as the workflow rules see them."""
     return ActorInfo(actor.user_id, actor.name, actor.role, actor.legal_qualified)
 
 
@@ -102,6 +107,7 @@ def record_stage_change(
     note: str = "",
     at: datetime | None = None,
 ) -> None:
+    """Move the case to `to_stage` and add the StageChange row recording who did it and why."""
     from_stage = case.stage
     case.stage = to_stage.value
     case.updated_at = datetime.now()
@@ -119,7 +125,8 @@ def record_stage_change(
 
 
 def audit(session: Session, actor: Actor, action: str, case: Case, payload: dict[str, Any]) -> None:
-    append_event(
+    """Append a procedure event about `case` to the audit trail, in the caller's transaction."""
+    record_procedure_event(
         session,
         actor_id=actor.user_id,
         actor_login=actor.login,
@@ -132,6 +139,7 @@ def audit(session: Session, actor: Actor, action: str, case: Case, payload: dict
 
 
 def refresh_search_text(case: Case, party: Party) -> None:
+    """Rebuild the text the case list searches: numbers, party name and id, cause, place and facts."""
     parts = [
         case.case_no,
         case.filing_no or "",
@@ -146,6 +154,7 @@ def refresh_search_text(case: Case, party: Party) -> None:
 
 
 def load_case(session: Session, actor: Actor, case_id: int, *, lock: bool = False) -> Case:
+    """The case by id if it belongs to the actor's agency (optionally locked for update); else NotFound."""
     query = select(Case).where(Case.id == case_id)
     if lock:
         query = query.with_for_update(of=Case)
@@ -396,6 +405,7 @@ def _detail(session: Session, case: Case, actor: Actor, settings, today: date) -
 
 
 def get_case(ctx: AppContext, actor: Actor, case_id: int) -> views.CaseDetail:
+    """The case in full, with the actions open to the actor."""
     with ctx.db.read() as session:
         case = load_case(session, actor, case_id)
         _, settings = agency_settings(session, actor.agency_id)
@@ -472,6 +482,7 @@ def list_cases(
     offset: int = 0,
     limit: int = 100,
 ) -> list[views.CaseSummary]:
+    """The agency's cases matching the filter, sorted and paged."""
     flt = flt or CaseFilter()
     column = SORT_COLUMNS.get(sort)
     if column is None:
@@ -613,6 +624,8 @@ def _require_handler(case: Case, actor: Actor, action: str) -> None:
 
 @dataclass(frozen=True)
 class Proposal:
+    """The handlers' proposal after investigation: outcome, penalty, discretion and articles relied on."""
+
     outcome: Outcome
     penalty_kinds: tuple[str, ...] = ()
     fine: Decimal | None = None

@@ -28,6 +28,7 @@ def open_deadline(
     *,
     extra_days: int = 0,
 ) -> Deadline:
+    """Open a deadline of period `key` for the case from `start` (plus any extension days) and return it."""
     computed = deadline(key, start, settings, calendar)
     due = computed.due
     due_at = due if isinstance(due, datetime) else None
@@ -51,6 +52,7 @@ def open_deadline(
 
 
 def close_deadlines(session: Session, case_id: int, *keys: str, on: date, status: str = "met") -> None:
+    """Close the case's open deadlines of these keys on `on`, as met or with another status."""
     rows = session.scalars(
         select(Deadline).where(Deadline.case_id == case_id, Deadline.key.in_(keys), Deadline.status == "open")
     )
@@ -86,6 +88,7 @@ def _view(row: Deadline, case_no: str, party_name: str, today: date) -> Deadline
 def case_deadlines(
     session: Session, case_id: int, case_no: str, party_name: str, today: date
 ) -> tuple[DeadlineView, ...]:
+    """The case's deadlines by due day, with their urgency on `today`."""
     rows = session.scalars(
         select(Deadline).where(Deadline.case_id == case_id).order_by(Deadline.due_on, Deadline.id)
     )
@@ -118,6 +121,7 @@ def due_deadlines(
 
 
 def agency_settings(session: Session, agency_id: int) -> tuple[Agency, AgencySettings]:
+    """The agency row and its settings."""
     agency = session.get(Agency, agency_id)
     return agency, AgencySettings.from_json(agency.settings)
 

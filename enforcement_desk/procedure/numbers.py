@@ -16,6 +16,8 @@ from enforcement_desk.store.models import Agency, DocumentSequence
 
 
 def take_sequence(session: Session, agency_id: int, series: str, year: int) -> int:
+    """The next number of a series for the agency and year, taken under a row lock in the caller's
+    transaction."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(
@@ -38,10 +40,12 @@ def take_sequence(session: Session, agency_id: int, series: str, year: int) -> i
 
 
 def issue_wenhao(session: Session, agency: Agency, category: str, nature: str, year: int) -> str:
+    """Take and format the next 文号 of this category and nature for the year."""
     sequence = take_sequence(session, agency.id, f"文号:{category}{nature}", year)
     return format_wenhao(agency.short_name, category, nature, year, sequence)
 
 
 def issue_bianhao(session: Session, agency: Agency, series: str, year: int, width: int = 3) -> str:
+    """Take and format the next 编号 of this series for the year."""
     sequence = take_sequence(session, agency.id, f"编号:{series}", year)
     return format_bianhao(year, sequence, width=width)

@@ -13,7 +13,7 @@ from enforcement_desk.core.errors import ConcurrentChange, DomainError, NotFound
 from enforcement_desk.core.identifiers import validate_resident_id, validate_uscc
 from enforcement_desk.core.party_names import MIN_CONTAINED, name_core, names_match, plain_name
 from enforcement_desk.core.roles import Role
-from enforcement_desk.store.audit import append_event
+from enforcement_desk.procedure import record_procedure_event
 from enforcement_desk.store.models import Party
 
 PARTY_KINDS = {"person": "自然人", "organisation": "法人或其他组织"}
@@ -22,6 +22,8 @@ EDITABLE_FIELDS = ("name", "legal_representative", "address", "phone", "business
 
 @dataclass(frozen=True)
 class PartyDraft:
+    """A party as entered: a person or an organisation, name, id number, representative, contact."""
+
     kind: str
     name: str
     id_number: str | None = None
@@ -33,6 +35,8 @@ class PartyDraft:
 
 @dataclass(frozen=True)
 class PartyView:
+    """A registered party as shown, with what the id number encodes (sex, birth date)."""
+
     id: int
     kind: str
     name: str
@@ -47,14 +51,17 @@ class PartyView:
 
     @property
     def kind_label(self) -> str:
+        """自然人 or 法人或其他组织."""
         return PARTY_KINDS[self.kind]
 
     @property
     def id_label(self) -> str:
+        """The name of the party's id: 居民身份证号 or 统一社会信用代码."""
         return "居民身份证号" if self.kind == "person" else "统一社会信用代码"
 
 
 def party_view(party: Party) -> PartyView:
+    """The party row as a view."""
     return PartyView(
         id=party.id,
         kind=party.kind,
@@ -95,6 +102,8 @@ SIMILAR_CANDIDATES = 500  # names sharing the core's first characters, compared 
 
 @dataclass(frozen=True)
 class SimilarParty:
+    """A registered party that may be the one being entered, and why."""
+
     party: PartyView
     reason: str  # 证件号码相同 / 名称相同 / 名称主体相同 / 名称相近
 
@@ -134,6 +143,7 @@ def find_similar(
 
 @allowed(Role.OFFICER, Role.HEAD, Role.ADMIN, action="登记当事人")
 def add_party(ctx: AppContext, actor: Actor, draft: PartyDraft) -> PartyView:
+    """Register a party (the id number checked, never registered twice), auditing it."""
     draft, gender, birth = normalize_draft(draft, ctx.today())
     with ctx.db.write() as session:
         if draft.id_number:
@@ -159,7 +169,7 @@ def add_party(ctx: AppContext, actor: Actor, draft: PartyDraft) -> PartyView:
         )
         session.add(party)
         session.flush()
-        append_event(
+        record_procedure_event(
             session,
             actor_id=actor.user_id,
             actor_login=actor.login,
@@ -173,6 +183,8 @@ def add_party(ctx: AppContext, actor: Actor, draft: PartyDraft) -> PartyView:
 
 @allowed(Role.OFFICER, Role.HEAD, Role.ADMIN, action="修改当事人信息")
 def update_party(ctx: AppContext, actor: Actor, party_id: int, expected_version: int, **changes: str) -> PartyView:
+    """Change a party's editable fields if nobody changed it since `expected_version`, auditing before
+    and after; the id number cannot change."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise DomainError(f"不能修改这些字段：{'、'.join(sorted(unknown))}（身份证号和信用代码登记后不能更改）")
@@ -198,7 +210,7 @@ def update_party(ctx: AppContext, actor: Actor, party_id: int, expected_version:
         for field_name in changes:
             setattr(party, field_name, getattr(draft, field_name))
         session.flush()
-        append_event(
+        record_procedure_event(
             session,
             actor_id=actor.user_id,
             actor_login=actor.login,
@@ -211,6 +223,7 @@ def update_party(ctx: AppContext, actor: Actor, party_id: int, expected_version:
 
 
 def get_party(ctx: AppContext, actor: Actor, party_id: int) -> PartyView:
+    """One of the agency's parties by id."""
     with ctx.db.read() as session:
         party = session.get(Party, party_id)
         if party is None or party.agency_id != actor.agency_id:
@@ -219,6 +232,7 @@ def get_party(ctx: AppContext, actor: Actor, party_id: int) -> PartyView:
 
 
 def search_parties(ctx: AppContext, actor: Actor, text: str = "", limit: int = 50) -> list[PartyView]:
+    """The agency's parties whose name or id number contains the text, by name."""
     with ctx.db.read() as session:
         query = select(Party).where(Party.agency_id == actor.agency_id)
         text = text.strip()

@@ -26,11 +26,14 @@ OUTCOME_LABELS = {"approved": "同意", "returned": "建议修改（退回）", 
 
 @dataclass(frozen=True)
 class ReviewCheck:
+    """One item of the legal review's checklist: passed or not, with a comment."""
+
     item: str
     passed: bool
     comment: str = ""
 
     def to_json(self) -> dict[str, str]:
+        """The check as stored with the review."""
         return {
             "item": self.item,
             "result": CHECK_PASSED if self.passed else CHECK_PROBLEM,
@@ -40,6 +43,9 @@ class ReviewCheck:
 
 @dataclass(frozen=True)
 class ReviewView:
+    """A round of legal review (行政处罚法 art. 58) as shown: the case, who submitted it, due day,
+    the reviewer, outcome, checks, opinion and the package reviewed."""
+
     id: int
     case_id: int
     case_no: str
@@ -59,6 +65,7 @@ class ReviewView:
 
     @property
     def outcome_label(self) -> str:
+        """The review's outcome in Chinese."""
         return OUTCOME_LABELS.get(self.outcome, self.outcome or "")
 
 

@@ -119,6 +119,8 @@ def procedure_checklist(
 def build_review_package(
     session: Session, case: Case, settings: AgencySettings, today: date
 ) -> dict[str, Any]:
+    """What the legal reviewer is given (行政处罚法 art. 58): the case, proposal, why it is major, open
+    deadlines and the automatic checks, fixed at submission."""
     penalty = views.proposed_penalty(case)
     major = assess_major(
         penalty,

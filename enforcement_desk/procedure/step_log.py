@@ -15,7 +15,8 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from enforcement_desk.context import Actor
-from enforcement_desk.store.audit import append_event, canonical_payload
+from enforcement_desk.procedure import record_procedure_event
+from enforcement_desk.store.audit import canonical_payload
 from enforcement_desk.store.models import Base, Case
 
 RECORDS_KEY = "records"
@@ -46,7 +47,7 @@ def record_step(
     session.flush()  # ids are part of the content
     for row in rows:
         session.refresh(row)  # the content as stored (amounts at their scale), as a later reader sees it
-    append_event(
+    record_procedure_event(
         session, actor_id=actor.user_id, actor_login=actor.login, action=action, entity="case", entity_id=case.id,
         case_id=case.id, payload={**(payload or {}), RECORDS_KEY: [step_entry(row) for row in rows]},
     )  # fmt: skip

@@ -396,6 +396,8 @@ def _parse_date_params(params: dict[str, Any]) -> dict[str, Any]:
 def advance(
     ctx: AppContext, actor: Actor, case_id: int, action_key: str, params: dict[str, Any] | None = None
 ) -> views.CaseDetail:
+    """Take a workflow action on the case: check it is allowed now, apply its effects, move the stage and
+    record the step with its audit event, all in one transaction."""
     params = _parse_date_params(params or {})
     today = ctx.today()
     with ctx.db.write() as session:

@@ -21,6 +21,8 @@ ACTIVE_STAGES = tuple(s for s in Stage if s not in TERMINAL_STAGES)
 
 @dataclass(frozen=True)
 class WorkItem:
+    """A case waiting for the user, and what it waits for."""
+
     case_id: int
     case_no: str
     party_name: str
@@ -29,6 +31,8 @@ class WorkItem:
 
 
 def waiting_for_me(ctx: AppContext, actor: Actor, limit: int = 200) -> list[WorkItem]:
+    """The cases waiting for the actor: reviews for a reviewer, approvals for a head, own cases for an
+    officer."""
     if actor.role is Role.REVIEWER:
         return [
             WorkItem(

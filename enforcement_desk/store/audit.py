@@ -38,6 +38,7 @@ def _json_default(value: Any) -> Any:
 
 
 def canonical_payload(payload: dict[str, Any]) -> str:
+    """The payload as the chain stores it: JSON with sorted keys, no spaces, Chinese as written."""
     return json.dumps(
         payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_json_default
     )
@@ -55,6 +56,8 @@ def event_hash(
     case_id: int | None,
     payload: str,
 ) -> str:
+    """The SHA-256 of an event: the previous hash and the event's fields, so each event seals the chain
+    before it."""
     body = _BODY_ENCODER.encode([seq, at, actor_id, actor_login, action, entity, entity_id, case_id, payload])
     return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
 
@@ -71,6 +74,9 @@ def append_event(
     payload: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> AuditEvent:
+    """Append an event to the hash chain in the caller's transaction, locking the chain's head.
+
+    Services call it only through their feature's function (e.g. `procedure.record_procedure_event`)."""
     head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
     if head is None:
         head = AuditHead(id=1, last_seq=0, last_hash=GENESIS_HASH)
@@ -113,17 +119,22 @@ def append_event(
 
 @dataclass(frozen=True)
 class ChainProblem:
+    """A break found in the chain: the event's number (None for the tip) and what is wrong."""
+
     seq: int | None
     message: str
 
 
 @dataclass(frozen=True)
 class ChainReport:
+    """The outcome of checking the chain: the events proven and the first break, if any."""
+
     events_checked: int
     problems: tuple[ChainProblem, ...]
 
     @property
     def ok(self) -> bool:
+        """True when the chain is intact."""
         return not self.problems
 
 
@@ -174,6 +185,8 @@ def verify_rows(
 
 
 def verify_chain(session: Session, progress: Callable[[int], None] | None = None) -> ChainReport:
+    """Check the whole chain in the database against its recorded head, reporting progress every 50,000
+    events."""
     head = session.execute(select(AuditHead.last_seq, AuditHead.last_hash).where(AuditHead.id == 1)).first()
     return verify_rows(_stream_events(session), tuple(head) if head else (0, GENESIS_HASH), progress)
 

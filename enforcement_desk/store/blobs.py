@@ -31,6 +31,8 @@ class ImportCancelled(DomainError):
 
 @dataclass(frozen=True)
 class StoredBlob:
+    """A file in the store: its SHA-256, size and path, and whether it was there already."""
+
     sha256: str
     size: int
     path: Path
@@ -38,6 +40,7 @@ class StoredBlob:
 
 
 def sha256_of(path: Path) -> str:
+    """The hex SHA-256 of a file, read in chunks."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while chunk := handle.read(CHUNK):
@@ -46,16 +49,20 @@ def sha256_of(path: Path) -> str:
 
 
 class BlobStore:
+    """Content-addressed files (evidence, issued documents) under `root`/blobs, named by their SHA-256."""
+
     def __init__(self, root: Path):
         self.root = Path(root)
         self.blob_dir = self.root / "blobs"
 
     def path_for(self, sha256: str) -> Path:
+        """Where the file with this SHA-256 lives; refuses anything that is not a hex SHA-256."""
         if len(sha256) != 64 or any(ch not in "0123456789abcdef" for ch in sha256):
             raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
         return self.blob_dir / sha256[:2] / sha256
 
     def exists(self, sha256: str) -> bool:
+        """True when the file with this SHA-256 is in the store."""
         return self.path_for(sha256).is_file()
 
     def verify(self, sha256: str) -> bool:
@@ -64,6 +71,7 @@ class BlobStore:
         return path.is_file() and sha256_of(path) == sha256
 
     def open(self, sha256: str) -> BinaryIO:
+        """The stored file, opened for reading bytes."""
         return self.path_for(sha256).open("rb")
 
     def put_file(
@@ -73,6 +81,7 @@ class BlobStore:
         progress: Callable[[int, int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
     ) -> StoredBlob:
+        """Copy a file into the store (progress reported, cancellable) and return where it is."""
         source = Path(source)
         try:
             total = source.stat().st_size
@@ -83,6 +92,7 @@ class BlobStore:
             return self.put_stream(handle, total=total, progress=progress, cancelled=cancelled)
 
     def put_bytes(self, data: bytes) -> StoredBlob:
+        """Store bytes as a file and return where it is."""
         import io
 
         return self.put_stream(io.BytesIO(data), total=len(data))
@@ -162,14 +172,14 @@ class BlobStore:
         return removed
 
 
-def _lock(handle) -> None:  # noqa: ANN001
+def _lock(handle) -> None:
     if os.name != "nt":
         import fcntl
 
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
 
 
-def _try_lock(handle) -> bool:  # noqa: ANN001
+def _try_lock(handle) -> bool:
     if os.name == "nt":
         return True  # an open temporary cannot be deleted on Windows, so unlink fails safely instead
     import fcntl

@@ -33,21 +33,27 @@ class ServerAccount:
 
     @property
     def keyring_username(self) -> str:
+        """The name the password is kept under in the keyring: user@host:port/database."""
         return f"{self.user}@{self.host}:{self.port}/{self.database}"
 
     @property
     def label(self) -> str:
+        """The account as shown to the user: user@host:port/database."""
         return f"{self.user}@{self.host}:{self.port}/{self.database}"
 
 
 @dataclass(frozen=True)
 class KeyringStatus:
+    """Whether the system keyring can keep the server password, which backend it is, and what to tell the
+    user."""
+
     available: bool
     backend: str
     message: str
 
 
 def account_from_url(url: str) -> ServerAccount:
+    """The server account named by a PostgreSQL URL; refuses other URLs and incomplete ones."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "postgresql":
         raise DomainError(f"“{masked_url(url)}”不是 PostgreSQL 服务器地址，不需要保存密码")
@@ -85,6 +91,7 @@ def _backend_name(backend: KeyringBackend) -> str:
 
 
 def keyring_status() -> KeyringStatus:
+    """Whether this machine's keyring can keep the server password."""
     backend = keyring.get_keyring()
     name = _backend_name(backend)
     if not _backend_is_usable(backend):
@@ -103,6 +110,7 @@ def _require_keyring() -> None:
 
 
 def store_password(account: ServerAccount, password: str) -> None:
+    """Keep the account's password in the system keyring; refuses an empty password or no usable keyring."""
     if not password:
         raise DomainError("密码为空，未保存")
     _require_keyring()

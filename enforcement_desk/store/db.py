@@ -18,10 +18,12 @@ DB_ENV = "ENFORCEMENT_DESK_DB"
 
 
 def default_url() -> str:
+    """The database URL from ENFORCEMENT_DESK_DB, else the embedded SQLite file in the user's data folder."""
     return os.environ.get(DB_ENV) or f"sqlite:///{default_database_path()}"
 
 
 def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL, or None for other databases and in-memory SQLite."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return None
@@ -30,7 +32,7 @@ def sqlite_path(url: str) -> Path | None:
 
 def _install_sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):  # noqa: ANN001
+    def _on_connect(dbapi_connection, _record):
         # Let SQLAlchemy issue BEGIN itself so a write transaction can take the lock up front.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -41,7 +43,7 @@ def _install_sqlite_pragmas(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection):  # noqa: ANN001
+    def _on_begin(connection):
         # Writers start with BEGIN IMMEDIATE: the write lock is taken before anything is read, so
         # two writers serialize instead of one failing half-way with "database is locked".
         if connection.get_execution_options().get("ed_write"):
@@ -51,6 +53,7 @@ def _install_sqlite_pragmas(engine: Engine) -> None:
 
 
 def make_engine(url: str | None = None) -> Engine:
+    """An engine for the URL: SQLite with the program's pragmas, or PostgreSQL through psycopg."""
     url = url or default_url()
     try:
         parsed = make_url(url)
@@ -81,14 +84,17 @@ class Database:
 
     @property
     def is_sqlite(self) -> bool:
+        """True for the embedded SQLite database."""
         return self.engine.dialect.name == "sqlite"
 
     @property
     def sqlite_file(self) -> Path | None:
+        """The SQLite file, or None on a server."""
         return sqlite_path(self.url)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
+        """A session for one write transaction: committed when the block ends, rolled back on any error."""
         session = self._sessions()
         session.connection(execution_options={"ed_write": True})
         try:
@@ -102,6 +108,7 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """A session for reading; whatever it did is rolled back when the block ends."""
         session = self._sessions()
         try:
             yield session
@@ -110,4 +117,5 @@ class Database:
             session.close()
 
     def dispose(self) -> None:
+        """Close the engine's pooled connections."""
         self.engine.dispose()

@@ -10,7 +10,8 @@ from sqlalchemy import Engine, inspect, text
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def alembic_config(url: str | None = None):  # noqa: ANN201 - alembic.config.Config, imported lazily
+def alembic_config(url: str | None = None):  # alembic.config.Config, imported lazily
+    """The alembic configuration of the program's migrations, optionally for a given URL."""
     from alembic.config import Config
 
     config = Config()
@@ -21,6 +22,7 @@ def alembic_config(url: str | None = None):  # noqa: ANN201 - alembic.config.Con
 
 
 def upgrade(engine: Engine) -> None:
+    """Bring the database's schema to the newest revision (nothing to do when it is current)."""
     if is_current(engine):
         return  # alembic costs a noticeable part of start-up; most starts find nothing to do
     from alembic import command
@@ -52,6 +54,7 @@ def script_heads() -> set[str]:
 
 
 def is_current(engine: Engine) -> bool:
+    """True when the database is at the newest revision of the migrations."""
     with engine.connect() as connection:
         if not inspect(connection).has_table("alembic_version"):
             return False

@@ -25,10 +25,14 @@ from enforcement_desk.store.types import Money
 
 
 class Base(DeclarativeBase):
+    """The declarative base of every table (dicts and lists are stored as JSON)."""
+
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
 class Agency(Base):
+    """The agency: its names, 统一社会信用代码, the bodies its decisions name, its bank and its settings."""
+
     __tablename__ = "agencies"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,6 +54,8 @@ class Agency(Base):
 
 
 class User(Base):
+    """A user of the agency: login, role, 执法证 and its validity, legal qualification, password hash."""
+
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,6 +72,8 @@ class User(Base):
 
 
 class Party(Base):
+    """A party (当事人): a person or an organisation, with its id number and contact details."""
+
     __tablename__ = "parties"
     __table_args__ = (
         UniqueConstraint("agency_id", "id_number", name="uq_party_id_number"),
@@ -90,6 +98,8 @@ class Party(Base):
 
 
 class Case(Base):
+    """A case: its numbers, source, cause, party, stage, dates, proposal and decision."""
+
     __tablename__ = "cases"
     __table_args__ = (
         UniqueConstraint("agency_id", "case_no", name="uq_case_no"),
@@ -158,6 +168,8 @@ class Case(Base):
 
 
 class CaseHandler(Base):
+    """An officer handling a case, in order of designation."""
+
     __tablename__ = "case_handlers"
 
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
@@ -169,6 +181,8 @@ class CaseHandler(Base):
 
 
 class StageChange(Base):
+    """One move of a case from stage to stage: the action, who took it, when and with what note."""
+
     __tablename__ = "stage_changes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -182,6 +196,8 @@ class StageChange(Base):
 
 
 class Deadline(Base):
+    """A period running in a case: its article, start, due day and status (open, met, cancelled)."""
+
     __tablename__ = "deadlines"
     __table_args__ = (Index("ix_deadlines_open_due", "status", "due_on"),)
 
@@ -199,6 +215,8 @@ class Deadline(Base):
 
 
 class DecisionExtension(Base):
+    """An extension of the decision period: the days, the reason, who approved it and when."""
+
     __tablename__ = "decision_extensions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -210,6 +228,8 @@ class DecisionExtension(Base):
 
 
 class Payment(Base):
+    """A payment against a decision: the kind (fine, surcharge, confiscation), amount, day and receipt."""
+
     __tablename__ = "payments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -235,6 +255,8 @@ class DocumentSequence(Base):
 
 
 class DocumentRecord(Base):
+    """An issued document: kind, number and version, who issued it, its PDF and DOCX, and its content."""
+
     __tablename__ = "documents"
     __table_args__ = (
         UniqueConstraint("agency_id", "kind", "number", "version", name="uq_document_kind_number_version"),
@@ -327,6 +349,9 @@ class LegalReview(Base):
 
 
 class CollectiveDiscussion(Base):
+    """The record of the heads' collective discussion of a case (行政处罚法 art. 57): who, opinions,
+    conclusion."""
+
     __tablename__ = "collective_discussions"
 
     id: Mapped[int] = mapped_column(primary_key=True)

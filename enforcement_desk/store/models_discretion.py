@@ -16,6 +16,8 @@ from enforcement_desk.store.models import Base
 
 
 class DiscretionTable(Base):
+    """An import of the agency's own discretion table: its rows accepted and rejected, and its status."""
+
     __tablename__ = "discretion_tables"
     __table_args__ = (
         UniqueConstraint("agency_id", "version", name="uq_discretion_table_version"),

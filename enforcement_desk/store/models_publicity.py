@@ -12,6 +12,8 @@ from enforcement_desk.store.models import Base
 
 
 class PublicityRecord(Base):
+    """A decision to publish or withdraw (行政处罚法 art. 48): its fields, due day and publication."""
+
     __tablename__ = "publicity_records"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -113,6 +113,8 @@ class CreditPoint(Base):
 
 
 class BlacklistEntry(Base):
+    """A party's term on the blacklist: why, from when to when, and an early exit or credit repair."""
+
     __tablename__ = "blacklist_entries"
 
     id: Mapped[int] = mapped_column(primary_key=True)

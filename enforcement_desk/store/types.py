@@ -15,12 +15,14 @@ class Money(TypeDecorator):
     impl = BigInteger
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):  # noqa: ANN001
+    def process_bind_param(self, value, dialect):
+        """The amount in yuan as whole fen for the database."""
         if value is None:
             return None
         return int((Decimal(value) * 100).to_integral_value())
 
-    def process_result_value(self, value, dialect):  # noqa: ANN001
+    def process_result_value(self, value, dialect):
+        """The stored fen as yuan with two decimals."""
         if value is None:
             return None
         return (Decimal(value) / 100).quantize(Decimal("0.01"))

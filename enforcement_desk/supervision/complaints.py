@@ -24,9 +24,9 @@ from enforcement_desk.core.supervision.reporter_privacy import ReporterIdentity,
 from enforcement_desk.procedure.calendars import calendar_for, deadline
 from enforcement_desk.procedure.deadlines import agency_settings
 from enforcement_desk.procedure.numbers import issue_bianhao
-from enforcement_desk.store.audit import append_event
 from enforcement_desk.store.models import User
 from enforcement_desk.store.models_supervision import Complaint
+from enforcement_desk.supervision import record_supervision_event
 from enforcement_desk.supervision.reporter_privacy import leak_message
 
 CHANNELS = ("电话", "来信", "来访", "网络", "12345热线转办", "上级交办", "其他")
@@ -38,6 +38,9 @@ MAX_ID_NUMBER = 30
 
 @dataclass(frozen=True)
 class ComplaintDraft:
+    """A complaint as received: channel, subject, content, the officer assigned, and the reporter (may be
+    anonymous)."""
+
     channel: str
     subject_name: str
     content: str
@@ -79,6 +82,7 @@ class ComplaintView:
 
     @property
     def label(self) -> str:
+        """The complaint's status in Chinese."""
         return STATUS_LABELS[self.status]
 
 
@@ -159,7 +163,7 @@ def add_complaint(ctx: AppContext, actor: Actor, draft: ComplaintDraft) -> Compl
         session.add(complaint)
         session.flush()
         # The audit chain is readable by every auditor: the reporter's identity stays out of it.
-        append_event(
+        record_supervision_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="complaint_received",
             entity="complaint", entity_id=complaint.id,
             payload={"number": complaint.number, "channel": draft.channel, "subject": subject,
@@ -248,7 +252,7 @@ def convert_to_case(
         complaint = _load(session, actor, complaint_id)
         _require_open(complaint)
         complaint.status, complaint.case_id, complaint.closed_on = "converted", detail.id, ctx.today()
-        append_event(
+        record_supervision_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="complaint_converted",
             entity="complaint", entity_id=complaint.id, case_id=detail.id, payload={"cause": cause},
         )  # fmt: skip
@@ -263,7 +267,7 @@ def close_complaint(ctx: AppContext, actor: Actor, complaint_id: int, reason: st
         _require_open(complaint)
         _require_handler(actor, complaint, "办结投诉举报")
         complaint.status, complaint.closed_on, complaint.close_reason = "closed", ctx.today(), reason
-        append_event(
+        record_supervision_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="complaint_closed",
             entity="complaint", entity_id=complaint.id, payload={"reason": reason},
         )  # fmt: skip

@@ -25,15 +25,16 @@ from enforcement_desk.core.supervision.credit import (
     scoring_year,
 )
 from enforcement_desk.paths import resources_dir
-from enforcement_desk.store.audit import append_event
 from enforcement_desk.store.models import Case, Party
 from enforcement_desk.store.models_supervision import BlacklistEntry, CreditPoint
+from enforcement_desk.supervision import record_supervision_event
 
 REPEAT_WINDOW_DAYS = 365  # "repeat within a year" is how benchmark tables phrase aggravation
 
 
 @lru_cache(maxsize=1)
 def credit_rules() -> CreditRules:
+    """The credit rules shipped with the program (read once)."""
     return load_rules(resources_dir() / "credit_rules.json")
 
 
@@ -44,6 +45,8 @@ def subject_of(party: Party) -> str:
 
 @dataclass(frozen=True)
 class PointView:
+    """A bad-practice points entry: the behaviour, the points, when it happened, its scoring year and case."""
+
     id: int
     rule_code: str
     points: int
@@ -55,6 +58,8 @@ class PointView:
 
 @dataclass(frozen=True)
 class BlacklistView:
+    """A blacklist term as shown, with its status today."""
+
     id: int
     reason: str
     entered_on: date
@@ -67,6 +72,9 @@ class BlacklistView:
 
 @dataclass(frozen=True)
 class CreditSummary:
+    """A party's credit: this scoring year's points and the measures they reach, blacklist terms and
+    recent penalties."""
+
     party_id: int
     party_name: str
     subject_label: str
@@ -147,6 +155,7 @@ def _summary(session: Session, party: Party, today: date) -> CreditSummary:
 
 
 def credit_summary(ctx: AppContext, actor: Actor, party_id: int) -> CreditSummary:
+    """The credit summary of one of the agency's parties, as of today."""
     with ctx.db.read() as session:
         return _summary(session, _load_party(session, actor, party_id), ctx.today())
 
@@ -184,7 +193,7 @@ def record_points(
         )  # fmt: skip
         session.add(row)
         session.flush()
-        append_event(
+        record_supervision_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="credit_points_recorded",
             entity="party", entity_id=party.id, case_id=case_id,
             payload={"rule": rule.code, "points": rule.points, "year": row.scoring_year, "rules": rules.version},
@@ -221,7 +230,7 @@ def add_to_blacklist(
         )  # fmt: skip
         session.add(entry)
         session.flush()
-        append_event(
+        record_supervision_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="blacklist_entered",
             entity="party", entity_id=party.id, case_id=case_id,
             payload={"entry": entry.id, "reason": reason, "entered_on": entered_on, "ends_on": entry.ends_on},
@@ -246,7 +255,7 @@ def remove_from_blacklist(ctx: AppContext, actor: Actor, entry_id: int, reason: 
         if not _term(entry).active_on(today):
             raise DomainError(f"该记录已不在列（{_term(entry).status_on(today)}）")
         entry.exited_on, entry.exit_reason = today, reason
-        append_event(
+        record_supervision_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="blacklist_exited",
             entity="party", entity_id=entry.party_id, payload={"entry": entry.id, "reason": reason},
         )  # fmt: skip
@@ -262,7 +271,7 @@ def repair_credit(ctx: AppContext, actor: Actor, entry_id: int, note: str) -> Bl
         entry = _active_entry(session, actor, entry_id)
         check_repair(_term(entry), today, credit_rules())
         entry.repaired_on, entry.repair_note = today, note
-        append_event(
+        record_supervision_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="credit_repaired",
             entity="party", entity_id=entry.party_id, payload={"entry": entry.id, "note": note},
         )  # fmt: skip

@@ -23,7 +23,6 @@ from enforcement_desk.core.stages import CATEGORY_LABELS, CaseSource
 from enforcement_desk.core.supervision.random_draw import CategoryQuota, DrawInput, DrawObject, run_draw
 from enforcement_desk.procedure.calendars import calendar_for, deadline
 from enforcement_desk.procedure.deadlines import agency_settings
-from enforcement_desk.store.audit import append_event
 from enforcement_desk.store.models import Party, User
 from enforcement_desk.store.models_supervision import (
     InspectionDraw,
@@ -31,6 +30,7 @@ from enforcement_desk.store.models_supervision import (
     InspectionTask,
     InspectorConflict,
 )
+from enforcement_desk.supervision import record_supervision_event
 
 RISK_LEVELS = ("低", "中", "高")
 OUTCOME_LABELS = {
@@ -58,6 +58,9 @@ REQUIRED_COLUMNS = ("编码", "名称", "执法类别")
 
 @dataclass(frozen=True)
 class ObjectDraft:
+    """An inspection object as entered or imported: code, name, category, licence, address, grid, risk
+    level."""
+
     code: str
     name: str
     category: str
@@ -72,6 +75,8 @@ class ObjectDraft:
 
 @dataclass(frozen=True)
 class ObjectView:
+    """An object of the inspection-object library as shown."""
+
     id: int
     code: str
     name: str
@@ -88,6 +93,8 @@ class ObjectView:
 
 @dataclass(frozen=True)
 class ImportReport:
+    """The outcome of importing objects: how many added and updated, and the rows rejected with why."""
+
     added: int
     updated: int
     rejected: tuple[str, ...]
@@ -95,6 +102,8 @@ class ImportReport:
 
 @dataclass(frozen=True)
 class TaskView:
+    """One drawn object's inspection: inspectors, outcome, the day inspected, publication due, any case."""
+
     id: int
     draw_id: int
     object_id: int
@@ -111,11 +120,14 @@ class TaskView:
 
     @property
     def label(self) -> str:
+        """The inspection's outcome in Chinese."""
         return OUTCOME_LABELS[self.outcome]
 
 
 @dataclass(frozen=True)
 class DrawView:
+    """A recorded 双随机 draw: its title, seed, day, publication of results and its tasks."""
+
     id: int
     title: str
     seed: str
@@ -142,6 +154,8 @@ def _category_key(text: str) -> str:
 
 
 def normalize_object(draft: ObjectDraft) -> ObjectDraft:
+    """The object draft cleaned and checked: required fields, a known category, risk 低/中/高, a valid
+    统一社会信用代码."""
     risk = (draft.risk_level or "中").strip().removesuffix("风险")
     if risk not in RISK_LEVELS:
         raise DomainError(f"风险等级应为 低/中/高，收到“{draft.risk_level}”")
@@ -191,6 +205,7 @@ def _save_object(session: Session, actor: Actor, draft: ObjectDraft) -> bool:
 
 @allowed(Role.OFFICER, Role.HEAD, Role.ADMIN, action="维护检查对象库")
 def add_object(ctx: AppContext, actor: Actor, draft: ObjectDraft) -> ObjectView:
+    """Add or update an object of the inspection library (by its code), auditing it."""
     draft = normalize_object(draft)
     with ctx.db.write() as session:
         _save_object(session, actor, draft)
@@ -199,7 +214,7 @@ def add_object(ctx: AppContext, actor: Actor, draft: ObjectDraft) -> ObjectView:
                 InspectionObject.agency_id == actor.agency_id, InspectionObject.code == draft.code
             )
         ).one()
-        append_event(
+        record_supervision_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="inspection_object_saved",
             entity="inspection_object", entity_id=row.id, payload={"code": row.code, "name": row.name},
         )  # fmt: skip
@@ -247,7 +262,7 @@ def import_objects(ctx: AppContext, actor: Actor, path: Path) -> ImportReport:
         raise DomainError("检查对象表中编码重复，请修正后再导入", details=duplicates)
     with ctx.db.write() as session:
         added = sum(_save_object(session, actor, d) for d in drafts)
-        append_event(
+        record_supervision_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="inspection_objects_imported",
             entity="inspection_object", entity_id=Path(path).name,
             payload={"rows": len(drafts), "added": added, "rejected": rejected},
@@ -256,6 +271,7 @@ def import_objects(ctx: AppContext, actor: Actor, path: Path) -> ImportReport:
 
 
 def list_objects(ctx: AppContext, actor: Actor, category: str | None = None) -> list[ObjectView]:
+    """The agency's inspection objects by code, optionally of one category."""
     with ctx.db.read() as session:
         query = select(InspectionObject).where(InspectionObject.agency_id == actor.agency_id)
         if category:
@@ -302,7 +318,7 @@ def declare_conflict(ctx: AppContext, actor: Actor, object_id: int, user_id: int
                 )
         except IntegrityError:
             raise DomainError(f"{user.name}已申报与“{row.name}”的回避事项") from None
-        append_event(
+        record_supervision_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="inspector_conflict_declared",
             entity="inspection_object", entity_id=row.id, payload={"user_id": user_id, "reason": reason},
         )  # fmt: skip
@@ -330,6 +346,7 @@ def _quota_json(quota: CategoryQuota) -> dict[str, Any]:
 
 
 def draw_input_from_record(inputs: dict[str, Any], seed: str) -> DrawInput:
+    """The draw's inputs as recorded, read back, so the draw can be recomputed from its seed."""
     return DrawInput(
         seed=seed,
         quotas=tuple(
@@ -401,7 +418,7 @@ def draw_inspections(
                 )  # fmt: skip
             )
         session.flush()
-        append_event(
+        record_supervision_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="inspection_draw",
             entity="inspection_draw", entity_id=draw.id,
             payload={"title": title, "seed": seed, "assignments": [[a.object_id, list(a.inspector_ids)]
@@ -447,11 +464,13 @@ def _draw_view(session: Session, draw: InspectionDraw) -> DrawView:
 
 
 def get_draw(ctx: AppContext, actor: Actor, draw_id: int) -> DrawView:
+    """One of the agency's draws with its tasks."""
     with ctx.db.read() as session:
         return _draw_view(session, _load_draw(session, actor, draw_id))
 
 
 def list_draws(ctx: AppContext, actor: Actor) -> list[DrawView]:
+    """The agency's draws, newest first."""
     with ctx.db.read() as session:
         draws = session.scalars(
             select(InspectionDraw)
@@ -490,7 +509,7 @@ def record_result(
         _, settings = agency_settings(session, actor.agency_id)
         task.outcome, task.note, task.inspected_on = outcome, note.strip(), inspected_on
         task.publish_due_on = deadline("random_results", inspected_on, settings, calendar_for(settings)).due
-        append_event(
+        record_supervision_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="inspection_result",
             entity="inspection_task", entity_id=task.id,
             payload={"outcome": outcome, "inspected_on": inspected_on, "note": task.note},
@@ -561,7 +580,7 @@ def open_case_from_finding(ctx: AppContext, actor: Actor, task_id: int, cause: s
     with ctx.db.write() as session:
         task = _load_task(session, actor, task_id)
         task.case_id = detail.id
-        append_event(
+        record_supervision_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="inspection_finding_to_case",
             entity="inspection_task", entity_id=task.id, case_id=detail.id, payload={"cause": cause},
         )  # fmt: skip
@@ -622,6 +641,7 @@ def export_results(ctx: AppContext, actor: Actor, draw_id: int, target: Path) ->
 def mark_results_published(
     ctx: AppContext, actor: Actor, draw_id: int, published_on: date | None = None
 ) -> DrawView:
+    """Record that the draw's results were published (一公开), on a day not after today, auditing it."""
     published_on = published_on or ctx.today()
     if published_on > ctx.today():
         raise DomainError("公示日期不能晚于今天")
@@ -630,7 +650,7 @@ def mark_results_published(
         if draw.results_published_on:
             raise DomainError(f"该抽查结果已于 {draw.results_published_on} 公示")
         draw.results_published_on = published_on
-        append_event(
+        record_supervision_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="inspection_results_published",
             entity="inspection_draw", entity_id=draw.id, payload={"on": published_on},
         )  # fmt: skip

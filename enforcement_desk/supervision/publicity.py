@@ -23,9 +23,9 @@ from enforcement_desk.procedure.calendars import calendar_for, deadline
 from enforcement_desk.procedure.case_records import current_proposal
 from enforcement_desk.procedure.cases import load_case
 from enforcement_desk.procedure.deadlines import agency_settings, close_deadlines, open_deadline
-from enforcement_desk.store.audit import append_event
 from enforcement_desk.store.models import Agency, Case
 from enforcement_desk.store.models_publicity import PublicityRecord
+from enforcement_desk.supervision import record_supervision_event
 from enforcement_desk.supervision.reporter_privacy import refuse_reporter_identity
 
 PUBLICATION_TERM = timedelta(days=365)  # general penalty information stays public for a year
@@ -33,6 +33,8 @@ PUBLICATION_TERM = timedelta(days=365)  # general penalty information stays publ
 
 @dataclass(frozen=True)
 class PublicityView:
+    """A publicity record as listed: publish or withdraw, due day, published or not, urgency and fields."""
+
     id: int
     case_id: int
     kind: str
@@ -48,6 +50,8 @@ def _wan(amount: Decimal | None) -> str:
 
 
 def decision_fields(case: Case, agency: Agency) -> dict[str, Any]:
+    """The fields of a penalty decision published under 行政处罚法 art. 48: party, decision number, facts,
+    basis, penalty, amounts in 万元, dates and the agency."""
     party = case.party
     person = party.kind == "person"
     proposal = current_proposal(object_session(case), case.id)
@@ -99,6 +103,7 @@ def _view(record: PublicityRecord, today: date) -> PublicityView:
 
 
 def list_publicity(ctx: AppContext, actor: Actor, *, pending_only: bool = False) -> list[PublicityView]:
+    """The agency's publicity records by due day, optionally only those not yet published."""
     with ctx.db.read() as session:
         query = select(PublicityRecord).where(PublicityRecord.agency_id == actor.agency_id)
         if pending_only:
@@ -111,6 +116,8 @@ def list_publicity(ctx: AppContext, actor: Actor, *, pending_only: bool = False)
 def mark_published(
     ctx: AppContext, actor: Actor, record_id: int, published_on: date | None = None
 ) -> PublicityView:
+    """Record a publication or withdrawal (行政处罚法 art. 48) on a day not after today, closing its
+    deadline and auditing it."""
     published_on = published_on or ctx.today()
     if published_on > ctx.today():
         raise DomainError("公示日期不能晚于今天")
@@ -123,7 +130,7 @@ def mark_published(
         record.published_on, record.published_by = published_on, actor.user_id
         key = "publicity" if record.kind == "publish" else "publicity_withdrawal"
         close_deadlines(session, record.case_id, key, on=published_on)
-        append_event(
+        record_supervision_event(
             session, actor_id=actor.user_id, actor_login=actor.login,
             action="publicity_published" if record.kind == "publish" else "publicity_withdrawn",
             entity="publicity", entity_id=record.id, case_id=record.case_id, payload={"on": published_on},
@@ -153,7 +160,7 @@ def withdraw_publicity(ctx: AppContext, actor: Actor, case_id: int, reason: str)
         )  # fmt: skip
         session.add(record)
         session.flush()
-        append_event(
+        record_supervision_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="publicity_withdrawal_opened",
             entity="publicity", entity_id=record.id, case_id=case.id, payload={"reason": reason, "due_on": row.due_on},
         )  # fmt: skip
@@ -198,7 +205,7 @@ def export_publicity(ctx: AppContext, actor: Actor, target: Path) -> Path:
     else:
         raise DomainError("导出文件应为 .xlsx 或 .csv")
     with ctx.db.write() as session:
-        append_event(
+        record_supervision_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="publicity_exported", entity="publicity",
             entity_id=len(table), payload={"rows": len(table), "to": str(target)},
         )  # fmt: skip

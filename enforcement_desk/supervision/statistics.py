@@ -25,6 +25,8 @@ Counts = tuple[tuple[str, int], ...]
 
 @dataclass(frozen=True)
 class StageDuration:
+    """The average days cases spent in a stage, over how many cases."""
+
     stage: str
     average_days: float
     cases: int
@@ -32,6 +34,9 @@ class StageDuration:
 
 @dataclass(frozen=True)
 class Statistics:
+    """The figures of the monthly report: cases by month, category, stage and source, fines, time per
+    stage and what is overdue."""
+
     year: int | None
     total_cases: int
     by_month: Counts  # ("2026-03", n), every month of the year (or of the span) listed
@@ -48,6 +53,7 @@ class Statistics:
 
     @property
     def overdue_total(self) -> int:
+        """Everything overdue: deadlines, complaint replies and result publications."""
         return (
             sum(n for _, n in self.overdue_deadlines)
             + self.overdue_complaints
@@ -55,7 +61,7 @@ class Statistics:
         )
 
 
-def _in_year(query: Select, column, year: int | None) -> Select:  # noqa: ANN001 - a mapped column
+def _in_year(query: Select, column, year: int | None) -> Select:  # a mapped column
     if year is None:
         return query
     return query.where(column >= date(year, 1, 1), column <= date(year, 12, 31))
@@ -83,7 +89,7 @@ def _months(session: Session, agency_id: int, year: int | None) -> Counts:
     return tuple((k, counts.get(k, 0)) for k in keys)
 
 
-def _grouped(session: Session, agency_id: int, year: int | None, column, labels: dict) -> Counts:  # noqa: ANN001
+def _grouped(session: Session, agency_id: int, year: int | None, column, labels: dict) -> Counts:
     query = _in_year(
         select(column, func.count()).where(Case.agency_id == agency_id).group_by(column),
         Case.accepted_on,

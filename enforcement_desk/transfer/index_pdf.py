@@ -30,6 +30,9 @@ COLUMNS_MM = (9, 50, 22, 10, 16, 23, 50)
 
 @dataclass(frozen=True)
 class IndexHeading:
+    """The top of the package's index: the agency and one fact a line (case, party, cause, recipients,
+    key)."""
+
     agency_name: str
     lines: tuple[str, ...]  # case, party, cause, recipients, key fingerprint: one fact a line
 
@@ -48,6 +51,7 @@ def pdf_page_count(path: Path) -> int | None:
 
 
 def human_size(size: int) -> str:
+    """A file size for people: B, KB, MB or GB."""
     if size >= 1024**3:
         return f"{size / 1024**3:.2f} GB"
     if size >= 1024**2:
@@ -59,12 +63,12 @@ def _footer_canvas(manifest_sha256: str) -> type[pdf_canvas.Canvas]:
     class FooterCanvas(pdf_canvas.Canvas):
         """Holds the pages until the end so each can say how many there are."""
 
-        def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        def __init__(self, *args, **kwargs):
             kwargs["initialFontName"] = register_cjk_fonts()[0]  # not the unembedded Helvetica
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
 
-        def showPage(self) -> None:  # noqa: N802
+        def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
             self._startPage()
 

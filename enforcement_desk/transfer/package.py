@@ -68,12 +68,16 @@ _WINDOWS_RESERVED = {
 
 
 class PackageCancelled(DomainError):
+    """The user cancelled building the package; nothing was written."""
+
     def __init__(self) -> None:
         super().__init__("已取消，未生成移送材料包")
 
 
 @dataclass(frozen=True)
 class PackageItem:
+    """A document or evidence file that goes into the package, with its hash, size and details."""
+
     source: Path
     name: str  # the user's file name; made safe before use
     kind: str  # 文书 | 证据
@@ -84,6 +88,8 @@ class PackageItem:
 
 @dataclass(frozen=True)
 class BuiltPackage:
+    """A built package: its manifest, the manifest's SHA-256 (printed on the index) and its size."""
+
     manifest: dict
     manifest_sha256: str  # printed on every page of the index, recorded in the audit log
     size: int
@@ -199,12 +205,15 @@ def build_package(
 
 @dataclass(frozen=True)
 class VerifyReport:
+    """The outcome of checking a package: files checked, problems, and the signing key's fingerprint."""
+
     files_checked: int
     problems: tuple[str, ...]
     fingerprint: str
 
     @property
     def ok(self) -> bool:
+        """True when nothing was found wrong."""
         return not self.problems
 
 

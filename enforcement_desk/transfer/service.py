@@ -28,7 +28,6 @@ from enforcement_desk.procedure.case_records import transfer_rows
 from enforcement_desk.procedure.cases import load_case
 from enforcement_desk.procedure.deadlines import agency_settings, close_deadlines, open_deadline
 from enforcement_desk.procedure.step_log import record_step
-from enforcement_desk.store.audit import append_event
 from enforcement_desk.store.blobs import BlobStore
 from enforcement_desk.store.models import (
     Agency,
@@ -46,7 +45,7 @@ from enforcement_desk.store.models_steps import (
     TransferReceipt,
     TransferReport,
 )
-from enforcement_desk.transfer import signing
+from enforcement_desk.transfer import record_transfer_event, signing
 from enforcement_desk.transfer.index_pdf import IndexHeading, pdf_page_count, render_index
 from enforcement_desk.transfer.package import PackageItem, VerifyReport, build_package, verify_package
 from enforcement_desk.transfer.signing import agency_signing_key, fingerprint, public_key_pem
@@ -60,6 +59,8 @@ DECISIONS = ("transfer_police", "refuse_transfer")
 
 @dataclass(frozen=True)
 class TransferReportView:
+    """The officers' written report of a suspected crime (国务院令第310号 art. 5): who, findings, when."""
+
     officers: tuple[str, ...]
     findings: str
     submitted_at: datetime
@@ -68,6 +69,8 @@ class TransferReportView:
 
 @dataclass(frozen=True)
 class TransferReceiptView:
+    """The police's receipt (回执): the unit, who received it, when, its scan, and whether on time."""
+
     receiving_unit: str
     receiver: str
     received_on: date
@@ -78,6 +81,8 @@ class TransferReceiptView:
 
 @dataclass(frozen=True)
 class TransferStatus:
+    """Where a transfer to the police stands: report, the head's decision, recipients, packages, receipt."""
+
     case_id: int
     report: TransferReportView | None
     decision: str | None  # None (no report yet) | 待审批 | 已批准移送 | 不批准移送
@@ -123,6 +128,7 @@ def _status(session: Session, case: Case) -> TransferStatus:
 
 
 def transfer_status(ctx: AppContext, actor: Actor, case_id: int) -> TransferStatus:
+    """Where the case's transfer to the police stands."""
     with ctx.db.read() as session:
         return _status(session, load_case(session, actor, case_id))
 
@@ -243,8 +249,10 @@ def public_key(ctx: AppContext, actor: Actor) -> tuple[bytes, str]:
 
 def _audit_key(ctx: AppContext, actor: Actor, action: str, pem: bytes) -> None:
     with ctx.db.write() as session:
-        append_event(session, actor_id=actor.user_id, actor_login=actor.login, action=action, entity="agency",
-                     entity_id=actor.agency_id, payload={"fingerprint": fingerprint(pem)})  # fmt: skip
+        record_transfer_event(
+            session, actor_id=actor.user_id, actor_login=actor.login, action=action, entity="agency",
+            entity_id=actor.agency_id, payload={"fingerprint": fingerprint(pem)},
+        )  # fmt: skip
 
 
 @allowed(Role.HEAD, Role.ADMIN, action="导出移送签名私钥")

@@ -99,6 +99,7 @@ def import_signing_key(agency_id: int, exported: bytes, passphrase: str, *, repl
 
 
 def public_key_pem(key: Ed25519PrivateKey | Ed25519PublicKey) -> bytes:
+    """The public key (of a private or public key) as PEM."""
     public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
     return public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
 
@@ -126,6 +127,7 @@ def raw_public_key(pem: bytes) -> bytes | None:
 
 
 def verify_signature(pem: bytes, signature: bytes, message: bytes) -> bool:
+    """True when `signature` is the PEM key's Ed25519 signature of `message`; False for a bad key too."""
     key = _load_public(pem)
     if key is None:
         return False

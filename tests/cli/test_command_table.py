@@ -40,7 +40,7 @@ def test_a_commands_roles_are_exactly_what_its_services_permit(name: str):
     permitted: set[Role] = set()
     for service in command.service_functions():
         rule = role_rule_of(service)
-        permitted |= ALL_ROLES if rule is None else rule.roles
+        permitted |= ALL_ROLES if rule is None else set(rule.roles)
     if command.access is Access.USER:
         assert set(command.roles) == permitted, f"{name}: table {command.roles}, services {permitted}"
     else:

@@ -302,7 +302,7 @@ KILLED_BEFORE_COMMIT = textwrap.dedent(
         session.flush()  # the evidence row is written, the transaction not yet committed
         os.kill(os.getpid(), signal.SIGKILL)
 
-    evidence.append_event = die_inside_the_transaction
+    evidence.record_evidence_event = die_inside_the_transaction
     evidence.add_evidence(ctx, actor, int(case_id), Path(source))
     """
 )

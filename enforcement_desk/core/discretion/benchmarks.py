@@ -92,6 +92,7 @@ class Condition:
 
     @property
     def text(self) -> str:
+        """The condition in the benchmark file's own notation."""
         if self.fact == "all":
             return " & ".join(part.text for part in self.value)
         if self.fact == "circumstance":
@@ -102,6 +103,7 @@ class Condition:
 
     @property
     def label(self) -> str:
+        """The condition in Chinese for officers, e.g. 违法持续天数不少于90."""
         if self.fact == "all":
             return "且".join(part.label for part in self.value)
         if self.fact == "circumstance":
@@ -117,6 +119,7 @@ class Condition:
 
 
 def parse_condition(text: str) -> Condition:
+    """Read one 适用情形 (a comparison of a fact, a yes/no fact, 情形:…, or parts joined by &)."""
     raw = str(text).strip()
     if not raw:
         raise BenchmarkFormatError("适用情形为空")
@@ -149,6 +152,7 @@ def parse_condition(text: str) -> Condition:
 
 
 def parse_conditions(values: Iterable[str] | str | None) -> tuple[Condition, ...]:
+    """Read a list of 适用情形, or one string of them separated by ; or ；."""
     if values is None:
         return ()
     if isinstance(values, str):
@@ -188,12 +192,15 @@ class FineBand:
 
 @dataclass(frozen=True)
 class Citation:
+    """An article cited by a benchmark: the law, the article and its text."""
+
     law: str
     article: str
     text: str
 
     @property
     def reference(self) -> str:
+        """The law and article as one reference, e.g. 《公共场所卫生管理条例实施细则》第三十六条."""
         return f"{self.law}{self.article}"
 
 
@@ -211,6 +218,7 @@ class ProvisionVersion:
     confiscate_gains: bool = False
 
     def in_force_on(self, day: date) -> bool:
+        """True when this version of the provision was in force on `day`."""
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
 
@@ -225,6 +233,7 @@ class LevelRange:
 
     @property
     def text(self) -> str:
+        """The range in Chinese, e.g. 法定幅度的 30%–70%."""
         if self.kind == "fraction":
             return f"法定幅度的 {self.low * 100:.0f}%–{self.high * 100:.0f}%"
         if self.kind == "amount":
@@ -236,6 +245,8 @@ class LevelRange:
 
 @dataclass(frozen=True)
 class LevelRule:
+    """A discretion level (不予处罚 … 从重) of a violation: its range and the conditions that call for it."""
+
     level: str
     range: LevelRange | None
     when: tuple[Condition, ...] = ()
@@ -244,6 +255,8 @@ class LevelRule:
 
 @dataclass(frozen=True)
 class Violation:
+    """One violation in the benchmark library: its provisions over time, its levels and its circumstances."""
+
     code: str
     name: str
     area: str
@@ -254,17 +267,21 @@ class Violation:
     circumstances: tuple[str, ...] = ()
 
     def version_on(self, day: date) -> ProvisionVersion | None:
+        """The version of the provisions in force on `day`, or None."""
         for version in self.versions:
             if version.in_force_on(day):
                 return version
         return None
 
     def level_rule(self, level: str) -> LevelRule | None:
+        """The rule of one discretion level, or None if the violation has none."""
         return next((rule for rule in self.levels if rule.level == level), None)
 
 
 @dataclass(frozen=True)
 class BenchmarkLibrary:
+    """A 裁量基准 library: its name, version and effective date, and its violations by code."""
+
     name: str
     version: str
     effective_from: date
@@ -272,6 +289,7 @@ class BenchmarkLibrary:
     violations: Mapping[str, Violation] = field(default_factory=dict)
 
     def get(self, code: str) -> Violation:
+        """The violation with this code; refuses a code the library does not have."""
         violation = self.violations.get(code)
         if violation is None:
             raise DomainError(f"裁量基准库（{self.version}）中没有编码为“{code}”的违法行为")
@@ -300,6 +318,8 @@ def _require(data: Mapping[str, Any], key: str, where: str) -> Any:
 
 
 def parse_fine(data: Mapping[str, Any], where: str) -> FineRule:
+    """Read a fine rule (fixed amounts or times a base, with floor, fallback and cap), checking it is
+    coherent."""
     basis = data.get("basis", "fixed")
     if basis not in FINE_BASES:
         raise BenchmarkFormatError(f"{where}：罚款计算基数“{basis}”无效（可用：{'、'.join(FINE_BASES)}）")
@@ -331,6 +351,7 @@ def parse_fine(data: Mapping[str, Any], where: str) -> FineRule:
 
 
 def parse_level_range(data: Mapping[str, Any] | None, where: str) -> LevelRange | None:
+    """Read a level's range (fraction, amount, times or below_minimum); None when there is none."""
     if data is None:
         return None
     kind = data.get("kind", "fraction")
@@ -346,6 +367,8 @@ def parse_level_range(data: Mapping[str, Any] | None, where: str) -> LevelRange 
 
 
 def parse_level(data: Mapping[str, Any], where: str) -> LevelRule:
+    """Read a discretion level; 减轻 must go below the statutory minimum, and no-penalty levels have no
+    range."""
     level = _require(data, "level", where)
     if level not in LEVELS:
         raise BenchmarkFormatError(f"{where}：裁量阶次“{level}”无效（可用：{'、'.join(LEVELS)}）")
@@ -372,6 +395,7 @@ def _parse_citation(data: Mapping[str, Any], where: str) -> Citation:
 
 
 def parse_version(data: Mapping[str, Any], where: str) -> ProvisionVersion:
+    """Read one version of a violation's provisions: its dates, citations, kinds of penalty and fine bands."""
     bands_data = _require(data, "bands", where)
     bands = []
     for index, band in enumerate(bands_data):
@@ -404,6 +428,7 @@ def parse_version(data: Mapping[str, Any], where: str) -> ProvisionVersion:
 def parse_violation(
     data: Mapping[str, Any], default_levels: tuple[LevelRule, ...] = (), where: str = ""
 ) -> Violation:
+    """Read a violation with its versions, which must not overlap in time, and its levels."""
     code = _require(data, "code", where or "违法行为")
     where = where or f"违法行为 {code}"
     versions = tuple(

@@ -53,6 +53,9 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Recommendation:
+    """The benchmark's recommendation for a case: the level, the statutory and level ranges, the fine,
+    the provisions applied and every rule that led there."""
+
     library: str
     library_version: str
     code: str
@@ -77,6 +80,8 @@ class Recommendation:
     facts: Facts = field(default_factory=Facts)
 
     def to_json(self) -> dict[str, Any]:
+        """The recommendation as JSON-ready data (amounts as decimal text), as the case keeps it."""
+
         def fine_range(value: FineRange | None) -> dict[str, str] | None:
             if value is None:
                 return None
@@ -114,6 +119,8 @@ class Recommendation:
 def choose_version(
     violation: Violation, facts: Facts, decided_on: date
 ) -> tuple[ProvisionVersion, list[AppliedRule], list[str]]:
+    """The provisions to apply: those in force when the act was done, unless the ones in force at the
+    decision are lighter (从旧兼从轻, 行政处罚法 art. 37), with the rules applied and any warnings."""
     act_day = facts.act_date or decided_on
     then = violation.version_on(act_day)
     now = violation.version_on(decided_on)
@@ -344,6 +351,9 @@ def _no_penalty(
 
 @dataclass(frozen=True)
 class ChoiceCheck:
+    """The officer's chosen fine checked against the recommendation: outside the level, reason needed,
+    notes."""
+
     amount: Decimal
     outside_level: bool
     needs_reason: bool

@@ -76,6 +76,7 @@ class Facts:
         return replace(self, duration_days=days)
 
     def to_json(self) -> dict[str, Any]:
+        """The facts as JSON-ready data (amounts as text, sets as sorted lists, dates as ISO text)."""
         data: dict[str, Any] = {}
         for name in self.__dataclass_fields__:
             value = getattr(self, name)
@@ -90,6 +91,7 @@ class Facts:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Facts:
+        """Facts read back from `to_json`'s form; missing or null fields keep their defaults."""
         values: dict[str, Any] = {}
         for name, spec in cls.__dataclass_fields__.items():
             if name not in data or data[name] is None:
@@ -109,20 +111,26 @@ class Facts:
 
 @dataclass(frozen=True)
 class FineRange:
+    """A range of fines in yuan, with the working that produced it."""
+
     minimum: Decimal
     maximum: Decimal
     working: str = ""
 
     def contains(self, amount: Decimal) -> bool:
+        """True when `amount` lies within the range, both ends included."""
         return self.minimum <= amount <= self.maximum
 
     @property
     def text(self) -> str:
+        """The range as text, e.g. 5000–10000 元."""
         return f"{self.minimum}–{self.maximum} 元"
 
 
 @dataclass(frozen=True)
 class AppliedRule:
+    """One rule the recommendation applied: the article and what it did to this case."""
+
     article: str
     text: str
 
@@ -131,6 +139,7 @@ class AppliedRule:
 
 
 def condition_holds(condition: Condition, facts: Facts) -> bool:
+    """True when the case's facts meet the condition."""
     if condition.fact == "all":
         return all(condition_holds(part, facts) for part in condition.value)
     if condition.fact == "circumstance":
@@ -153,6 +162,7 @@ def condition_holds(condition: Condition, facts: Facts) -> bool:
 
 
 def matching(conditions: Sequence[Condition], facts: Facts) -> list[Condition]:
+    """The conditions the facts meet, in their order."""
     return [c for c in conditions if condition_holds(c, facts)]
 
 
@@ -160,10 +170,13 @@ def matching(conditions: Sequence[Condition], facts: Facts) -> list[Condition]:
 
 
 def money(amount: Decimal) -> Decimal:
+    """The amount rounded half up to the fen."""
     return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def statutory_range(rule: FineRule, facts: Facts) -> FineRange:
+    """The statutory fine range for the facts: fixed amounts, or times the illegal gains or the goods'
+    value, with the floor, the fallback and the cap the provision sets, and the working in words."""
     if rule.basis == "fixed":
         return FineRange(rule.minimum, rule.maximum, f"法定罚款 {rule.minimum}–{rule.maximum} 元")
     label = "违法所得" if rule.basis == "gains" else "货值金额"
@@ -198,9 +211,11 @@ def applicable_band(version: ProvisionVersion, facts: Facts) -> tuple[FineBand, 
 
 
 def range_for(version: ProvisionVersion, facts: Facts) -> FineRange:
+    """The statutory fine range of the band that applies to the facts under this version of the provisions."""
     band, _ = applicable_band(version, facts)
     return statutory_range(band.fine, facts)
 
 
 def heavier(a: FineRange, b: FineRange) -> bool:
+    """True when range `a` is heavier than `b` (higher maximum, then higher minimum)."""
     return (a.maximum, a.minimum) > (b.maximum, b.minimum)

@@ -22,6 +22,7 @@ YUAN = Decimal(1)
 
 
 def round_within(amount: Decimal, low: Decimal, high: Decimal) -> Decimal:
+    """The amount rounded to whole yuan and kept inside [low, high]."""
     rounded = amount.quantize(YUAN, rounding=ROUND_HALF_UP)
     return min(max(rounded, low), high)
 
@@ -91,6 +92,8 @@ _DEFAULT_RANGES = {
 
 @dataclass(frozen=True)
 class LevelAssessment:
+    """The levels the law allows for the facts (行政处罚法 art. 30, 32, 33), the recommended one and why."""
+
     recommended: str
     allowed: tuple[str, ...]
     rules: tuple[AppliedRule, ...]
@@ -161,6 +164,7 @@ def assess_level(violation: Violation, facts: Facts) -> LevelAssessment:
 
 
 def labels(conditions: Sequence[Condition]) -> str:
+    """The conditions' Chinese labels joined by 、."""
     return "、".join(c.label for c in conditions)
 
 

@@ -43,6 +43,8 @@ _RANGE = re.compile(
 
 @dataclass(frozen=True)
 class RejectedRow:
+    """A row of the agency's table that cannot be used, and why."""
+
     row: int
     code: str
     level: str
@@ -51,6 +53,8 @@ class RejectedRow:
 
 @dataclass(frozen=True)
 class AcceptedRow:
+    """A row of the agency's table that can replace the library's level, as a library `levels` entry."""
+
     row: int
     code: str
     level: str
@@ -59,14 +63,18 @@ class AcceptedRow:
 
 @dataclass(frozen=True)
 class TableImport:
+    """The agency table read row by row: the rows accepted and the rows rejected."""
+
     accepted: tuple[AcceptedRow, ...]
     rejected: tuple[RejectedRow, ...]
 
     def overrides(self) -> dict[str, tuple[LevelRule, ...]]:
+        """The accepted rows as level rules by violation code, ready for `BenchmarkLibrary.with_levels`."""
         return rules_by_code([row.rule | {"code": row.code} for row in self.accepted])
 
 
 def rules_by_code(stored: Iterable[Mapping[str, Any]]) -> dict[str, tuple[LevelRule, ...]]:
+    """Stored level entries (each with its code) read back into level rules, grouped by violation code."""
     grouped: dict[str, list[LevelRule]] = {}
     for entry in stored:
         data = {k: v for k, v in entry.items() if k != "code"}
@@ -96,7 +104,8 @@ def _number(text: str) -> Decimal:
 
 
 def parse_standard(text: str) -> dict[str, str] | None:
-    """ "300" / "300元" → amount 300–300; "5000-10000元" → amount; "5-8倍" → times; "30%-70%" → fraction."""
+    """Read a standard's figures: "300" / "300元" → amount 300–300; "5000-10000元" → amount;
+    "5-8倍" → times; "30%-70%" → fraction."""
     raw = str(text or "").strip().replace(",", "").replace("，", "").replace("％", "%")
     if not raw:
         return None
@@ -162,7 +171,7 @@ def check_row(
     return rule
 
 
-def _within_law(spec: dict[str, str], level: str, bands) -> None:  # noqa: ANN001
+def _within_law(spec: dict[str, str], level: str, bands) -> None:
     low, high = Decimal(spec["low"]), Decimal(spec["high"])
     fine = bands[0].fine
     if spec["kind"] == "fraction":

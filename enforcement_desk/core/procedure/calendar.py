@@ -33,6 +33,7 @@ class HolidayTable:
     note: str = ""
 
     def to_json(self) -> dict[str, Any]:
+        """The table as JSON-ready data (dates as sorted ISO text), as the agency settings keep it."""
         return {
             "year": self.year,
             "holidays": sorted(d.isoformat() for d in self.holidays),
@@ -93,6 +94,7 @@ class WorkingDayCalendar:
         self._bundled_years: dict[int, bool] = {}
 
     def source_for(self, year: int) -> str:
+        """Where the year's holidays come from: the agency's own table, the bundled calendar, or none."""
         if year in self._agency_tables:
             return SOURCE_AGENCY
         known = self._bundled_years.get(year)
@@ -101,9 +103,11 @@ class WorkingDayCalendar:
         return SOURCE_BUNDLED if known else SOURCE_NONE
 
     def has_table(self, year: int) -> bool:
+        """True when the year's holidays and make-up workdays are known."""
         return self.source_for(year) != SOURCE_NONE
 
     def is_working_day(self, day: date) -> bool:
+        """True when `day` is a working day: the year's holiday table decides, else Monday to Friday."""
         source = self.source_for(day.year)
         if source == SOURCE_AGENCY:
             table = self._agency_tables[day.year]
@@ -154,11 +158,13 @@ class WorkingDayCalendar:
         return count
 
     def missing_years(self, start: date, end: date) -> tuple[int, ...]:
+        """The years between `start` and `end` whose holiday table is not known."""
         low, high = sorted((start.year, end.year))
         return tuple(year for year in range(low, high + 1) if not self.has_table(year))
 
 
 def missing_table_warning(year: int) -> str:
+    """The warning shown when a year's holidays are unknown and only weekends are excluded."""
     return (
         f"尚未载入{year}年的节假日安排，{year}年内的期限暂按仅排除周末计算；"
         f"国务院公布放假安排后，请管理员在“设置—节假日”中录入"

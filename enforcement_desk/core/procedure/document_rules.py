@@ -20,12 +20,15 @@ REMINDER_WORKING_DAYS = 10  # 行政强制法 art. 54 (ten days), art. 69 (perio
 
 
 class Issuer(StrEnum):
+    """Who may issue a kind of document: a handler of the case, a head, or the legal reviewer."""
+
     HANDLER = "handler"  # an officer who handles the case
     HEAD = "head"
     REVIEWER = "reviewer"
 
     @property
     def label(self) -> str:
+        """The issuer in Chinese, e.g. 本案承办人."""
         return {"handler": "本案承办人", "head": "负责人", "reviewer": "法制审核人员"}[self.value]
 
 
@@ -162,6 +165,9 @@ def _preservation_decided(f: IssueFacts) -> str | None:
 
 @dataclass(frozen=True)
 class DocumentRule:
+    """The rule of issue of one kind of document: its step and stages, its issuers, its checks, its
+    article."""
+
     kind: str
     step: str  # the procedure step, as officers call it
     stages: frozenset[Stage]

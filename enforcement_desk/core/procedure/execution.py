@@ -31,6 +31,9 @@ class Instalment:
 
 @dataclass(frozen=True)
 class PaymentEntry:
+    """One payment recorded against a decision: the day, the amount and what it paid (fine, surcharge,
+    confiscation)."""
+
     paid_on: date
     amount: Decimal
     kind: str  # fine | surcharge | confiscation
@@ -38,6 +41,8 @@ class PaymentEntry:
 
 @dataclass(frozen=True)
 class Balance:
+    """What a decision imposed, what has been paid and what the 加处罚款 has reached on a day."""
+
     fine: Decimal
     fine_paid: Decimal
     surcharge_accrued: Decimal
@@ -50,18 +55,22 @@ class Balance:
 
     @property
     def fine_due(self) -> Decimal:
+        """The part of the fine still unpaid."""
         return max(self.fine - self.fine_paid, ZERO)
 
     @property
     def surcharge_due(self) -> Decimal:
+        """The 加处罚款 accrued and neither paid nor waived."""
         return max(self.surcharge_accrued - self.surcharge_paid - self.surcharge_waived, ZERO)
 
     @property
     def confiscation_due(self) -> Decimal:
+        """The confiscated illegal gains still unpaid."""
         return max(self.confiscation - self.confiscation_paid, ZERO)
 
     @property
     def settled(self) -> bool:
+        """True when nothing is owed any more."""
         return not (self.fine_due or self.surcharge_due or self.confiscation_due)
 
     def owed_text(self) -> str:

@@ -8,6 +8,8 @@ from datetime import date
 
 @dataclass(frozen=True)
 class LimitationCheck:
+    """Whether the limitation period (行政处罚法 art. 36) has run out, counted from when, and why."""
+
     barred: bool
     years: int
     counted_from: date

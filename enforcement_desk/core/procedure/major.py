@@ -18,6 +18,8 @@ FLAG_LABELS = {
 
 @dataclass(frozen=True)
 class ProposedPenalty:
+    """The penalty proposed for a case, as far as it decides whether the decision is a major one."""
+
     party_kind: str  # "person" | "organisation"
     fine: Decimal = Decimal(0)
     confiscation: Decimal = Decimal(0)
@@ -27,6 +29,8 @@ class ProposedPenalty:
 
 @dataclass(frozen=True)
 class MajorAssessment:
+    """Whether a decision is major (行政处罚法 art. 58 and the agency's list), with the reasons."""
+
     is_major: bool
     reasons: tuple[str, ...]
 
@@ -38,6 +42,9 @@ def assess_major(
     hearing_held: bool = False,
     flags: frozenset[str] = frozenset(),
 ) -> MajorAssessment:
+    """Whether the proposed penalty is a 重大执法决定 needing legal review (行政处罚法 art. 58): a fine
+    above the agency's threshold, a kind on its list, a hearing held, a mitigated penalty, or a flagged
+    case."""
     reasons: list[str] = []
     if penalty.party_kind == "person":
         threshold = settings.major_fine_person

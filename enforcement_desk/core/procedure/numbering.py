@@ -26,6 +26,7 @@ _WENHAO = re.compile(r"^(?P<region>.+?)卫(?P<category>.)(?P<nature>.)〔(?P<yea
 
 
 def format_wenhao(region: str, category: str, nature: str, year: int, sequence: int, width: int = 3) -> str:
+    """A 文号 such as 沂卫医罚〔2026〕001号 from its parts; refuses a missing region or a bad part."""
     if not region:
         raise DomainError("机构未设置地区简称，无法编制文号（请管理员在机构设置中填写，如“沂”）")
     if len(category) != 1 or len(nature) != 1:
@@ -36,12 +37,14 @@ def format_wenhao(region: str, category: str, nature: str, year: int, sequence: 
 
 
 def format_bianhao(year: int, sequence: int, width: int = 3) -> str:
+    """A 编号 such as 2026-001."""
     if sequence < 1:
         raise DomainError("编号序号必须从 1 开始")
     return f"{year}-{sequence:0{width}d}"
 
 
 def parse_wenhao(number: str) -> dict[str, str | int]:
+    """The parts of a 文号 (region, category, nature, year, sequence); refuses a malformed one."""
     match = _WENHAO.match(number)
     if not match:
         raise DomainError(f"“{number}”不是规范的文号格式（如 沂卫医罚〔2026〕001号）")

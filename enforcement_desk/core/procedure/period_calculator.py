@@ -20,12 +20,16 @@ MAX_PERIOD_DAYS = 3660  # ten years: beyond any period of the procedure, and a g
 
 @dataclass(frozen=True)
 class SkippedDay:
+    """A day the counting left out, with why (法定节假日 or 休息日)."""
+
     day: date
     reason: str  # 法定节假日 / 休息日
 
 
 @dataclass(frozen=True)
 class PeriodResult:
+    """A period counted step by step: its start, length, unit, due day and every day skipped or shifted."""
+
     start: date
     length: int
     working_days: bool

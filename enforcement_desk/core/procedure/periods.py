@@ -18,6 +18,8 @@ from enforcement_desk.core.procedure.calendar import WorkingDayCalendar, missing
 
 
 class Unit(Enum):
+    """The unit a period is counted in."""
+
     WORKING_DAYS = "working_days"
     CALENDAR_DAYS = "calendar_days"
     MONTHS = "months"
@@ -25,6 +27,7 @@ class Unit(Enum):
 
     @property
     def label(self) -> str:
+        """The unit in Chinese, e.g. 个工作日."""
         return {"working_days": "个工作日", "calendar_days": "日", "months": "个月", "hours": "小时"}[
             self.value
         ]
@@ -32,6 +35,8 @@ class Unit(Enum):
 
 @dataclass(frozen=True)
 class LegalPeriod:
+    """A period the law (or the agency) sets: its key, name, length, unit and article."""
+
     key: str
     name: str
     length: int
@@ -104,6 +109,8 @@ PERIODS: dict[str, LegalPeriod] = {
 
 @dataclass(frozen=True)
 class Deadline:
+    """A period applied to a case: when it started, when it is due, and the article behind it."""
+
     key: str
     name: str
     article: str
@@ -115,6 +122,7 @@ class Deadline:
 
     @property
     def description(self) -> str:
+        """The period in words with its article, e.g. 作出处罚决定：90日（《行政处罚法》第六十条）."""
         return f"{self.name}：{self.length}{self.unit.label}（{self.article}）"
 
 
@@ -173,7 +181,7 @@ PARTY_WAITING_PERIODS = frozenset({"defence", "hearing_request", "reconsideratio
 
 
 def urgency(due_on: date, today: date, *, key: str | None = None, soon_days: int = 3) -> str:
-    """overdue | elapsed (a party's period that has run out) | due_today | due_soon | ok."""
+    """The urgency of a due date: overdue | elapsed (a party's period that has run out) | due_today | due_soon | ok."""
     if due_on < today:
         return "elapsed" if key in PARTY_WAITING_PERIODS else "overdue"
     if due_on == today:

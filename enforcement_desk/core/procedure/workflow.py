@@ -19,6 +19,8 @@ from enforcement_desk.core.stages import PRE_DECISION_STAGES, Outcome, Stage
 
 @dataclass(frozen=True)
 class HandlerInfo:
+    """A handler of the case as the rules see them: id, name and 执法证 with its validity."""
+
     user_id: int
     name: str
     cert_no: str | None
@@ -27,6 +29,8 @@ class HandlerInfo:
 
 @dataclass(frozen=True)
 class ActorInfo:
+    """The user acting, as the rules see them: id, name, role and legal qualification."""
+
     user_id: int
     name: str
     role: Role
@@ -75,6 +79,8 @@ Guard = Callable[[CaseState, ActorInfo, Mapping[str, Any]], str | None]
 
 @dataclass(frozen=True)
 class Action:
+    """One procedural action: the stages it starts from, where it leads, who may take it and its guards."""
+
     key: str
     label: str
     from_stages: frozenset[Stage]
@@ -457,6 +463,8 @@ ACTIONS: dict[str, Action] = {
 
 @dataclass(frozen=True)
 class ActionAvailability:
+    """An action offered at the current stage: whether it may be taken now, and the reasons if not."""
+
     action: Action
     allowed: bool
     reasons: tuple[str, ...]
@@ -493,6 +501,8 @@ def refusals(
 def check(
     action_key: str, state: CaseState, actor: ActorInfo, params: Mapping[str, Any] | None = None
 ) -> Action:
+    """The action if it may be taken now; otherwise PermissionDenied or DomainError with the first reason
+    (the rest as details)."""
     action = ACTIONS.get(action_key)
     if action is None:
         raise DomainError(f"未知的办案操作“{action_key}”")
@@ -508,6 +518,7 @@ def _is_permission_problem(reason: str) -> bool:
 
 
 def target_stage(action: Action, state: CaseState) -> Stage:
+    """The stage the action leads to; for return paths, the stage the case came from."""
     if action.to_stage is not None:
         return action.to_stage
     if action.key == "return_review":
@@ -534,4 +545,5 @@ def available_actions(state: CaseState, actor: ActorInfo) -> list[ActionAvailabi
 
 
 def is_pre_decision(stage: Stage) -> bool:
+    """True when the stage comes before the decision."""
     return stage in PRE_DECISION_STAGES

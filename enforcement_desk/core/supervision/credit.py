@@ -21,6 +21,9 @@ SUBJECT_KINDS = ("institution", "practitioner")
 
 @dataclass(frozen=True)
 class ScoringRule:
+    """A bad-practice behaviour in the credit rules: its code, whom it applies to, its points and its
+    basis."""
+
     code: str
     subject: str  # institution | practitioner
     points: int
@@ -30,12 +33,16 @@ class ScoringRule:
 
 @dataclass(frozen=True)
 class Threshold:
+    """A points total and the measure it brings."""
+
     points: int
     measure: str
 
 
 @dataclass(frozen=True)
 class CreditRules:
+    """The credit scoring rules in force: behaviours and points, thresholds, blacklist and repair terms."""
+
     version: str
     basis: str
     year_start_month: int
@@ -46,6 +53,7 @@ class CreditRules:
     repair_after_years: int
 
     def rule(self, code: str) -> ScoringRule:
+        """The scoring rule with this code; refuses a code the rules do not have."""
         for rule in self.rules:
             if rule.code == code:
                 return rule
@@ -53,6 +61,7 @@ class CreditRules:
 
 
 def parse_rules(data: dict[str, Any]) -> CreditRules:
+    """Read the credit rules from their JSON data, checking every subject has its thresholds."""
     try:
         subjects = data["subjects"]
         rules = tuple(
@@ -94,6 +103,7 @@ def parse_rules(data: dict[str, Any]) -> CreditRules:
 
 
 def load_rules(path: Path) -> CreditRules:
+    """Read the credit rules from a JSON file."""
     return parse_rules(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
@@ -114,21 +124,26 @@ def year_points(entries: Iterable[tuple[date, int]], year: int, start_month: int
 
 
 def measures_reached(points: int, thresholds: Iterable[Threshold]) -> tuple[Threshold, ...]:
+    """The thresholds a points total has reached."""
     return tuple(t for t in thresholds if points >= t.points)
 
 
 @dataclass(frozen=True)
 class BlacklistTerm:
+    """A term on the blacklist: entered, due to end, and left early or repaired."""
+
     entered_on: date
     ends_on: date
     exited_on: date | None = None
     repaired_on: date | None = None
 
     def active_on(self, day: date) -> bool:
+        """True when the subject is on the blacklist on `day`."""
         left = min(d for d in (self.ends_on, self.exited_on, self.repaired_on) if d is not None)
         return self.entered_on <= day < left
 
     def status_on(self, day: date) -> str:
+        """The term's status on `day` in Chinese: 未生效, 在列, 已移出, 期满移出 or 已信用修复."""
         if day < self.entered_on:
             return "未生效"
         if self.repaired_on and day >= self.repaired_on:
@@ -141,10 +156,12 @@ class BlacklistTerm:
 
 
 def blacklist_end(entered_on: date, rules: CreditRules) -> date:
+    """The day a blacklist term entered on `entered_on` ends under the rules."""
     return add_months(entered_on, 12 * rules.blacklist_term_years)
 
 
 def earliest_repair(entered_on: date, rules: CreditRules) -> date:
+    """The first day credit repair may be granted for a term entered on `entered_on`."""
     return add_months(entered_on, 12 * rules.repair_after_years)
 
 

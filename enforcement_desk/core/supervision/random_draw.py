@@ -23,6 +23,8 @@ TEAM_SIZE = 2  # 行政处罚法 art. 42: at least two officers carry out an ins
 
 @dataclass(frozen=True)
 class DrawObject:
+    """An object that may be drawn for inspection: its id, category and name."""
+
     id: int
     category: str
     name: str = ""
@@ -37,6 +39,7 @@ class CategoryQuota:
     ratio: Decimal | None = None
 
     def size_for(self, available: int) -> int:
+        """How many of `available` objects the category draws: the count, or the ratio rounded up."""
         if self.count is not None:
             return min(self.count, available)
         assert self.ratio is not None
@@ -46,6 +49,8 @@ class CategoryQuota:
 
 @dataclass(frozen=True)
 class DrawInput:
+    """Everything a draw depends on: seed, quotas, objects, inspectors, declared conflicts, previous teams."""
+
     seed: str
     quotas: tuple[CategoryQuota, ...]
     objects: tuple[DrawObject, ...]
@@ -56,6 +61,8 @@ class DrawInput:
 
 @dataclass(frozen=True)
 class Assignment:
+    """One drawn object and the inspectors sent to it."""
+
     object_id: int
     category: str
     inspector_ids: tuple[int, ...]
@@ -63,11 +70,14 @@ class Assignment:
 
 @dataclass(frozen=True)
 class DrawOutcome:
+    """The result of a draw: its seed and the assignments."""
+
     seed: str
     assignments: tuple[Assignment, ...]
 
 
 def validate_quota(quota: CategoryQuota) -> CategoryQuota:
+    """Check a quota has exactly one of a count (at least 1) or a ratio (above 0, at most 100%)."""
     if (quota.count is None) == (quota.ratio is None):
         raise DomainError(f"类别“{quota.category}”的抽取数量应填写比例或数量之一")
     if quota.count is not None and quota.count < 1:
@@ -84,6 +94,7 @@ def rank(seed: str, *parts: object) -> str:
 
 
 def eligible_inspectors(draw: DrawInput, object_id: int) -> list[int]:
+    """The inspectors who may be sent to the object: no declared conflict, not in its previous team (回避)."""
     previous = draw.previous_teams.get(object_id, frozenset())
     return [
         inspector

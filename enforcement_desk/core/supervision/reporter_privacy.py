@@ -60,6 +60,7 @@ class Leak:
 
     @property
     def label(self) -> str:
+        """Where the reporter's details were found, in Chinese."""
         return f"“{self.field}”中含有投诉举报人的{self.kind.value}"
 
 

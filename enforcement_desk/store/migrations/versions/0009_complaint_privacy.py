@@ -194,7 +194,7 @@ def _clean_publicity(connection: sa.Connection, case_id: int, identities: list, 
 
 
 def _readable(value: object) -> str:
-    """A stored value as text with its Chinese as written (JSON columns may hold \\u escapes)."""
+    r"""A stored value as text with its Chinese as written (JSON columns may hold \u escapes)."""
     if isinstance(value, str):
         try:
             value = json.loads(value)
