@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from enforcement_desk.context import Actor, AppContext, allowed
-from enforcement_desk.core.discretion.benchmarks import BenchmarkLibrary, LevelRule, Violation, load_library
+from enforcement_desk.core.discretion.benchmarks import BenchmarkLibrary, LevelRule, Violation
 from enforcement_desk.core.discretion.engine import Facts, Recommendation, check_choice, recommend
 from enforcement_desk.core.discretion.table_import import (
     COLUMNS,
@@ -29,6 +29,7 @@ from enforcement_desk.core.errors import DomainError, NotFound
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import Outcome
 from enforcement_desk.discretion import record_discretion_event
+from enforcement_desk.discretion.library import load_library
 from enforcement_desk.paths import resources_dir
 from enforcement_desk.procedure import case_views as views
 from enforcement_desk.procedure.case_records import current_proposal

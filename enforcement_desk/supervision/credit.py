@@ -3,6 +3,7 @@ repair, and the summary shown on the party's page and when a new case opens agai
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -20,8 +21,8 @@ from enforcement_desk.core.supervision.credit import (
     Threshold,
     blacklist_end,
     check_repair,
-    load_rules,
     measures_reached,
+    parse_rules,
     scoring_year,
 )
 from enforcement_desk.paths import resources_dir
@@ -35,7 +36,7 @@ REPEAT_WINDOW_DAYS = 365  # "repeat within a year" is how benchmark tables phras
 @lru_cache(maxsize=1)
 def credit_rules() -> CreditRules:
     """The credit rules shipped with the program (read once)."""
-    return load_rules(resources_dir() / "credit_rules.json")
+    return parse_rules(json.loads((resources_dir() / "credit_rules.json").read_text(encoding="utf-8")))
 
 
 def subject_of(party: Party) -> str:

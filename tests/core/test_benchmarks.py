@@ -10,10 +10,10 @@ import pytest
 
 from enforcement_desk.core.discretion.benchmarks import (
     BenchmarkFormatError,
-    load_library,
     parse_condition,
     parse_library,
 )
+from enforcement_desk.discretion.library import load_library
 from enforcement_desk.paths import resources_dir
 
 LIBRARY = load_library(resources_dir() / "benchmarks")

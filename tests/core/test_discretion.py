@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from enforcement_desk.core.discretion.benchmarks import load_library, parse_library
+from enforcement_desk.core.discretion.benchmarks import parse_library
 from enforcement_desk.core.discretion.engine import Facts, check_choice, recommend
 from enforcement_desk.core.errors import DomainError
+from enforcement_desk.discretion.library import load_library
 from enforcement_desk.paths import resources_dir
 
 LIBRARY = load_library(resources_dir() / "benchmarks")

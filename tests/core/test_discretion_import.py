@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from enforcement_desk.core.discretion.benchmarks import BenchmarkFormatError, load_library
+from enforcement_desk.core.discretion.benchmarks import BenchmarkFormatError
 from enforcement_desk.core.discretion.engine import Facts, recommend
 from enforcement_desk.core.discretion.table_import import check_table, header_map, parse_standard
 from enforcement_desk.core.errors import DomainError
+from enforcement_desk.discretion.library import load_library
 from enforcement_desk.paths import resources_dir
 
 LIBRARY = load_library(resources_dir() / "benchmarks")

@@ -8,9 +8,9 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from enforcement_desk.core.discretion.benchmarks import load_library
 from enforcement_desk.core.discretion.engine import ART32_CIRCUMSTANCES, Facts, check_choice, recommend
 from enforcement_desk.core.errors import DomainError
+from enforcement_desk.discretion.library import load_library
 from enforcement_desk.paths import resources_dir
 
 LIBRARY = load_library(resources_dir() / "benchmarks")

@@ -11,7 +11,6 @@ from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.supervision.credit import (
     BlacklistTerm,
     check_repair,
-    load_rules,
     parse_rules,
     scoring_year,
     scoring_year_bounds,
@@ -32,7 +31,7 @@ RULES_FILE = resources_dir() / "credit_rules.json"
 
 
 def test_the_bundled_rules_load_and_cover_institutions_and_practitioners():
-    rules = load_rules(RULES_FILE)
+    rules = parse_rules(json.loads(RULES_FILE.read_text(encoding="utf-8")))
     assert {r.subject for r in rules.rules} == {"institution", "practitioner"}
     assert rules.rule("I01").points == 12 and rules.blacklist_term_years == 3
 

@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from enforcement_desk.core.errors import DomainError
@@ -511,23 +510,22 @@ def parse_library(data: Mapping[str, Any], source: str = "") -> BenchmarkLibrary
     )
 
 
-def load_library(directory: Path) -> BenchmarkLibrary:
-    """All *.toml files of a directory as one library: library.toml holds the header and the default
-    levels, each area file its violations."""
-    header_file = directory / "library.toml"
-    try:
-        data = tomllib.loads(header_file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BenchmarkFormatError(f"找不到裁量基准库文件 {header_file}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise BenchmarkFormatError(f"{header_file.name} 格式错误：{exc}") from None
+def parse_library_texts(texts: Mapping[str, str], source: str = "") -> BenchmarkLibrary:
+    """A library from its TOML texts by file name: `library.toml` holds the header and the default levels,
+    every other text one area's violations (read in name order). Reading the files is the caller's."""
+    header_name = "library.toml"
+    if header_name not in texts:
+        raise BenchmarkFormatError(f"找不到裁量基准库文件 {header_name}（{source or '未指明来源'}）")
+    data = _parse_toml(header_name, texts[header_name])
     violations: list[dict[str, Any]] = list(data.get("violations", []))
-    for path in sorted(directory.glob("*.toml")):
-        if path == header_file:
-            continue
-        try:
-            area = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise BenchmarkFormatError(f"{path.name} 格式错误：{exc}") from None
-        violations.extend(area.get("violations", []))
-    return parse_library({**data, "violations": violations}, source=directory.name)
+    for name in sorted(texts):
+        if name != header_name:
+            violations.extend(_parse_toml(name, texts[name]).get("violations", []))
+    return parse_library({**data, "violations": violations}, source=source)
+
+
+def _parse_toml(name: str, text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise BenchmarkFormatError(f"{name} 格式错误：{exc}") from None

@@ -6,11 +6,9 @@ The points, thresholds and blacklist terms differ between provinces, so they are
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from enforcement_desk.core.errors import DomainError
@@ -102,9 +100,6 @@ def parse_rules(data: dict[str, Any]) -> CreditRules:
     return parsed
 
 
-def load_rules(path: Path) -> CreditRules:
-    """Read the credit rules from a JSON file."""
-    return parse_rules(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
 def scoring_year(day: date, start_month: int = 1) -> int:
