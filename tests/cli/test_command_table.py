@@ -122,3 +122,18 @@ def test_every_restricted_command_is_refused_to_the_other_roles_by_cli_and_servi
         assert "须由" in err and role.label in err, f"{name} as {role}: {err}"
         # signing in writes its own event; the refused command writes nothing more
         assert audit_events() <= before + 1, name
+
+
+def test_the_desk_offers_what_the_table_permits_and_shows_the_services_refusal(sqlite_office):
+    from enforcement_desk.core.stages import Stage
+    from enforcement_desk.desk.permissions import command_refusal, may_run, service_refusal
+    from enforcement_desk.procedure.steps import record_discussion, record_hearing
+
+    office = sqlite_office
+    assert may_run(office.officer, "case hearing", Stage.HEARING)
+    assert not may_run(office.officer, "case hearing", Stage.PRIOR_NOTICE)
+    assert not may_run(office.reviewer, "case hearing", Stage.HEARING)
+    assert service_refusal(office.officer, record_hearing) == ""
+    assert "须由负责人办理" in service_refusal(office.officer, record_discussion)
+    assert command_refusal(office.head, "case discussion") == ""
+    assert "须由负责人办理" in command_refusal(office.officer, "case discussion")
