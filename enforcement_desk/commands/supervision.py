@@ -87,7 +87,10 @@ declare(
     Command(
         "inspection result",
         "登记对象的检查结果",
-        services=("enforcement_desk.supervision.inspections:record_result",),
+        services=(
+            "enforcement_desk.supervision.inspections:record_result",
+            "enforcement_desk.supervision.inspections:open_case_from_finding",
+        ),
         roles=(Role.OFFICER, Role.HEAD),
         args=(
             Arg("task_id", type=int),
@@ -187,6 +190,7 @@ declare(
         "complaint convert",
         "转为案件",
         services=("enforcement_desk.supervision.complaints:convert_to_case",),
+        roles=(Role.OFFICER, Role.HEAD),
         args=(
             Arg("complaint_id", type=int),
             Arg("--party", required=True, type=int, help="当事人 ID"),
@@ -198,6 +202,7 @@ declare(
         "complaint close",
         "办结（不立案）并说明理由",
         services=("enforcement_desk.supervision.complaints:close_complaint",),
+        roles=(Role.OFFICER, Role.HEAD),
         args=(
             Arg("complaint_id", type=int),
             Arg("--reason", required=True),

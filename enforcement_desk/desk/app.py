@@ -66,7 +66,7 @@ def _build_demo_with_progress(ctx: AppContext, parent: QWidget | None = None) ->
     loop = QEventLoop()
     outcome: dict[str, object] = {}
 
-    def job(control) -> object:  # noqa: ANN001
+    def job(control) -> object:
         control.progress(0, 0, "正在生成演示数据…")
         return build_demo(ctx, progress=control.progress, cancelled=control.cancelled)
 
@@ -191,9 +191,9 @@ def run_gui(
             ctx = opened.ctx
             opened = wait_off_gui_thread(lambda: ready_for_sign_in(ctx, user), "desk-start")
     except DomainError as exc:
-        QMessageBox.warning(window, "无法打开数据库", exc.message)
+        QMessageBox.warning(window, "无法打开数据库", str(exc))
         return 1
-    except Exception as exc:  # noqa: BLE001 - a locked file, an unreachable server: say so, log the rest
+    except Exception as exc:  # a locked file, an unreachable server: say so, log the rest
         QMessageBox.critical(window, "无法打开数据库", error_text(exc))
         return 1
     ctx = opened.ctx

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from enforcement_desk import APP_TITLE
 from enforcement_desk.admin.desk.desk_settings import desk_settings
-from enforcement_desk.core.roles import Role
 
 if TYPE_CHECKING:
     from enforcement_desk.context import Actor, AppContext
@@ -78,7 +77,7 @@ class IdleWatcher(QObject):
         self._clock = monotonic
         self.last_input = monotonic()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in self.INPUT_EVENTS:
             self.last_input = self._clock()
         return False
@@ -137,6 +136,7 @@ class MainWindow(QMainWindow):
 
     def open_desk(self, ctx: AppContext, actor: Actor, agency_name: str) -> None:
         from enforcement_desk.admin.agency_settings import get_settings
+        from enforcement_desk.desk.permissions import may_run
         from enforcement_desk.procedure.desk.case_list_view import CaseListView
         from enforcement_desk.procedure.desk.today_view import TodayView
 
@@ -151,12 +151,12 @@ class MainWindow(QMainWindow):
         self.cases: CaseListView = CaseListView(ctx, actor, self)
         self.tabs.addTab(self.today, "今日")
         self.tabs.addTab(self.cases, "案件")
-        if actor.role.value in ("head", "admin", "reviewer"):
+        if may_run(actor, "stats"):
             from enforcement_desk.supervision.desk.statistics_view import StatisticsView
 
-            self.statistics = StatisticsView(ctx, actor, self)
+            self.statistics = StatisticsView(ctx, actor, self, load_now=False)
             self.tabs.addTab(self.statistics, "统计")
-        if actor.role.value in ("officer", "head", "admin"):
+        if may_run(actor, "complaint add") or may_run(actor, "inspection draw"):
             from enforcement_desk.supervision.desk.view import SupervisionView
 
             self.supervision = SupervisionView(ctx, actor, self)
@@ -187,7 +187,7 @@ class MainWindow(QMainWindow):
 
     # ---- menus and shortcuts ---------------------------------------------------------------
 
-    def _action(self, text: str, shortcut: QKeySequence | str | None, slot, name: str) -> QAction:  # noqa: ANN001
+    def _action(self, text: str, shortcut: QKeySequence | str | None, slot, name: str) -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
         if shortcut:
@@ -197,11 +197,13 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
+        from enforcement_desk.desk.permissions import may_run
+
         case_menu = self.menuBar().addMenu("案件(&C)")
         self.new_case_action = self._action(
             "新建案件…", QKeySequence.StandardKey.New, self.new_case, "newCaseAction"
         )
-        self.new_case_action.setEnabled(self.actor.role is Role.OFFICER)
+        self.new_case_action.setEnabled(may_run(self.actor, "case create"))
         case_menu.addAction(self.new_case_action)
         case_menu.addAction(
             self._action("查找案件", QKeySequence.StandardKey.Find, self.focus_filter, "findAction")
@@ -235,12 +237,11 @@ class MainWindow(QMainWindow):
                 return widget
         try:
             workspace = case_workspace_class()(self.ctx, self.actor, case_id, self)
-        except Exception as exc:  # noqa: BLE001 - shown to the user with a reference
+        except Exception as exc:  # shown to the user with a reference
             from enforcement_desk.desk.messages import show_error
 
             show_error(self, exc, "无法打开案件")
             return None
-        workspace.changed.connect(lambda _id: self.refresh_lists())
         index = self.tabs.addTab(workspace, workspace.title())
         self.tabs.setCurrentIndex(index)
         return workspace
@@ -282,7 +283,7 @@ class MainWindow(QMainWindow):
         if workspace is not None and workspace.open_dialog is None:
             try:
                 workspace.reload()
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 from enforcement_desk.desk.messages import show_error
 
                 show_error(self, exc, "无法刷新案件")
@@ -300,8 +301,7 @@ class MainWindow(QMainWindow):
         self.new_case_dialog = dialog
 
     def _case_created(self, dialog: NewCaseDialog) -> None:
-        if dialog.case is not None:
-            self.refresh_lists()
+        if dialog.case is not None:  # the lists refresh from the write's announcement
             self.open_case(dialog.case.id)
 
     def focus_filter(self) -> None:
@@ -335,7 +335,7 @@ class MainWindow(QMainWindow):
         save_database_url(None)
         QMessageBox.information(self, "本机数据库", "下次启动时将使用本机内置数据库。")
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         # On a shared server others change cases too: coming back to the window shows their changes.
         if (
             event.type() == QEvent.Type.ActivationChange
@@ -361,6 +361,11 @@ class MainWindow(QMainWindow):
     # ---- idle lock -------------------------------------------------------------------------
 
     def _check_idle(self) -> None:
+        from enforcement_desk.desk.operations import operations_running
+
+        if operations_running():  # a long write (a recorder card) holds input back: that is not idleness
+            self.idle.last_input = self.idle._clock()
+            return
         if (
             not self.locked
             and self.idle_limit_minutes
@@ -395,12 +400,16 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1280, 800)
 
-    def closeEvent(self, event) -> None:  # noqa: ANN001, N802
+    def closeEvent(self, event) -> None:
         if self.ctx is not None and not self.may_discard(self.workspaces()):
             event.ignore()
             return
         if self.ctx is not None:
-            self.cases.model.wait_for_count(5000)  # no count may still be reading once the database closes
+            from enforcement_desk.desk.operations import wait_for_operations
+
+            # Nothing may still be reading or writing once the database closes.
+            self.cases.model.wait_for_count(5000)
+            wait_for_operations(5000)
             self.cases.save_layout()
         settings = desk_settings()
         settings.setValue("main/geometry", self.saveGeometry())

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QEventLoop, QObject, Signal
+from PySide6.QtCore import QEventLoop
 
 from enforcement_desk.core.errors import DomainError
 
@@ -58,20 +58,24 @@ def ready_for_sign_in(ctx: AppContext, user: str | None) -> OpenedDatabase:
         try:
             opened.actor = login(ctx, user, password)
         except DomainError as exc:
-            opened.sign_in_refusal = exc.message
+            opened.sign_in_refusal = str(exc)
         preloading.join()
     return opened
 
 
 def _preload_desk_modules() -> threading.Thread:
     """The desk's views and the services behind them load while the user types the password (or the
-    password hash runs, which leaves the interpreter free): the desk then opens at once."""
+    password hash runs, which leaves the interpreter free): the desk then opens at once.
+
+    A plain thread, not the desk's workers: it is started from the start's own worker thread, which
+    joins it there; it hands nothing to the screen thread and touches no Qt object, so it needs no
+    signal and no event loop."""
 
     def load() -> None:
         try:
-            import enforcement_desk.procedure.desk.case_list_view  # noqa: F401
-            import enforcement_desk.procedure.desk.today_view  # noqa: F401
-        except Exception:  # noqa: BLE001, S110 - the GUI thread imports them again and reports the error
+            import enforcement_desk.procedure.desk.case_list_view
+            import enforcement_desk.procedure.desk.today_view  # noqa: F401 - preloading: the import is the point
+        except Exception:  # the GUI thread imports them again and reports the error
             pass
 
     thread = threading.Thread(target=load, name="desk-preload", daemon=True)
@@ -79,30 +83,22 @@ def _preload_desk_modules() -> threading.Thread:
     return thread
 
 
-class _Relay(QObject):
-    done = Signal()
-
-
 def wait_off_gui_thread(work: Callable[[], T], name: str) -> T:
-    """Run `work` on a thread while the GUI keeps painting and answering; its result, or its error
-    raised here. (The signal crosses threads, so it arrives queued in this thread's loop.)"""
+    """Run `work` on a worker thread (desk/workers) while the GUI keeps painting and answering; its
+    result, or its error raised here."""
+    from enforcement_desk.desk.workers import BackgroundJob
+
     loop = QEventLoop()
-    relay = _Relay()
-    relay.done.connect(loop.quit)
     outcome: dict[str, Any] = {}
 
-    def run() -> None:
-        try:
-            outcome["result"] = work()
-        except BaseException as exc:  # noqa: BLE001 - raised again on the GUI thread
-            outcome["error"] = exc
-        finally:
-            relay.done.emit()
+    def finish(key: str, value: object) -> None:
+        outcome[key] = value
+        loop.quit()
 
-    thread = threading.Thread(target=run, name=name, daemon=True)
-    thread.start()
+    job = BackgroundJob(None, name, lambda _control: work(), lambda result: finish("result", result),
+                        lambda exc: finish("error", exc), cancellable=False, show_after_ms=None)  # fmt: skip
+    job.start()
     loop.exec()
-    thread.join()
     if "error" in outcome:
         raise outcome["error"]
     return outcome["result"]

@@ -27,9 +27,10 @@ from enforcement_desk.core.discretion.engine import Recommendation
 from enforcement_desk.core.discretion.facts import ART32_CIRCUMSTANCES, Facts
 from enforcement_desk.core.money import amount_in_capitals, format_yuan, parse_amount
 from enforcement_desk.desk.messages import error_text, say
+from enforcement_desk.desk.operations import Changes, run_write
 from enforcement_desk.discretion.service import choose_for_case, compute_for_case, list_violations
 from enforcement_desk.procedure.case_views import CaseDetail
-from enforcement_desk.procedure.desk.case_workspace import announce_change, register_panel
+from enforcement_desk.procedure.desk.case_workspace import register_panel
 
 FLAGS = (
     ("first_offence", "初次违法"),
@@ -44,7 +45,7 @@ FLAGS = (
 
 
 def recommendation_html(result: Recommendation) -> str:
-    def band(r) -> str:  # noqa: ANN001
+    def band(r) -> str:
         return f"{format_yuan(r.minimum)} – {format_yuan(r.maximum)}" if r else "—"
 
     rules = "".join(f"<li><b>{escape(r.article)}</b>：{escape(r.text)}</li>" for r in result.explanation)
@@ -160,7 +161,7 @@ class DiscretionPanel(QWidget):
                 self.ctx, self.actor, self.case.id, self.facts(), codes=(self.violation.currentData(),),
                 level=self.level.currentData(),
             )  # fmt: skip
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             say(self.message, error_text(exc), ok=False)
             return
         self.view.setHtml(recommendation_html(self.result))
@@ -171,18 +172,20 @@ class DiscretionPanel(QWidget):
             return
         try:
             fine = parse_amount(self.fine.text()) if self.fine.text().strip() else None
-            updated = choose_for_case(
-                self.ctx, self.actor, self.case.id, self.case.version, self.facts(),
-                codes=(self.violation.currentData(),), level=self.level.currentData(), fine=fine,
-                reason=self.reason.text(),
-            )  # fmt: skip
-        except Exception as exc:  # noqa: BLE001
+            facts = self.facts()
+        except Exception as exc:
             say(self.message, error_text(exc), ok=False)
             return
-        self.case = updated
-        message = f"已采用：{updated.discretion.get('level', '')} 罚款 {format_yuan(updated.fine_amount)}"
-        announce_change(self, updated)  # shows the case afresh in every panel, this one included
-        say(self.message, message)
+        ctx, actor, case_id, version = self.ctx, self.actor, self.case.id, self.case.version
+        codes, level, reason = (self.violation.currentData(),), self.level.currentData(), self.reason.text()
+        run_write(self, "采用裁量意见", lambda: choose_for_case(ctx, actor, case_id, version, facts, codes=codes,
+                                                            level=level, fine=fine, reason=reason),
+                  changes=Changes.to_case(case_id), on_done=self._adopted,
+                  on_refused=lambda exc: say(self.message, error_text(exc), ok=False))  # fmt: skip
+
+    def _adopted(self, updated: CaseDetail) -> None:
+        self.case = updated  # the workspace shows it afresh in every panel from the announcement
+        say(self.message, f"已采用：{updated.discretion.get('level', '')} 罚款 {format_yuan(updated.fine_amount)}")
 
 
 register_panel("裁量", lambda ctx, actor, parent: DiscretionPanel(ctx, actor, parent), position=15)

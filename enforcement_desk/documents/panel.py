@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from enforcement_desk.context import Actor, AppContext
-from enforcement_desk.core.errors import DomainError
-from enforcement_desk.core.roles import Role
 from enforcement_desk.desk.messages import error_text, say
+from enforcement_desk.desk.operations import Changes, run_query, run_write
+from enforcement_desk.desk.permissions import may_run
 from enforcement_desk.desk.tables import fill_rows, read_only_table
 from enforcement_desk.documents.service import (
     DocumentView,
@@ -44,6 +44,7 @@ class DocumentsPanel(QWidget):
         self.ctx, self.actor = ctx, actor
         self.case: CaseDetail | None = None
         self.documents: list[DocumentView] = []
+        self.choose_next: int | None = None
         self.kind = QComboBox(self)
         self.kind.setObjectName("documentKind")
         self.kind.setMinimumContentsLength(16)
@@ -58,7 +59,7 @@ class DocumentsPanel(QWidget):
         self.preview.setToolTip("按案件现有记录生成草稿：不编号、不登记，页面印有“草稿”")
         self.void = QPushButton("作废…", self)
         self.void.setObjectName("voidDocument")
-        self.void.setVisible(actor.role is Role.HEAD)
+        self.void.setVisible(may_run(actor, "document void"))
         self.open = QPushButton("打开", self)
         self.save_pdf = QPushButton("另存 PDF…", self)
         self.save_docx = QPushButton("另存 Word…", self)
@@ -88,6 +89,9 @@ class DocumentsPanel(QWidget):
         self.casefile.clicked.connect(self._casefile)
 
     def show_case(self, case: CaseDetail) -> None:
+        selected = self._selected()
+        chosen = self.choose_next or (selected.id if selected else None)
+        self.choose_next = None
         self.case = case
         self.documents = list_documents(self.ctx, self.actor, case.id)
         fill_rows(self.table, [
@@ -95,7 +99,21 @@ class DocumentsPanel(QWidget):
              str(d.pdf_pages or ""), f"作废：{d.void_reason}" if d.voided else ("已更正" if d.superseded else ""))
             for d in self.documents
         ])  # fmt: skip
+        if chosen is not None:  # shown afresh after a write or from the shared server: same document chosen
+            self.select(chosen)
         self._fill_kinds(case)
+
+    def select(self, document_id: int) -> None:
+        row = next((i for i, d in enumerate(self.documents) if d.id == document_id), None)
+        if row is not None:
+            self.table.selectRow(row)
+
+    def _fail(self, exc: BaseException) -> None:
+        say(self.message, error_text(exc), ok=False)
+
+    def _changes(self) -> Changes:
+        assert self.case is not None
+        return Changes.to_case(self.case.id, documents=True)
 
     def _fill_kinds(self, case: CaseDetail) -> None:
         """Procedure order, issuable kinds first; the others stay visible, greyed, with the reason."""
@@ -119,17 +137,21 @@ class DocumentsPanel(QWidget):
     def _preview(self) -> None:
         if self.case is None or self.kind.currentData() is None:
             return
-        try:
-            pdf = preview_document(self.ctx, self.actor, self.case.id, self.kind.currentData())
-        except DomainError as exc:
-            say(self.message, error_text(exc), ok=False)
-            return
+        ctx, actor, case_id, kind = self.ctx, self.actor, self.case.id, self.kind.currentData()
         folder = Path(tempfile.gettempdir()) / "enforcement-desk-drafts"
-        folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{self.case.case_no}-{self.kind.currentText().split('（')[0]}-草稿.pdf"
-        path.write_bytes(pdf)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-        say(self.message, f"草稿（未编号、未登记）：{path}")
+
+        def draft() -> Path:
+            pdf = preview_document(ctx, actor, case_id, kind)
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(pdf)
+            return path
+
+        def show(made: Path) -> None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(made)))
+            say(self.message, f"草稿（未编号、未登记）：{made}")
+
+        run_query(self, draft, show, self._fail, title="生成草稿")
 
     def _void(self) -> None:
         document = self._selected()
@@ -141,13 +163,10 @@ class DocumentsPanel(QWidget):
         )
         if not accepted:
             return
-        try:
-            void_document(self.ctx, self.actor, document.id, reason)
-        except DomainError as exc:
-            say(self.message, error_text(exc), ok=False)
-            return
-        self.show_case(self.case)
-        say(self.message, f"已作废 {document.title} {document.number or ''}")
+        ctx, actor = self.ctx, self.actor
+        run_write(self, "作废文书", lambda: void_document(ctx, actor, document.id, reason), changes=self._changes(),
+                  on_done=lambda _d: say(self.message, f"已作废 {document.title} {document.number or ''}"),
+                  on_refused=self._fail)  # fmt: skip
 
     def _selected(self) -> DocumentView | None:
         row = self.table.currentRow()
@@ -156,13 +175,12 @@ class DocumentsPanel(QWidget):
     def _issue(self) -> None:
         if self.case is None:
             return
-        try:
-            issued = issue_document(self.ctx, self.actor, self.case.id, self.kind.currentData())
-        except Exception as exc:  # noqa: BLE001 - a rule's refusal or an unexpected error, both shown
-            say(self.message, error_text(exc), ok=False)
-            return
-        self.show_case(self.case)
-        self.table.selectRow(next(i for i, d in enumerate(self.documents) if d.id == issued.id))
+        ctx, actor, case_id, kind = self.ctx, self.actor, self.case.id, self.kind.currentData()
+        run_write(self, "出具文书", lambda: issue_document(ctx, actor, case_id, kind), changes=self._changes(),
+                  on_done=self._issued, on_refused=self._fail)  # fmt: skip
+
+    def _issued(self, issued: DocumentView) -> None:
+        self.choose_next = issued.id  # chosen once the case is shown afresh: to open or print it next
         say(self.message, f"已出具 {issued.title} {issued.number or ''}")
 
     def _open(self) -> None:
@@ -171,13 +189,15 @@ class DocumentsPanel(QWidget):
             say(self.message, "请先在列表中选择一份文书", ok=False)
             return
         folder = Path(tempfile.gettempdir()) / "enforcement-desk-print"
-        try:
-            path = export_document(self.ctx, self.actor, document.id, folder)
-        except DomainError as exc:
-            say(self.message, exc.message, ok=False)
-            return
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-        say(self.message, f"已打开：{path}")
+        ctx, actor = self.ctx, self.actor
+
+        def opened(path: Path) -> None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            say(self.message, f"已打开：{path}")
+
+        # An export is recorded in the audit trail, which no open view shows: nothing to announce.
+        run_write(self, "导出文书", lambda: export_document(ctx, actor, document.id, folder), changes=Changes(),
+                  on_done=opened, on_refused=self._fail)  # fmt: skip
 
     def _save(self, fmt: str) -> None:
         document = self._selected()
@@ -187,12 +207,10 @@ class DocumentsPanel(QWidget):
         suffix = "PDF 文件 (*.pdf)" if fmt == "pdf" else "Word 文档 (*.docx)"
         name, _ = QFileDialog.getSaveFileName(self, "另存为", f"{document.title}.{fmt}", suffix)
         if name:
-            try:
-                path = export_document(self.ctx, self.actor, document.id, Path(name), fmt)
-            except DomainError as exc:
-                say(self.message, exc.message, ok=False)
-                return
-            say(self.message, f"已保存：{path}")
+            ctx, actor = self.ctx, self.actor
+            run_write(self, "另存文书", lambda: export_document(ctx, actor, document.id, Path(name), fmt),
+                      changes=Changes(), on_done=lambda path: say(self.message, f"已保存：{path}"),
+                      on_refused=self._fail)  # fmt: skip
 
     def _casefile(self) -> None:
         if self.case is None:
@@ -201,12 +219,9 @@ class DocumentsPanel(QWidget):
             self, "组卷保存为", f"{self.case.case_no} 案卷.pdf", "PDF 文件 (*.pdf)"
         )
         if name:
-            try:
-                path = build_case_file(self.ctx, self.actor, self.case.id, Path(name))
-            except DomainError as exc:
-                say(self.message, exc.message, ok=False)
-                return
-            say(self.message, f"已组卷：{path}")
+            ctx, actor, case_id = self.ctx, self.actor, self.case.id
+            run_write(self, "组卷", lambda: build_case_file(ctx, actor, case_id, Path(name)), changes=Changes(),
+                      on_done=lambda path: say(self.message, f"已组卷：{path}"), on_refused=self._fail)  # fmt: skip
 
 
 register_panel("文书", lambda ctx, actor, parent: DocumentsPanel(ctx, actor, parent), position=20)

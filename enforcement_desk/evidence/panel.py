@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from enforcement_desk.context import Actor, AppContext
 from enforcement_desk.desk.messages import error_text, say
+from enforcement_desk.desk.operations import Changes, run_write
 from enforcement_desk.desk.tables import read_only_table
 from enforcement_desk.desk.workers import BackgroundJob, JobControl
 from enforcement_desk.evidence.service import (
@@ -87,22 +88,24 @@ class EvidencePanel(QWidget):
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
 
-    def _run(self, title: str, work, files_label: str) -> None:  # noqa: ANN001
-        case = self.case
-        assert case is not None
+    def _run(self, title: str, work, files_label: str) -> None:
+        assert self.case is not None
 
         def done(items: list[EvidenceView]) -> None:
             self.job = None
-            self.show_case(case)
             say(self.message, f"已登记 {len(items)} 个{files_label}")
 
         def failed(exc: BaseException) -> None:
             self.job = None
-            self.show_case(case)
             say(self.message, error_text(exc), ok=False)
 
-        self.job = BackgroundJob(self, title, work, done, failed)
-        self.job.start()
+        # Each file is its own transaction: after a failure or 取消 the files before it stay registered.
+        self.job = run_write(self, title, work, changes=self._changes(self.case.id), on_done=done,
+                             on_refused=failed, long=True, changes_on_failure=True)  # fmt: skip
+
+    @staticmethod
+    def _changes(case_id: int) -> Changes:
+        return Changes(cases=frozenset({case_id}), evidence=True)
 
     def _add_files(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self, "选择证据文件")
@@ -110,14 +113,14 @@ class EvidencePanel(QWidget):
             self.add_paths([Path(n) for n in names])
 
     def add_paths(self, paths: list[Path]) -> None:
-        case_id = self.case.id if self.case else 0
+        ctx, actor, case_id = self.ctx, self.actor, self.case.id if self.case else 0
 
         def work(control: JobControl) -> list[EvidenceView]:
             items = []
             for index, path in enumerate(paths, start=1):
                 control.check()
                 items.append(add_evidence(
-                    self.ctx, self.actor, case_id, path,
+                    ctx, actor, case_id, path,
                     progress=lambda d, t, i=index, p=path: control.progress(d, t, f"{i}/{len(paths)} {p.name}"),
                     cancelled=control.cancelled,
                 ))  # fmt: skip
@@ -133,18 +136,16 @@ class EvidencePanel(QWidget):
     def import_card(self, folder: Path, files: list[CardFile] | None = None) -> None:
         try:
             files = files if files is not None else scan_folder(folder)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             say(self.message, error_text(exc), ok=False)
             return
         if not files:
             say(self.message, "文件夹中没有文件", ok=False)
             return
-        case_id = self.case.id if self.case else 0
+        ctx, actor, case_id = self.ctx, self.actor, self.case.id if self.case else 0
 
         def work(control: JobControl) -> list[EvidenceView]:
-            return import_files(
-                self.ctx, self.actor, case_id, files, progress=control.progress, cancelled=control.cancelled
-            )
+            return import_files(ctx, actor, case_id, files, progress=control.progress, cancelled=control.cancelled)
 
         self._run(f"导入 {len(files)} 个文件", work, "记录仪文件")
 
@@ -156,13 +157,10 @@ class EvidencePanel(QWidget):
         reason, ok = QInputDialog.getMultiLineText(self, "作废证据", "作废理由（证据记录将保留，不会删除）：")
         if not ok:
             return
-        try:
-            void_evidence(self.ctx, self.actor, self.items[row].id, reason)
-        except Exception as exc:  # noqa: BLE001
-            say(self.message, error_text(exc), ok=False)
-            return
-        self.show_case(self.case)
-        say(self.message, "已作废（记录保留）")
+        ctx, actor, evidence_id = self.ctx, self.actor, self.items[row].id
+        run_write(self, "作废证据", lambda: void_evidence(ctx, actor, evidence_id, reason),
+                  changes=self._changes(self.case.id), on_done=lambda _e: say(self.message, "已作废（记录保留）"),
+                  on_refused=lambda exc: say(self.message, error_text(exc), ok=False))  # fmt: skip
 
 
 register_panel("证据", lambda ctx, actor, parent: EvidencePanel(ctx, actor, parent), position=10)

@@ -542,6 +542,7 @@ def _party_for_object(ctx: AppContext, actor: Actor, target: ObjectView) -> int:
     return party.id
 
 
+@allowed(Role.OFFICER, Role.HEAD, action="受理案件")
 def open_case_from_finding(ctx: AppContext, actor: Actor, task_id: int, cause: str, facts: str = "") -> int:
     """A finding becomes a case in one step: party from the object, handlers = the two inspectors."""
     from enforcement_desk.procedure.cases import CaseDraft, create_case

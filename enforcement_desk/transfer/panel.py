@@ -23,10 +23,12 @@ from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.procedure.workflow import ACTIONS
 from enforcement_desk.core.roles import Role
 from enforcement_desk.desk.messages import error_text, say
+from enforcement_desk.desk.operations import Changes, run_write
+from enforcement_desk.desk.permissions import may_run
 from enforcement_desk.procedure.case_views import CaseDetail
 from enforcement_desk.procedure.cases import get_case
 from enforcement_desk.procedure.desk.action_dialog import Field, FormDialog
-from enforcement_desk.procedure.desk.case_workspace import announce_change, register_panel
+from enforcement_desk.procedure.desk.case_workspace import register_panel
 from enforcement_desk.transfer.service import (
     TransferStatus,
     public_key,
@@ -120,7 +122,7 @@ class TransferPanel(QWidget):
 
     def _report_refusal(self, case: CaseDetail, is_handler: bool) -> str:
         # The services refuse on their own; this only says why before the officer fills the form.
-        if self.actor.role is not Role.OFFICER or not is_handler:
+        if not may_run(self.actor, "transfer report") or not is_handler:
             return "移送报告由本案承办的执法人员提出"
         if case.stage not in ACTIONS["transfer_police"].from_stages:
             return f"案件处于“{case.stage.label}”阶段，不能提出移送报告"
@@ -129,7 +131,8 @@ class TransferPanel(QWidget):
         return ""
 
     def _receipt_refusal(self, is_handler: bool) -> str:
-        if self.actor.role not in (Role.OFFICER, Role.HEAD) or (self.actor.role is Role.OFFICER and not is_handler):
+        officer_not_handling = self.actor.role is Role.OFFICER and not is_handler
+        if not may_run(self.actor, "transfer receipt") or officer_not_handling:
             return "移送回执由本案承办人或负责人登记"
         if self.status is None or self.status.decision != "已批准移送":
             return "负责人批准移送后才能登记回执"
@@ -188,10 +191,8 @@ class TransferPanel(QWidget):
         dialog.open()
         return dialog
 
-    def _after(self, dialog: FormDialog) -> None:
-        self.open_dialog = None
-        if dialog.result_case is not None:
-            announce_change(self, dialog.result_case)
+    def _after(self, _dialog: FormDialog) -> None:
+        self.open_dialog = None  # the workspace shows the case afresh from the write's announcement
 
     # ---- the public key ------------------------------------------------------------------
 
@@ -200,13 +201,18 @@ class TransferPanel(QWidget):
             target, _ = QFileDialog.getSaveFileName(self, "导出签名公钥", "移送签名公钥.pem", "PEM 公钥 (*.pem)")
         if not target:
             return
-        try:
-            pem, fingerprint = public_key(self.ctx, self.actor)
+        ctx, actor = self.ctx, self.actor
+
+        def export() -> str:
+            pem, fingerprint = public_key(ctx, actor)  # the key store may be slow, or ask to be unlocked
             Path(target).write_bytes(pem)
-        except Exception as exc:  # noqa: BLE001 - a full disk, no key store: said in the panel
-            say(self.message, error_text(exc), ok=False)
-            return
-        say(self.message, f"已导出：{target}\n公钥指纹：{fingerprint}（请通过电话等其他途径告知接收单位核对）")
+            return fingerprint
+
+        # The key and the file are outside the database: no view shows them, nothing to announce.
+        run_write(self, "导出签名公钥", export, changes=Changes(),
+                  on_done=lambda fingerprint: say(self.message, f"已导出：{target}\n公钥指纹：{fingerprint}"
+                                                                "（请通过电话等其他途径告知接收单位核对）"),
+                  on_refused=lambda exc: say(self.message, error_text(exc), ok=False))  # fmt: skip
 
 
 register_panel("移送", lambda ctx, actor, parent: TransferPanel(ctx, actor, parent), position=25)

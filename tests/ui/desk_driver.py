@@ -19,15 +19,16 @@ from PySide6.QtWidgets import (
 )
 
 from enforcement_desk.desk.main_window import MainWindow
+from enforcement_desk.desk.operations import operations_running
 from enforcement_desk.procedure.desk.case_workspace import CaseWorkspace
 
 
 class Desk:
-    def __init__(self, qtbot, office):  # noqa: ANN001
+    def __init__(self, qtbot, office):
         self.qtbot, self.office = qtbot, office
         self.windows: dict[str, MainWindow] = {}
 
-    def window(self, actor) -> MainWindow:  # noqa: ANN001
+    def window(self, actor) -> MainWindow:
         if actor.login not in self.windows:
             window = MainWindow(self.office.ctx, actor, "沂水县卫生健康综合监督执法局")
             self.qtbot.addWidget(window)
@@ -35,7 +36,7 @@ class Desk:
             self.windows[actor.login] = window
         return self.windows[actor.login]
 
-    def workspace(self, actor, case_id: int) -> CaseWorkspace:  # noqa: ANN001
+    def workspace(self, actor, case_id: int) -> CaseWorkspace:
         workspace = self.window(actor).open_case(case_id)
         assert workspace is not None
         workspace.reload()
@@ -48,10 +49,16 @@ class Desk:
         )
         return button
 
-    def click(self, widget) -> None:  # noqa: ANN001
+    def click(self, widget) -> None:
+        """A click, and whatever write or read it started run to its end (writes run off the GUI thread)."""
         self.qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+        self.settle()
 
-    def act(self, actor, case_id: int, name: str, **values) -> CaseWorkspace:  # noqa: ANN001
+    def settle(self, timeout: int = 20_000) -> None:
+        """Until no operation is running: its result shown and its changes announced to the views."""
+        self.qtbot.waitUntil(lambda: operations_running() == 0, timeout=timeout)
+
+    def act(self, actor, case_id: int, name: str, **values) -> CaseWorkspace:
         """Click an action button, fill the dialog's fields, confirm; the dialog must close."""
         workspace = self.workspace(actor, case_id)
         button = self.button(workspace, name)
@@ -64,7 +71,7 @@ class Desk:
         assert not dialog.isVisible(), dialog.ui.errorLabel.text()
         return workspace
 
-    def fill(self, dialog, values: dict) -> None:  # noqa: ANN001
+    def fill(self, dialog, values: dict) -> None:
         for key, value in values.items():
             widget = dialog.findChild(object, f"field_{key}")
             assert widget is not None, f"对话框中没有字段 {key}"
@@ -91,7 +98,7 @@ class Desk:
                 event.setCommitString(chunk)
                 QApplication.sendEvent(widget, event)
 
-    def confirm(self, dialog) -> None:  # noqa: ANN001
+    def confirm(self, dialog) -> None:
         self.click(dialog.ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok))
 
     def at(self, day: date) -> None:

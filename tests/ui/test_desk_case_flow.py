@@ -19,7 +19,7 @@ pytestmark = pytest.mark.usefixtures("qtbot")
 
 
 @pytest.fixture
-def desk(qtbot, sqlite_office):  # noqa: ANN001
+def desk(qtbot, sqlite_office):
     return Desk(qtbot, sqlite_office)
 
 
@@ -121,7 +121,7 @@ def test_a_refused_step_shows_the_reason_and_changes_nothing(desk):
     assert after.stage is Stage.DECIDED
 
 
-def decided_by_services(office, case_id: int) -> None:  # noqa: ANN001
+def decided_by_services(office, case_id: int) -> None:
     """The steps before the one under test, taken through the services to keep the test short."""
     ctx = office.ctx
     update_case(

@@ -1,5 +1,5 @@
 """The case list: pages of 100 fetched as the user scrolls, filters typed in, sorting, the count that
-arrives from a pool thread and never belongs to an older filter."""
+arrives from a worker thread and never belongs to an older filter."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ HOTEL_CASES, CLINIC_CASES = 30, 120
 HOTEL_CAUSE = "公共场所未取得卫生许可证擅自营业"
 
 
-def filled_desk(qtbot, office) -> Desk:  # noqa: ANN001
+def filled_desk(qtbot, office) -> Desk:
     for _ in range(HOTEL_CASES):
         new_case(office, cause=HOTEL_CAUSE, party_id=office.org_party_id)
     for _ in range(CLINIC_CASES):
@@ -25,24 +25,24 @@ def filled_desk(qtbot, office) -> Desk:  # noqa: ANN001
 
 
 @pytest.fixture
-def desk(qtbot, sqlite_office):  # noqa: ANN001
+def desk(qtbot, sqlite_office):
     return filled_desk(qtbot, sqlite_office)
 
 
 @pytest.fixture
-def desk_on_each_backend(qtbot, office):  # noqa: ANN001
-    """SQLite, and the shared PostgreSQL server when the suite runs with one: the count's pool thread
-    takes its own connection from the engine's pool on both."""
+def desk_on_each_backend(qtbot, office):
+    """SQLite, and the shared PostgreSQL server when the suite runs with one: the count's worker
+    thread takes its own connection from the engine's pool on both."""
     return filled_desk(qtbot, office)
 
 
-def list_of(desk: Desk):  # noqa: ANN201
+def list_of(desk: Desk):
     window = desk.window(desk.office.officer)
     window.tabs.setCurrentWidget(window.cases)
     return window.cases
 
 
-def wait_for_total(desk: Desk, view, expected: str) -> None:  # noqa: ANN001
+def wait_for_total(desk: Desk, view, expected: str) -> None:
     desk.qtbot.waitUntil(lambda: view.count.text() == expected, timeout=5000)
 
 
@@ -95,11 +95,11 @@ def test_a_count_finished_for_an_older_filter_never_replaces_the_count_of_the_cu
     view = list_of(desk)
     model = view.model
     office = desk.office
-    model.set_filter(CaseFilter())  # more than a page matches, so it is counted on the pool thread
+    model.set_filter(CaseFilter())  # more than a page matches, so it is counted on a worker thread
     older = model.generation
     model.set_filter(CaseFilter(party="张某某"))  # typed over before the first count is shown
     assert model.total is None and "正在统计" in view.count.text()
-    model.count_signals.counted.emit(older, HOTEL_CASES + CLINIC_CASES)  # the older count, late
+    model.count_arrived(older, HOTEL_CASES + CLINIC_CASES)  # the older count, late
     desk.qtbot.wait(50)
     assert model.total != HOTEL_CASES + CLINIC_CASES
     model.wait_for_count()

@@ -12,7 +12,7 @@ from enforcement_desk.procedure.cases import get_case, update_case
 
 
 @pytest.fixture
-def desk(qtbot, sqlite_office):  # noqa: ANN001
+def desk(qtbot, sqlite_office):
     return Desk(qtbot, sqlite_office)
 
 

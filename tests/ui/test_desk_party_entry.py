@@ -12,7 +12,7 @@ from enforcement_desk.procedure.parties import search_parties
 
 
 @pytest.fixture
-def dialog(qtbot, sqlite_office):  # noqa: ANN001
+def dialog(qtbot, sqlite_office):
     dialog = PartyDialog(sqlite_office.ctx, sqlite_office.officer)
     qtbot.addWidget(dialog)
     dialog.show()

@@ -15,11 +15,11 @@ from enforcement_desk.procedure.steps import advance
 
 
 @pytest.fixture
-def desk(qtbot, sqlite_office):  # noqa: ANN001
+def desk(qtbot, sqlite_office):
     return Desk(qtbot, sqlite_office)
 
 
-def major_case_after_prior_notice(office) -> int:  # noqa: ANN001
+def major_case_after_prior_notice(office) -> int:
     from case_builders import new_case
 
     ctx = office.ctx

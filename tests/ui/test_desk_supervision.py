@@ -29,7 +29,7 @@ def library(sqlite_office):
     return sqlite_office
 
 
-def page(desk: Desk, actor, name: str):  # noqa: ANN001
+def page(desk: Desk, actor, name: str):
     """The window of `actor` with its 监督 tab and the named page in front."""
     window = desk.window(actor)
     window.tabs.setCurrentWidget(window.supervision)
@@ -39,18 +39,18 @@ def page(desk: Desk, actor, name: str):  # noqa: ANN001
     return window, shown
 
 
-def open_form(desk: Desk, shown, button):  # noqa: ANN001
+def open_form(desk: Desk, shown, button):
     assert button.isEnabled(), button.toolTip()
     desk.click(button)
     assert shown.dialog is not None and shown.dialog.isVisible()
     return shown.dialog
 
 
-def column(table, col: int) -> list[str]:  # noqa: ANN001
+def column(table, col: int) -> list[str]:
     return [table.item(r, col).text() for r in range(table.rowCount())]
 
 
-def inspector_of(office, task):  # noqa: ANN001
+def inspector_of(office, task):
     return next(a for a in (office.officer, office.officer2, office.officer3) if a.name in task.inspectors)
 
 

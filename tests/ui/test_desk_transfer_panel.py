@@ -19,7 +19,7 @@ pytestmark = pytest.mark.usefixtures("file_keyring")
 FINDINGS = "当事人未取得医生执业资格，非法行医三年，造成一名就诊者重度残疾，涉嫌非法行医罪。"
 
 
-def filed_case(office) -> int:  # noqa: ANN001
+def filed_case(office) -> int:
     case_id = new_case(office).id
     advance(office.ctx, office.head, case_id, "file")
     update_case(office.ctx, office.officer, case_id, get_case(office.ctx, office.officer, case_id).version,
@@ -27,7 +27,7 @@ def filed_case(office) -> int:  # noqa: ANN001
     return case_id
 
 
-def transfer_panel(desk: Desk, actor, case_id: int) -> TransferPanel:  # noqa: ANN001
+def transfer_panel(desk: Desk, actor, case_id: int) -> TransferPanel:
     workspace = desk.workspace(actor, case_id)
     panel = next(p for p in workspace.panels if isinstance(p, TransferPanel))
     workspace.tabs.setCurrentWidget(panel)
@@ -114,5 +114,6 @@ def test_the_public_key_is_exported_with_its_fingerprint(qtbot, sqlite_office, t
     panel = transfer_panel(desk, office.officer, filed_case(office))
     target = tmp_path / "公钥.pem"
     panel.export_public_key(str(target))
+    desk.settle()
     assert target.read_bytes().startswith(b"-----BEGIN PUBLIC KEY-----")
     assert "公钥指纹" in panel.message.text()

@@ -109,11 +109,11 @@ class ConnectionDialog(QDialog):
         self.ui.testButton.setEnabled(not busy)
         self.ui.buttonBox.setEnabled(not busy)
 
-    def _run(self, job, done) -> None:  # noqa: ANN001
+    def _run(self, job, done) -> None:
         self._busy(True)
         self._show("正在连接服务器…", True)
 
-        def finished(result) -> None:  # noqa: ANN001
+        def finished(result) -> None:
             self.job = None
             self._busy(False)
             done(result)
@@ -123,7 +123,8 @@ class ConnectionDialog(QDialog):
             self._busy(False)
             self._show(error_text(exc), False)
 
-        self.job = BackgroundJob(self, "连接服务器", job, finished, failed, cancellable=False)
+        # No progress dialog: the status line says it is connecting, and the buttons wait.
+        self.job = BackgroundJob(self, "连接服务器", job, finished, failed, cancellable=False, show_after_ms=None)
         self.job.start()
 
     # ---- actions -------------------------------------------------------------------------------
@@ -132,7 +133,7 @@ class ConnectionDialog(QDialog):
         try:
             url = self._typed_url()
         except DomainError as exc:
-            self._show(exc.message, False)
+            self._show(error_text(exc), False)
             return
 
         def shown(check: ConnectionCheck) -> None:
@@ -145,7 +146,7 @@ class ConnectionDialog(QDialog):
         try:
             url = self._typed_url()
         except DomainError as exc:
-            self._show(exc.message, False)
+            self._show(error_text(exc), False)
             return
         remember = self.ui.rememberCheck.isChecked() and self.keyring_available
         account = self.account()
@@ -162,7 +163,7 @@ class ConnectionDialog(QDialog):
                 try:
                     store_password(account, self.ui.passwordEdit.text())
                 except DomainError as exc:
-                    self._show(f"已连接，但{exc.message}", False)
+                    self._show(f"已连接，但{error_text(exc)}", False)
                     return
             self._url = url
             QDialog.accept(self)

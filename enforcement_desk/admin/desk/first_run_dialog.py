@@ -6,8 +6,9 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from enforcement_desk.admin.setup import AdminDraft, AgencyDraft, initialize
 from enforcement_desk.context import Actor, AppContext
-from enforcement_desk.core.errors import DomainError
 from enforcement_desk.desk.forms_compiled.ui_first_run import Ui_FirstRunDialog
+from enforcement_desk.desk.messages import error_text
+from enforcement_desk.desk.operations import Changes, run_write
 
 
 class FirstRunDialog(QDialog):
@@ -39,9 +40,11 @@ class FirstRunDialog(QDialog):
         admin = AdminDraft(
             ui.adminLoginEdit.text().strip(), ui.adminNameEdit.text().strip(), ui.adminPasswordEdit.text()
         )
-        try:
-            self.admin = initialize(self.ctx, agency, admin)
-        except DomainError as exc:
-            ui.errorLabel.setText(exc.message)
-            return
+        ctx = self.ctx
+        # Before the desk opens: no view to tell of it.
+        run_write(self, "建立机构", lambda: initialize(ctx, agency, admin), changes=Changes(),
+                  on_done=self._initialized, on_refused=lambda exc: ui.errorLabel.setText(error_text(exc)))  # fmt: skip
+
+    def _initialized(self, admin: Actor) -> None:
+        self.admin = admin
         super().accept()

@@ -6,8 +6,9 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from enforcement_desk.admin.auth import login
 from enforcement_desk.context import Actor, AppContext
-from enforcement_desk.core.errors import DomainError
 from enforcement_desk.desk.forms_compiled.ui_login import Ui_LoginDialog
+from enforcement_desk.desk.messages import error_text
+from enforcement_desk.desk.operations import Changes, run_write
 
 
 class LoginDialog(QDialog):
@@ -41,11 +42,17 @@ class LoginDialog(QDialog):
         if not user or not password:
             self.ui.errorLabel.setText("请输入登录名和密码")
             return
-        try:
-            self.actor = login(self.ctx, user, password)
-        except DomainError as exc:
-            self.ui.errorLabel.setText(exc.message)
-            self.ui.passwordEdit.selectAll()
-            self.ui.passwordEdit.setFocus()
-            return
+        ctx = self.ctx
+        # Off the screen thread: the password hash takes a noticeable moment by design. A sign-in
+        # changes nothing the views show.
+        run_write(self, "登录", lambda: login(ctx, user, password), changes=Changes(), on_done=self._signed_in,
+                  on_refused=self._refused)  # fmt: skip
+
+    def _signed_in(self, actor: Actor) -> None:
+        self.actor = actor
         super().accept()
+
+    def _refused(self, exc: BaseException) -> None:
+        self.ui.errorLabel.setText(error_text(exc))
+        self.ui.passwordEdit.selectAll()
+        self.ui.passwordEdit.setFocus()

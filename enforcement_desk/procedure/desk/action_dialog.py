@@ -28,6 +28,8 @@ from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.money import parse_amount
 from enforcement_desk.core.procedure.workflow import Action
 from enforcement_desk.desk.forms_compiled.ui_action import Ui_ActionDialog
+from enforcement_desk.desk.messages import error_text
+from enforcement_desk.desk.operations import Changes, run_write
 from enforcement_desk.procedure.case_views import CaseDetail
 from enforcement_desk.procedure.review import ReviewCheck, record_review
 from enforcement_desk.procedure.steps import (
@@ -83,7 +85,9 @@ def fields_for(action: Action) -> tuple[Field, ...]:
 
 
 class FormDialog(QDialog):
-    """A titled form of fields; `submit(values)` does the work and a refusal is shown in the dialog."""
+    """A titled form of fields. On OK the values are read, then `submit(values)` runs off the screen
+    thread while the dialog stays open: a refusal is shown in it with its rule, success closes it and
+    announces `changes` (by default: the case changed)."""
 
     def __init__(
         self,
@@ -95,11 +99,13 @@ class FormDialog(QDialog):
         parent: QWidget | None = None,
         *,
         confirm_text: str = "确认办理",
+        changes: Changes | None = None,
     ):
         super().__init__(parent)
         self.ui = Ui_ActionDialog()
         self.ui.setupUi(self)
         self.ctx, self.case, self.fields, self.submit = ctx, case, fields, submit
+        self.title, self.changes = title, changes or Changes.to_case(case.id)
         self.result_case: CaseDetail | None = None
         self.setWindowTitle(f"{title} · {case.filing_no or case.case_no}")
         self.ui.titleLabel.setText(f"<b>{title}</b>　{case.party.name}　{case.cause}")
@@ -210,11 +216,20 @@ class FormDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            self.result_case = self.submit(self.values())
+            values = self.values()
         except DomainError as exc:
-            self.ui.errorLabel.setText(exc.message)
+            self.refused(exc)
             return
+        submit = self.submit
+        run_write(self, self.title, lambda: submit(values), changes=self.changes, on_done=self.saved,
+                  on_refused=self.refused)  # fmt: skip
+
+    def saved(self, case: CaseDetail) -> None:
+        self.result_case = case
         super().accept()
+
+    def refused(self, exc: BaseException) -> None:
+        self.ui.errorLabel.setText(error_text(exc))
 
 
 def action_dialog(
@@ -282,16 +297,14 @@ class ReviewDialog(QDialog):
         ]
 
     def accept(self) -> None:
-        try:
-            self.result_case = record_review(
-                self.ctx,
-                self.actor,
-                self.case.id,
-                self.outcome.currentData(),
-                self.checks(),
-                self.opinion.toPlainText(),
-            )
-        except DomainError as exc:
-            self.ui.errorLabel.setText(exc.message)
-            return
+        ctx, actor, case_id = self.ctx, self.actor, self.case.id
+        outcome, checks, opinion = self.outcome.currentData(), self.checks(), self.opinion.toPlainText()
+        run_write(self, "法制审核", lambda: record_review(ctx, actor, case_id, outcome, checks, opinion),
+                  changes=Changes.to_case(case_id), on_done=self.saved, on_refused=self.refused)  # fmt: skip
+
+    def saved(self, case: CaseDetail) -> None:
+        self.result_case = case
         super().accept()
+
+    def refused(self, exc: BaseException) -> None:
+        self.ui.errorLabel.setText(error_text(exc))

@@ -23,6 +23,7 @@ from enforcement_desk.admin.users import list_users
 from enforcement_desk.context import Actor, AppContext
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import Stage
+from enforcement_desk.desk.operations import keep_fresh
 from enforcement_desk.procedure.cases import CaseFilter
 from enforcement_desk.procedure.desk.case_table_model import COLUMNS, STRETCH_COLUMN, CaseTableModel
 
@@ -105,6 +106,7 @@ class CaseListView(QWidget):
         )
         self.table.activated.connect(lambda index: self.open_case.emit(self.model.case_id_at(index.row())))
         self.apply_filter()
+        keep_fresh(self, lambda changes, _source: changes.case_list, self.refresh)
 
     def _size_columns(self) -> None:
         """Widths from typical values in the current font (so 200% scaling keeps them), or as the user

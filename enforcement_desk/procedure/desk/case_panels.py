@@ -3,7 +3,6 @@ side of the case and refreshes from a CaseDetail. The read-only records are in c
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 
 from PySide6.QtWidgets import (
@@ -24,7 +23,8 @@ from enforcement_desk.core.errors import ConcurrentChange, DomainError
 from enforcement_desk.core.money import amount_in_capitals, parse_amount
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import PRE_DECISION_STAGES, Outcome, Stage
-from enforcement_desk.desk.messages import say
+from enforcement_desk.desk.messages import error_text, say
+from enforcement_desk.desk.operations import Changes, run_write
 from enforcement_desk.procedure.case_views import CaseDetail
 from enforcement_desk.procedure.cases import (
     UNDER_REVIEW_STAGES,
@@ -62,6 +62,7 @@ class KeepsUnsavedEdits:
     message: QLabel
     loaded: tuple | None = None  # the fields as last filled from the case; None: nothing to keep
     edit_version = 0
+    saved_note = ""  # said again once the saved case is shown (showing it resets the message)
 
     def form_values(self) -> tuple:
         raise NotImplementedError
@@ -82,26 +83,38 @@ class KeepsUnsavedEdits:
     def note_loaded(self, case: CaseDetail) -> None:
         self.loaded, self.edit_version = self.form_values(), case.version
 
-    def note_saved(self) -> None:
+    def note_saved(self, note: str) -> None:
         self.loaded = None  # the saved case is shown next and becomes the new starting point
+        self.saved_note = note
+        say(self.message, note)
 
-    def refused(self, exc: DomainError) -> None:
-        """Say why the save was refused. After a conflict the typed fields stay; the next save is
-        made against the case as it is now, so it knowingly replaces the other change."""
+    def show_state(self, refusal: str) -> None:
+        """Once the fields are filled from the case: the note of the save just made, or why the fields
+        are read-only (a notice that typed edits were lost stays)."""
+        if self.saved_note and not refusal:
+            say(self.message, self.saved_note)
+        elif not self.message.text().startswith("未保存的修改"):
+            _show_refusal(self.message, refusal)
+        self.saved_note = ""
+
+    def refused(self, exc: BaseException) -> None:
+        """Say why the save was refused, with the rule behind it; the typed fields stay. After a
+        conflict the next save is made against the case as it is now, so it knowingly replaces the
+        other change."""
         if isinstance(exc, ConcurrentChange) and self.case is not None:
             fresh = get_case(self.ctx, self.actor, self.case.id)  # type: ignore[attr-defined]
             self.edit_version = fresh.version
-            say(self.message, f"{exc.message}\n（您填写的内容仍保留在此；确认无误后再次保存，将以您的内容为准。）", ok=False)
+            say(self.message, f"{error_text(exc)}\n（您填写的内容仍保留在此；确认无误后再次保存，将以您的内容为准。）", ok=False)
             return
-        say(self.message, exc.message, ok=False)
+        say(self.message, error_text(exc), ok=False)
 
 
 class SummaryPanel(KeepsUnsavedEdits, QWidget):
     """The case at a glance; the handlers can edit the facts until the decision."""
 
-    def __init__(self, ctx: AppContext, actor: Actor, on_changed: Callable[[CaseDetail], None], parent=None):  # noqa: ANN001
+    def __init__(self, ctx: AppContext, actor: Actor, parent=None):
         super().__init__(parent)
-        self.ctx, self.actor, self.on_changed = ctx, actor, on_changed
+        self.ctx, self.actor = ctx, actor
         self.case: CaseDetail | None = None
         layout = QVBoxLayout(self)
         self.info = QTextBrowser(self)
@@ -164,8 +177,7 @@ class SummaryPanel(KeepsUnsavedEdits, QWidget):
         if not keep:
             self.facts.setPlainText(case.facts)
             self.note_loaded(case)
-            if not self.message.text().startswith("未保存的修改"):
-                _show_refusal(self.message, refusal)
+            self.show_state(refusal)
         self.facts.setReadOnly(bool(refusal))
         self.save.setEnabled(not refusal)
         self.save.setToolTip(refusal)
@@ -185,24 +197,19 @@ class SummaryPanel(KeepsUnsavedEdits, QWidget):
     def _save(self) -> None:
         if self.case is None:
             return
-        try:
-            updated = update_case(
-                self.ctx, self.actor, self.case.id, self.edit_version, facts=self.facts.toPlainText().strip()
-            )
-        except DomainError as exc:
-            self.refused(exc)
-            return
-        self.note_saved()
-        self.on_changed(updated)
-        say(self.message, "已保存")
+        ctx, actor, case_id, version = self.ctx, self.actor, self.case.id, self.edit_version
+        facts = self.facts.toPlainText().strip()
+        run_write(self, "保存违法事实", lambda: update_case(ctx, actor, case_id, version, facts=facts),
+                  changes=Changes.to_case(case_id), on_done=lambda _case: self.note_saved("已保存"),
+                  on_refused=self.refused)  # fmt: skip
 
 
 class ProposalPanel(KeepsUnsavedEdits, QWidget):
     """处理意见: outcome, penalty kinds, amounts and the discretion reasons."""
 
-    def __init__(self, ctx: AppContext, actor: Actor, on_changed: Callable[[CaseDetail], None], parent=None):  # noqa: ANN001
+    def __init__(self, ctx: AppContext, actor: Actor, parent=None):
         super().__init__(parent)
-        self.ctx, self.actor, self.on_changed = ctx, actor, on_changed
+        self.ctx, self.actor = ctx, actor
         self.case: CaseDetail | None = None
         form = QFormLayout(self)
         self.outcome = QComboBox(self)
@@ -245,7 +252,7 @@ class ProposalPanel(KeepsUnsavedEdits, QWidget):
         try:
             self.fine_capitals.setText(amount_in_capitals(parse_amount(text)) if text.strip() else "")
         except DomainError as exc:
-            self.fine_capitals.setText(exc.message)
+            self.fine_capitals.setText(error_text(exc))
 
     def show_case(self, case: CaseDetail) -> None:
         refusal = edit_refusal(case, self.actor, PROPOSAL_STAGES, "修改处理意见")
@@ -261,8 +268,7 @@ class ProposalPanel(KeepsUnsavedEdits, QWidget):
             self.level.setText(str(case.discretion.get("level", "")))
             self.reason.setPlainText(str(case.discretion.get("reason", "")))
             self.note_loaded(case)
-            if not self.message.text().startswith("未保存的修改"):
-                _show_refusal(self.message, refusal)
+            self.show_state(refusal)
         for widget in (self.outcome, self.kinds, self.fine, self.confiscation, self.mitigated, self.level):
             widget.setEnabled(not refusal)
         self.reason.setReadOnly(bool(refusal))
@@ -294,10 +300,10 @@ class ProposalPanel(KeepsUnsavedEdits, QWidget):
                 level=self.level.text().strip(),
                 reason=self.reason.toPlainText().strip(),
             )
-            updated = set_proposal(self.ctx, self.actor, self.case.id, self.edit_version, proposal)
         except DomainError as exc:
             self.refused(exc)
             return
-        self.note_saved()
-        self.on_changed(updated)
-        say(self.message, "已保存处理意见")
+        ctx, actor, case_id, version = self.ctx, self.actor, self.case.id, self.edit_version
+        run_write(self, "保存处理意见", lambda: set_proposal(ctx, actor, case_id, version, proposal),
+                  changes=Changes.to_case(case_id), on_done=lambda _case: self.note_saved("已保存处理意见"),
+                  on_refused=self.refused)  # fmt: skip

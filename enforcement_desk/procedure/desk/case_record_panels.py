@@ -38,7 +38,7 @@ ACTION_LABELS = {
 # Under review or discussion the facts and proposal submitted are fixed; they change after a return.
 
 class TimelinePanel(QWidget):
-    def __init__(self, parent=None):  # noqa: ANN001
+    def __init__(self, parent=None):
         super().__init__(parent)
         self.table = read_only_table(["时间", "操作", "由", "到", "办理人", "说明"], self)
         QVBoxLayout(self).addWidget(self.table)
@@ -63,7 +63,7 @@ class TimelinePanel(QWidget):
 class DeadlinesPanel(QWidget):
     """The case's legal periods, and the period calculator for any other question of dates."""
 
-    def __init__(self, ctx: AppContext, parent=None):  # noqa: ANN001
+    def __init__(self, ctx: AppContext, parent=None):
         from enforcement_desk.procedure.desk.period_box import PeriodCalculatorBox
 
         super().__init__(parent)
@@ -84,7 +84,7 @@ class DeadlinesPanel(QWidget):
 class ReviewPanel(QWidget):
     """Every round of legal review with its checks and opinion."""
 
-    def __init__(self, ctx: AppContext, actor: Actor, parent=None):  # noqa: ANN001
+    def __init__(self, ctx: AppContext, actor: Actor, parent=None):
         super().__init__(parent)
         self.ctx, self.actor = ctx, actor
         self.view = QTextBrowser(self)

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
+from enforcement_desk.commands.arguments import parse_opinions
 from enforcement_desk.context import Actor, AppContext, split_list
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.procedure import steps as procedure
@@ -86,20 +87,6 @@ def waiver_dialog(
     )
 
 
-def parse_opinions(text: str) -> list[dict[str, str]]:
-    """One line per participant: "陈军：同意"."""
-    opinions = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        name, sep, opinion = line.replace(":", "：").partition("：")
-        if not sep or not name.strip() or not opinion.strip():
-            raise DomainError(f"讨论意见每行应为“姓名：意见”，这一行不符合：“{line}”")
-        opinions.append({"name": name.strip(), "opinion": opinion.strip()})
-    return opinions
-
-
 def discussion_dialog(
     ctx: AppContext, actor: Actor, case: CaseDetail, parent: QWidget | None = None
 ) -> FormDialog:
@@ -118,7 +105,7 @@ def discussion_dialog(
         ]
         return procedure.record_discussion(
             ctx, actor, case.id, held_on=v["held_on"], participants=participants,
-            opinions=parse_opinions(v["opinions"]), conclusion=v["conclusion"],
+            opinions=parse_opinions(v["opinions"].splitlines()), conclusion=v["conclusion"],
         )  # fmt: skip
 
     return FormDialog(ctx, case, "登记集体讨论", fields, submit, parent)

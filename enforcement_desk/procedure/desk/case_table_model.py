@@ -1,26 +1,20 @@
 """The case list as a Qt model: pages of 100 fetched from the service as the view scrolls.
 
 Counting the matches of a filter can take longer than fetching its first page (a two-character search
-scans until it has seen 10,000 matches), so the count runs on a pool thread and arrives later: each
-keystroke waits only for the page it shows.
+scans until it has seen 10,000 matches), so the count runs off the screen thread (desk/operations
+run_query) and arrives later: each keystroke waits only for the page it shows. One count runs at a
+time; filters typed meanwhile leave only the latest one to count next.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QRunnable,
-    Qt,
-    QThreadPool,
-    Signal,
-)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from enforcement_desk.context import Actor, AppContext
 from enforcement_desk.core.money import format_yuan
 from enforcement_desk.desk.messages import error_text
+from enforcement_desk.desk.operations import run_query
+from enforcement_desk.desk.workers import BackgroundJob
 from enforcement_desk.procedure.case_views import CaseSummary
 from enforcement_desk.procedure.cases import COUNT_LIMIT, CaseFilter, count_cases, list_cases
 
@@ -40,33 +34,10 @@ FINE_COLUMN = 6
 Index = QModelIndex | QPersistentModelIndex
 
 
-class _CountSignals(QObject):
-    counted = Signal(int, int)  # generation, total
-    failed = Signal(int, str)
-
-
-class _CountJob(QRunnable):
-    def __init__(self, model: CaseTableModel, generation: int, flt: CaseFilter):
-        super().__init__()
-        self.ctx, self.actor = model.ctx, model.actor
-        self.signals, self.generation, self.filter = model.count_signals, generation, flt
-        self.current = lambda: model.generation
-
-    def run(self) -> None:
-        if self.generation != self.current():  # typed over before this count started
-            return
-        try:
-            total = count_cases(self.ctx, self.actor, self.filter, limit=COUNT_LIMIT)
-        except Exception as exc:  # noqa: BLE001 - the list stays usable; the label says the count failed
-            self.signals.failed.emit(self.generation, error_text(exc))
-        else:
-            self.signals.counted.emit(self.generation, total)
-
-
 class CaseTableModel(QAbstractTableModel):
     total_changed = Signal()
 
-    def __init__(self, ctx: AppContext, actor: Actor, parent=None):  # noqa: ANN001
+    def __init__(self, ctx: AppContext, actor: Actor, parent=None):
         super().__init__(parent)
         self.ctx, self.actor = ctx, actor
         self.filter = CaseFilter()
@@ -78,11 +49,8 @@ class CaseTableModel(QAbstractTableModel):
         self.count_error = ""
         self.exhausted = True
         self.generation = 0
-        self.count_pool = QThreadPool(self)
-        self.count_pool.setMaxThreadCount(1)
-        self.count_signals = _CountSignals(self)
-        self.count_signals.counted.connect(self._counted)
-        self.count_signals.failed.connect(self._count_failed)
+        self.counting: BackgroundJob | None = None
+        self.count_waiting = False  # a filter came while a count ran: count the latest one next
 
     # ---- loading -------------------------------------------------------------------------
 
@@ -101,14 +69,38 @@ class CaseTableModel(QAbstractTableModel):
             self.total = len(self.rows)
         else:
             self.total = None
-            self.count_pool.start(_CountJob(self, self.generation, self.filter))
+            self._count()
         self.total_changed.emit()
 
-    def wait_for_count(self, msecs: int = -1) -> bool:
-        """Block until the running count is done (closing the window, tests, the benchmark)."""
-        return self.count_pool.waitForDone(msecs)
+    def _count(self) -> None:
+        if self.counting is not None:
+            self.count_waiting = True
+            return
+        ctx, actor, flt, generation = self.ctx, self.actor, self.filter, self.generation
+        self.counting = run_query(
+            self, lambda: count_cases(ctx, actor, flt, limit=COUNT_LIMIT),
+            lambda total: self.count_arrived(generation, total),
+            lambda exc: self._count_failed(generation, error_text(exc)),
+        )  # fmt: skip
+        self.counting.ended.connect(self._count_ended)
 
-    def _counted(self, generation: int, total: int) -> None:
+    def _count_ended(self, _ok: bool) -> None:
+        self.counting = None
+        if self.count_waiting:
+            self.count_waiting = False
+            if self.total is None:  # the list shown now still waits for its count
+                self._count()
+
+    def wait_for_count(self, msecs: int = -1) -> bool:
+        """Block until no count is reading, the latest filter's included (closing the window, tests,
+        the benchmark); the counts arrive meanwhile."""
+        while self.counting is not None:
+            if not self.counting.finish_now(msecs):
+                return False
+        return True
+
+    def count_arrived(self, generation: int, total: int) -> None:
+        """A count is shown only if it is of the filter shown: a late one of an older filter is not."""
         if generation == self.generation:
             self.total = total
             self.total_changed.emit()
@@ -137,10 +129,10 @@ class CaseTableModel(QAbstractTableModel):
             limit=PAGE,
         )
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, N802
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and not self.exhausted
 
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008, N802
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         more = self._page(len(self.rows))
         self.exhausted = len(more) < PAGE
         if not more:
@@ -151,13 +143,13 @@ class CaseTableModel(QAbstractTableModel):
 
     # ---- Qt model API --------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section][1]
         return None

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -18,7 +17,10 @@ from PySide6.QtWidgets import (
 
 from enforcement_desk.context import Actor, AppContext
 from enforcement_desk.core.procedure.workflow import ActionAvailability
+from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import ORDINARY_MAIN_LINE, Stage
+from enforcement_desk.desk.operations import Changes, keep_fresh
+from enforcement_desk.desk.permissions import may_run
 from enforcement_desk.procedure.case_views import CaseDetail
 from enforcement_desk.procedure.cases import get_case
 from enforcement_desk.procedure.desk import case_side_dialogs
@@ -49,16 +51,6 @@ def register_panel(
         _PANEL_FACTORIES.sort(key=lambda f: f.position)
 
 
-def announce_change(panel: QWidget, case: CaseDetail) -> None:
-    """A registered panel changed the case: its workspace shows the new state everywhere (stage,
-    actions, other panels) and the case list and today view refresh."""
-    widget = panel.parentWidget()
-    while widget is not None and not isinstance(widget, CaseWorkspace):
-        widget = widget.parentWidget()
-    if widget is not None:
-        widget._changed(case)
-
-
 class StageBar(QLabel):
     """The main line of the ordinary procedure with the case's position marked."""
 
@@ -82,7 +74,8 @@ class StageBar(QLabel):
 
 
 class CaseWorkspace(QWidget):
-    changed = Signal(int)  # case id, after any saved change
+    """Reloads the case after any write that changed it, its own panels' included: the stage, the
+    actions and every panel move together (a hidden tab reloads when it comes to the front)."""
 
     def __init__(self, ctx: AppContext, actor: Actor, case_id: int, parent: QWidget | None = None):
         super().__init__(parent)
@@ -102,8 +95,8 @@ class CaseWorkspace(QWidget):
         self.blocked.setWordWrap(True)
         self.blocked.setStyleSheet("color: #6b6b6b;")
         self.tabs = QTabWidget(self)
-        self.summary = SummaryPanel(ctx, actor, self._changed, self)
-        self.proposal = ProposalPanel(ctx, actor, self._changed, self)
+        self.summary = SummaryPanel(ctx, actor, self)
+        self.proposal = ProposalPanel(ctx, actor, self)
         self.timeline = TimelinePanel(self)
         self.deadlines = DeadlinesPanel(ctx, self)
         self.review = ReviewPanel(ctx, actor, self)
@@ -121,6 +114,8 @@ class CaseWorkspace(QWidget):
         layout.addWidget(self.blocked)
         layout.addWidget(self.tabs, 1)
         self.reload()
+        keep_fresh(self, lambda changes, _source: case_id in changes.cases or changes.credit, self.reload,
+                   catch_up_when_shown=False)  # fmt: skip
 
     # ---- state ---------------------------------------------------------------------------
 
@@ -131,10 +126,6 @@ class CaseWorkspace(QWidget):
         """What the user typed here and has not saved (closing the tab or the window would lose it)."""
         return [name for panel, name in ((self.summary, "违法事实"), (self.proposal, "处理意见"))
                 if panel.has_unsaved_edits()]  # fmt: skip
-
-    def _changed(self, case: CaseDetail) -> None:
-        self.show_case(case)
-        self.changed.emit(case.id)
 
     def show_case(self, case: CaseDetail) -> None:
         self.case = case
@@ -191,7 +182,7 @@ class CaseWorkspace(QWidget):
                     lambda _=False, f=factory: self._open(f(self.ctx, self.actor, case, self))
                 )
                 self.actions_row.addWidget(button)
-        if case.stage is Stage.TRANSFERRED_POLICE and self.actor.role.value in ("officer", "head"):
+        if case.stage is Stage.TRANSFERRED_POLICE and may_run(self.actor, "transfer package"):
             button = QPushButton("制作移送材料包…", self)
             button.setObjectName("side_transfer_package")
             button.clicked.connect(self._transfer_package)
@@ -200,26 +191,31 @@ class CaseWorkspace(QWidget):
         self.blocked.setText("暂不能办理 — " + "　".join(blocked) if blocked else "")
         self.blocked.setVisible(bool(blocked))
 
-    def _side_actions(self, case: CaseDetail):  # noqa: ANN202
-        role = self.actor.role.value
+    def _side_actions(self, case: CaseDetail):
+        """The steps beside the workflow's actions, offered as the command table permits the user's role
+        in this stage; officers only on cases they handle, as the services require."""
         is_handler = any(h.user_id == self.actor.user_id for h in case.handlers)
+        handles_or_oversees = is_handler or self.actor.role is not Role.OFFICER
+
+        def offered(command: str) -> bool:
+            return may_run(self.actor, command, case.stage)
+
         return (
-            ("hearing_notice", "安排听证…", case.stage is Stage.HEARING and (is_handler or role == "head"),
+            ("hearing_notice", "安排听证…", offered("case hearing-notice") and handles_or_oversees,
              case_side_dialogs.hearing_notice_dialog),
-            ("hearing", "登记听证…", case.stage is Stage.HEARING and role in ("officer", "head"), case_side_dialogs.hearing_dialog),
-            ("waiver", "放弃陈述申辩…", case.stage is Stage.PRIOR_NOTICE and is_handler and not case.hearing_requested_on,
+            ("hearing", "登记听证…", offered("case hearing"), case_side_dialogs.hearing_dialog),
+            ("waiver", "放弃陈述申辩…", offered("case waive-defence") and is_handler and not case.hearing_requested_on,
              case_side_dialogs.waiver_dialog),
-            ("discussion", "登记集体讨论…", case.stage is Stage.COLLECTIVE_DISCUSSION and role == "head"
-             and not case.discussion_recorded, case_side_dialogs.discussion_dialog),
-            ("extension", "延长办案期限…", role == "head" and case.filed_on is not None and case.decided_on is None
-             and not case.stage.is_terminal, case_side_dialogs.extension_dialog),
+            ("discussion", "登记集体讨论…", offered("case discussion") and not case.discussion_recorded,
+             case_side_dialogs.discussion_dialog),
+            ("extension", "延长办案期限…", offered("case extend") and case.filed_on is not None
+             and case.decided_on is None and not case.stage.is_terminal, case_side_dialogs.extension_dialog),
         )  # fmt: skip
 
     def _transfer_package(self, target: str | None = None) -> None:
         from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-        from enforcement_desk.desk.messages import show_error
-        from enforcement_desk.desk.workers import BackgroundJob
+        from enforcement_desk.desk.operations import run_write
         from enforcement_desk.transfer.service import build_transfer_package
 
         assert self.case is not None
@@ -228,10 +224,10 @@ class CaseWorkspace(QWidget):
             target, _ = QFileDialog.getSaveFileName(self, "保存移送材料包", suggested, "ZIP 文件 (*.zip)")
         if not target:
             return
-        case_id = self.case.id
+        ctx, actor, case_id = self.ctx, self.actor, self.case.id
 
-        def work(control):  # noqa: ANN001, ANN202
-            return build_transfer_package(self.ctx, self.actor, case_id, Path(target),
+        def work(control):
+            return build_transfer_package(ctx, actor, case_id, Path(target),
                                           progress=control.progress, cancelled=control.cancelled)  # fmt: skip
 
         def done(manifest: dict) -> None:
@@ -239,14 +235,15 @@ class CaseWorkspace(QWidget):
             self.transfer_message = f"已生成：{target}\n共 {len(manifest['files'])} 份材料\n签名公钥指纹：{manifest['public_key_fingerprint']}"
             box = QMessageBox(QMessageBox.Icon.Information, "移送材料包", self.transfer_message, parent=self)
             box.open()
-            self.reload()
 
         def failed(exc: BaseException) -> None:
+            from enforcement_desk.desk.messages import show_error
+
             self.transfer_job = None
             show_error(self, exc, "未生成移送材料包")
 
-        self.transfer_job = BackgroundJob(self, "制作移送材料包", work, done, failed)
-        self.transfer_job.start()
+        self.transfer_job = run_write(self, "制作移送材料包", work, changes=Changes.to_case(case_id), on_done=done,
+                                      on_refused=failed, long=True)  # fmt: skip
 
     def _run(self, availability: ActionAvailability) -> None:
         assert self.case is not None
@@ -258,10 +255,9 @@ class CaseWorkspace(QWidget):
 
     def _open(self, dialog: FormDialog | ReviewDialog) -> None:
         self.open_dialog = dialog
-        dialog.accepted.connect(lambda: self._after(dialog))
+        dialog.finished.connect(lambda _result: self._after(dialog))
         dialog.open()
 
-    def _after(self, dialog: FormDialog | ReviewDialog) -> None:
+    def _after(self, _dialog: FormDialog | ReviewDialog) -> None:
+        # Done or cancelled; after a write the case reloads from its announcement.
         self.open_dialog = None
-        if dialog.result_case is not None:
-            self._changed(dialog.result_case)

@@ -7,17 +7,18 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from enforcement_desk.admin.users import list_users
 from enforcement_desk.context import Actor, AppContext
-from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import CATEGORY_LABELS, CaseSource
 from enforcement_desk.desk.forms_compiled.ui_new_case import Ui_NewCaseDialog
+from enforcement_desk.desk.messages import error_text
+from enforcement_desk.desk.operations import Changes, run_write
 from enforcement_desk.procedure.case_views import CaseDetail
 from enforcement_desk.procedure.cases import CaseDraft, create_case
 from enforcement_desk.procedure.desk.party_dialog import PartyDialog
 from enforcement_desk.procedure.parties import search_parties
 
 
-def to_qdate(day) -> QDate:  # noqa: ANN001 - datetime.date
+def to_qdate(day) -> QDate:  # datetime.date
     return QDate(day.year, day.month, day.day)
 
 
@@ -103,9 +104,11 @@ class NewCaseDialog(QDialog):
             location=ui.locationEdit.text().strip(),
             facts=ui.factsEdit.toPlainText().strip(),
         )
-        try:
-            self.case = create_case(self.ctx, self.actor, draft)
-        except DomainError as exc:
-            ui.errorLabel.setText(exc.message)
-            return
+        ctx, actor = self.ctx, self.actor
+        run_write(self, "受理案件", lambda: create_case(ctx, actor, draft),
+                  changes=lambda case: Changes.to_case(case.id), on_done=self._created,
+                  on_refused=lambda exc: ui.errorLabel.setText(error_text(exc)))  # fmt: skip
+
+    def _created(self, case: CaseDetail) -> None:
+        self.case = case
         super().accept()

@@ -8,7 +8,8 @@ from enforcement_desk.context import Actor, AppContext
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.identifiers import validate_resident_id, validate_uscc
 from enforcement_desk.desk.forms_compiled.ui_party import Ui_PartyDialog
-from enforcement_desk.desk.messages import OK_STYLE, PROBLEM_STYLE
+from enforcement_desk.desk.messages import OK_STYLE, PROBLEM_STYLE, error_text
+from enforcement_desk.desk.operations import Changes, run_write
 from enforcement_desk.procedure.parties import PartyDraft, PartyView, add_party, find_similar
 
 KINDS = (("organisation", "单位（法人或其他组织）"), ("person", "自然人"))
@@ -52,7 +53,7 @@ class PartyDialog(QDialog):
                 label.setText("✓ 统一社会信用代码有效")
             label.setStyleSheet(OK_STYLE)
         except DomainError as exc:
-            label.setText(f"✗ {exc.message}")
+            label.setText(f"✗ {error_text(exc)}")
             label.setStyleSheet(PROBLEM_STYLE)
 
     def _check_duplicates(self) -> None:
@@ -80,9 +81,10 @@ class PartyDialog(QDialog):
             phone=ui.phoneEdit.text().strip(),
             business_type=ui.businessTypeEdit.text().strip(),
         )
-        try:
-            self.party = add_party(self.ctx, self.actor, draft)
-        except DomainError as exc:
-            ui.errorLabel.setText(exc.message)
-            return
+        ctx, actor = self.ctx, self.actor
+        run_write(self, "登记当事人", lambda: add_party(ctx, actor, draft), changes=Changes(parties=True),
+                  on_done=self._added, on_refused=lambda exc: ui.errorLabel.setText(error_text(exc)))  # fmt: skip
+
+    def _added(self, party: PartyView) -> None:
+        self.party = party
         super().accept()

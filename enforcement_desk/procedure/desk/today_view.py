@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayou
 
 from enforcement_desk.context import Actor, AppContext
 from enforcement_desk.core.procedure.periods import URGENCY_LABELS
+from enforcement_desk.desk.operations import keep_fresh
 from enforcement_desk.desk.tables import read_only_table
 from enforcement_desk.procedure.deadlines import due_deadlines
 from enforcement_desk.procedure.worklist import waiting_for_me
@@ -38,6 +39,9 @@ class TodayView(QWidget):
         self.work.cellDoubleClicked.connect(lambda row, _c: self._open(self.work, row))
         self.deadlines.cellDoubleClicked.connect(lambda row, _c: self._open(self.deadlines, row))
         self.refresh()
+        # The main window refreshes this view each time it comes to the front: no catching up needed.
+        keep_fresh(self, lambda changes, _source: changes.case_list or changes.deadlines, self.refresh,
+                   catch_up_when_shown=False)  # fmt: skip
 
     def _open(self, table: QTableWidget, row: int) -> None:
         item = table.item(row, 0)

@@ -22,17 +22,19 @@ from PySide6.QtWidgets import (
 )
 
 from enforcement_desk.admin.users import list_users
-from enforcement_desk.context import Actor, AppContext
+from enforcement_desk.context import Actor, AppContext, role_rule_of
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.procedure.periods import URGENCY_LABELS
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import CATEGORY_LABELS
 from enforcement_desk.desk.messages import say
+from enforcement_desk.desk.operations import Changes
 from enforcement_desk.desk.tables import fill_rows, read_only_table
 from enforcement_desk.procedure.desk.today_view import URGENCY_COLOURS
 from enforcement_desk.procedure.parties import search_parties
 from enforcement_desk.supervision import complaints as svc
 from enforcement_desk.supervision.desk.page import (
+    SUPERVISION,
     SupervisionForm,
     SupervisionPage,
     allow,
@@ -61,7 +63,7 @@ class ComplaintsPage(SupervisionPage):
         self.close_button.setObjectName("closeComplaintButton")
         self.open_only = QCheckBox("只看办理中", self)
         self.open_only.setObjectName("openOnlyCheck")
-        allow(self.add_button, refusal(actor, Role.OFFICER, Role.HEAD, action="登记投诉举报"))
+        allow(self.add_button, refusal(actor, svc.add_complaint))
         self.add_button.clicked.connect(self.add)
         self.convert_button.clicked.connect(self.convert)
         self.close_button.clicked.connect(self.close_complaint)
@@ -104,11 +106,12 @@ class ComplaintsPage(SupervisionPage):
 
     def show_selected(self) -> None:
         c = self.current()
-        for button, action in (
-            (self.convert_button, "将投诉举报转为案件"),
-            (self.close_button, "办结投诉举报"),
+        for button, service in (
+            (self.convert_button, svc.convert_to_case),
+            (self.close_button, svc.close_complaint),
         ):
-            reason = refusal(self.actor, Role.OFFICER, Role.HEAD, action=action)
+            action = role_rule_of(service).action
+            reason = refusal(self.actor, service)
             if not reason and c is not None and c.status != "open":
                 reason = f"投诉举报 {c.number} 已{c.label}，不能再处理"
             elif (
@@ -147,20 +150,22 @@ class ComplaintsPage(SupervisionPage):
         return combo
 
     def add(self) -> None:
-        def submit() -> svc.ComplaintView:
-            if assigned.currentData() is None:
+        ctx, actor = self.ctx, self.actor
+
+        def submit(v: dict) -> svc.ComplaintView:
+            if v["assigned_to"] is None:
                 raise DomainError("请选择承办人")
-            return svc.add_complaint(self.ctx, self.actor, svc.ComplaintDraft(
-                channel=channel.currentText(), subject_name=subject.text(), content=content.toPlainText(),
-                assigned_to=assigned.currentData(), received_on=received.date().toPython(),
-                reporter_name=reporter.text(), reporter_phone=phone.text(), anonymous=anonymous.isChecked(),
-                subject_address=address.text(), category=category.currentData(),
-                reporter_id_number=id_number.text()))  # fmt: skip
+            return svc.add_complaint(ctx, actor, svc.ComplaintDraft(
+                channel=v["channel"], subject_name=v["subject_name"], content=v["content"],
+                assigned_to=v["assigned_to"], received_on=v["received_on"],
+                reporter_name=v["reporter_name"], reporter_phone=v["reporter_phone"], anonymous=v["anonymous"],
+                subject_address=v["subject_address"], category=v["category"],
+                reporter_id_number=v["reporter_id_number"]))  # fmt: skip
 
         form = SupervisionForm(self, "登记投诉举报", "登记", submit,
                                "投诉举报内容和投诉举报人的身份只有承办人和负责人可见，不写入审计记录，也不进入案件。")  # fmt: skip
-        channel = form.choice("channel", "渠道", ((name, name) for name in svc.CHANNELS))
-        received = form.date("received_on", "收到日期", self.ctx.today(), latest=self.ctx.today())
+        form.choice("channel", "渠道", ((name, name) for name in svc.CHANNELS))
+        form.date("received_on", "收到日期", self.ctx.today(), latest=self.ctx.today())
         anonymous = form.add("anonymous", "", QCheckBox("匿名投诉举报"))
         reporter = form.add("reporter_name", "投诉举报人姓名", QLineEdit())
         phone = form.add("reporter_phone", "联系电话", QLineEdit())
@@ -168,15 +173,11 @@ class ComplaintsPage(SupervisionPage):
         anonymous.toggled.connect(
             lambda on: [field.setEnabled(not on) for field in (reporter, phone, id_number)]
         )
-        subject = form.add("subject_name", "被投诉举报对象（必填）", QLineEdit())
-        address = form.add("subject_address", "对象地址", QLineEdit())
-        category = form.choice(
-            "category", "执法类别", ((label, code) for code, label in CATEGORY_LABELS.items())
-        )
-        content = form.add("content", "投诉举报内容（必填）", QPlainTextEdit())
-        assigned = form.add(
-            "assigned_to", "承办人", self._officers(QComboBox(), self.actor.user_id, blank=True)
-        )
+        form.add("subject_name", "被投诉举报对象（必填）", QLineEdit())
+        form.add("subject_address", "对象地址", QLineEdit())
+        form.choice("category", "执法类别", ((label, code) for code, label in CATEGORY_LABELS.items()))
+        form.add("content", "投诉举报内容（必填）", QPlainTextEdit())
+        form.add("assigned_to", "承办人", self._officers(QComboBox(), self.actor.user_id, blank=True))
         self.dialog = form.show_then(lambda c: (self.refresh(), say(
             self.message, f"已登记投诉举报 {c.number}，应于 {c.reply_due_on} 前答复")))  # fmt: skip
 
@@ -193,19 +194,20 @@ class ComplaintsPage(SupervisionPage):
             party.setEditText(text)
             party.blockSignals(False)
 
-        def submit() -> int:
-            index = party.findText(party.currentText())
-            if index < 0:
+        ctx, actor = self.ctx, self.actor
+
+        def submit(v: dict) -> int:
+            if v["party"] is None:
                 raise DomainError(
                     "请从列表中选择当事人（输入名称或证件号码查找；新当事人请先在新建案件时登记）"
                 )
-            handlers = tuple(h for h in (first.currentData(), second.currentData()) if h)
-            return svc.convert_to_case(self.ctx, self.actor, c.id, party_id=party.itemData(index), cause=cause.text(),
-                                       handler_ids=handlers)  # fmt: skip
+            handlers = tuple(h for h in (v["handler1"], v["handler2"]) if h)
+            return svc.convert_to_case(ctx, actor, c.id, party_id=v["party"], cause=v["cause"], handler_ids=handlers)
 
         form = SupervisionForm(self, f"转为案件 · {c.number}", "受理", submit,
                                f"被投诉举报对象：{c.subject_name}。案件来源为投诉举报（登记号 {c.number}），违法事实由承办人"
-                               "调查后填写；投诉举报内容和举报人信息只留在投诉举报记录中。")  # fmt: skip
+                               "调查后填写；投诉举报内容和举报人信息只留在投诉举报记录中。",
+                               changes=lambda case_id: Changes.to_case(case_id) | SUPERVISION)  # fmt: skip
         party = form.add("party", "当事人", QComboBox())
         party.setEditable(True)
         party.lineEdit().setPlaceholderText("输入名称或证件号码查找")
@@ -215,9 +217,9 @@ class ComplaintsPage(SupervisionPage):
             party.setCurrentIndex(0)
         else:  # not registered under that name: offer the list to choose from
             load_parties("")
-        cause = form.add("cause", "案由（必填）", QLineEdit())
-        first = form.add("handler1", "承办人", self._officers(QComboBox(), c.assigned_to, blank=True))
-        second = form.add("handler2", "协办人", self._officers(QComboBox(), None, blank=True))
+        form.add("cause", "案由（必填）", QLineEdit())
+        form.add("handler1", "承办人", self._officers(QComboBox(), c.assigned_to, blank=True))
+        form.add("handler2", "协办人", self._officers(QComboBox(), None, blank=True))
         self.dialog = form.show_then(self._converted)
 
     def _converted(self, case_id: int) -> None:
@@ -229,14 +231,15 @@ class ComplaintsPage(SupervisionPage):
         c = self.current()
         if not self.need(c, "投诉举报（列表中的一行）"):
             return
+        ctx, actor = self.ctx, self.actor
         form = SupervisionForm(
             self,
             f"办结投诉举报 · {c.number}",
             "办结",
-            lambda: svc.close_complaint(self.ctx, self.actor, c.id, reason.toPlainText()),
+            lambda v: svc.close_complaint(ctx, actor, c.id, v["reason"]),
             "不立案办结的，须写明理由（如经核查不属实、不属本机关管辖）。",
         )
-        reason = form.add("reason", "办结理由（必填）", QPlainTextEdit())
+        form.add("reason", "办结理由（必填）", QPlainTextEdit())
         self.dialog = form.show_then(
             lambda v: (self.refresh(), say(self.message, f"投诉举报 {v.number} 已办结"))
         )

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from enforcement_desk.context import Actor, AppContext
-from enforcement_desk.core.roles import Role
 from enforcement_desk.desk.messages import say
+from enforcement_desk.desk.operations import Changes
 from enforcement_desk.desk.tables import fill_rows, read_only_table
 from enforcement_desk.procedure.parties import PartyView, search_parties
 from enforcement_desk.supervision.credit import (
@@ -93,12 +93,12 @@ class CreditPage(SupervisionPage):
         self.repair_button.setObjectName("repairCreditButton")
         allow(
             self.remove_button,
-            refusal(actor, Role.HEAD, action="移出黑名单"),
+            refusal(actor, remove_from_blacklist),
             "期满前提前移出（如所依据的决定已撤销）",
         )
         allow(
             self.repair_button,
-            refusal(actor, Role.HEAD, action="信用修复"),
+            refusal(actor, repair_credit),
             "当事人申请并已整改，列入满规定年限后",
         )
         self.remove_button.clicked.connect(self.remove)
@@ -137,6 +137,9 @@ class CreditPage(SupervisionPage):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
+    def follows(self, changes: Changes) -> bool:
+        return changes.credit or changes.parties
+
     def refresh(self) -> None:
         self.entries = current_blacklist(self.ctx, self.actor)
         self.blacklist_label.setText(f"<b>当前黑名单（{len(self.entries)}）</b>")
@@ -150,16 +153,17 @@ class CreditPage(SupervisionPage):
         row = selected_row(self.blacklist, len(self.entries))
         return None if row is None else self.entries[row]
 
-    def _entry_form(self, title: str, label: str, confirm: str, work) -> None:  # noqa: ANN001
+    def _entry_form(self, title: str, label: str, confirm: str, work) -> None:
         chosen = self.current_entry()
         if chosen is None:
             say(self.message, "请先在黑名单中选择一条记录", ok=False)
             return
         name, entry = chosen
-        form = SupervisionForm(self, f"{title} · {name}", confirm,
-                               lambda: work(self.ctx, self.actor, entry.id, text.toPlainText()),
-                               f"列入日期 {entry.entered_on}，期满 {entry.ends_on}；列入理由：{entry.reason}")  # fmt: skip
-        text = form.add("reason", label, QPlainTextEdit())
+        ctx, actor = self.ctx, self.actor
+        form = SupervisionForm(self, f"{title} · {name}", confirm, lambda v: work(ctx, actor, entry.id, v["reason"]),
+                               f"列入日期 {entry.entered_on}，期满 {entry.ends_on}；列入理由：{entry.reason}",
+                               changes=Changes(credit=True))  # fmt: skip
+        form.add("reason", label, QPlainTextEdit())
         self.dialog = form.show_then(lambda changed: self._changed(name, changed))
 
     def remove(self) -> None:
@@ -189,5 +193,5 @@ class CreditPage(SupervisionPage):
             return
         try:
             self.summary.setHtml(summary_html(credit_summary(self.ctx, self.actor, self.parties[row].id)))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self.summary.setPlainText(problem_text(exc))

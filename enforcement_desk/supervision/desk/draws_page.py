@@ -22,14 +22,15 @@ from PySide6.QtWidgets import (
 
 from enforcement_desk.context import Actor, AppContext
 from enforcement_desk.core.errors import DomainError
-from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import CATEGORY_LABELS
 from enforcement_desk.core.supervision.random_draw import CategoryQuota
 from enforcement_desk.desk.messages import say
+from enforcement_desk.desk.operations import Changes, run_query, run_write
 from enforcement_desk.desk.tables import fill_rows, read_only_table
 from enforcement_desk.desk.workers import BackgroundJob
 from enforcement_desk.supervision import inspections as svc
 from enforcement_desk.supervision.desk.page import (
+    SUPERVISION,
     SupervisionForm,
     SupervisionPage,
     allow,
@@ -69,17 +70,16 @@ class DrawsPage(SupervisionPage):
         top_bar, task_bar = QHBoxLayout(), QHBoxLayout()
         self.draw_label = QLabel(self)
         task_bar.addWidget(self.draw_label, 1)
-        may = lambda *roles, action: refusal(actor, *roles, action=action)  # noqa: E731
         buttons = (  # attribute (also the object name), row, text, slot, reason it is refused, tooltip
-            ("new_button", top_bar, "新抽查…", self.new_draw, may(Role.HEAD, Role.ADMIN, action="双随机抽取"), ""),
+            ("new_button", top_bar, "新抽查…", self.new_draw, refusal(actor, svc.draw_inspections), ""),
             ("import_button", top_bar, "导入检查对象…", self.import_objects, "", "从 XLSX 表导入检查对象库（编码相同的更新）"),
             ("verify_button", top_bar, "复核抽取", self.verify, "", "按记录的种子和输入重新抽取，核对结果与记录是否一致"),
             ("export_button", top_bar, "导出结果…", self.export, "", "导出供公示的抽查结果（XLSX 或 CSV）"),
             ("publish_button", top_bar, "登记已公示…", self.publish, "", "登记该抽查任务的结果已向社会公示"),
             ("result_button", task_bar, "登记检查结果…", self.record_result,
-             may(Role.OFFICER, Role.HEAD, action="登记抽查结果"), ""),
+             refusal(actor, svc.record_result), ""),
             ("case_button", task_bar, "据发现立案…", self.open_case_from_finding,
-             may(Role.OFFICER, Role.HEAD, action="受理案件"), "将登记为“发现问题”的检查结果立为案件"),
+             refusal(actor, svc.open_case_from_finding), "将登记为“发现问题”的检查结果立为案件"),
         )  # fmt: skip
         for attribute, bar, text, slot, reason, hint in buttons:
             button = QPushButton(text, self)
@@ -173,25 +173,24 @@ class DrawsPage(SupervisionPage):
         )
         if not objects:
             hint += "\n检查对象库为空：请先点击“导入检查对象…”。"  # fmt: skip
-        quotas: dict[str, QLineEdit] = {}
+        codes = [c for c in CATEGORY_LABELS if counts[c]]
+        ctx, actor = self.ctx, self.actor
 
-        def submit() -> svc.DrawView:
+        def submit(v: dict) -> svc.DrawView:
             if not objects:
                 raise DomainError("检查对象库中没有检查对象，请先导入检查对象库")
-            chosen = [parse_quota(code, edit.text()) for code, edit in quotas.items() if edit.text().strip()]
-            return svc.draw_inspections(self.ctx, self.actor, title.text(), chosen, seed=seed.text(),
-                                        grid=grid.currentData())  # fmt: skip
+            amounts = {code: v[f"quota_{code}"] for code in codes}
+            chosen = [parse_quota(code, text) for code, text in amounts.items() if text.strip()]
+            return svc.draw_inspections(ctx, actor, v["title"], chosen, seed=v["seed"], grid=v["grid"])
 
         form = SupervisionForm(self, "新抽查", "抽取", submit, hint)
-        title = form.add("title", "抽查任务名称（必填）", QLineEdit())
-        for code in (c for c in CATEGORY_LABELS if counts[c]):
+        form.add("title", "抽查任务名称（必填）", QLineEdit())
+        for code in codes:
             label = f"{CATEGORY_LABELS[code]}（库中 {counts[code]} 个）"
-            quotas[code] = form.add(f"quota_{code}", label, QLineEdit())
-            quotas[code].setPlaceholderText("比例如 20%，或个数如 3；留空不抽")
+            form.add(f"quota_{code}", label, QLineEdit()).setPlaceholderText("比例如 20%，或个数如 3；留空不抽")
         grids = sorted({o.grid for o in objects if o.grid})
-        grid = form.choice("grid", "网格", [("全部网格", None), *((g, g) for g in grids)])
-        seed = form.add("seed", "随机种子", QLineEdit())
-        seed.setPlaceholderText("留空则随机生成并记录")
+        form.choice("grid", "网格", [("全部网格", None), *((g, g) for g in grids)])
+        form.add("seed", "随机种子", QLineEdit()).setPlaceholderText("留空则随机生成并记录")
         self.dialog = form.show_then(self._drawn)
 
     def _drawn(self, draw: svc.DrawView) -> None:
@@ -200,14 +199,16 @@ class DrawsPage(SupervisionPage):
 
     def import_objects(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "导入检查对象库", str(Path.home()), "Excel 文件 (*.xlsx)")
-        report = path and self.attempt(lambda: svc.import_objects(self.ctx, self.actor, Path(path)))
-        if report:
+        if not path:
+            return
+        ctx, actor = self.ctx, self.actor
+
+        def imported(report: svc.ImportReport) -> None:
             rejected = "".join(f"\n未导入 {line}" for line in report.rejected)
-            say(
-                self.message,
-                f"检查对象库：新增 {report.added} 个，更新 {report.updated} 个{rejected}",
-                not rejected,
-            )
+            say(self.message, f"检查对象库：新增 {report.added} 个，更新 {report.updated} 个{rejected}", not rejected)
+
+        run_write(self, "导入检查对象库", lambda: svc.import_objects(ctx, actor, Path(path)),
+                  changes=Changes(supervision=True), on_done=imported, on_refused=self.refused)  # fmt: skip
 
     def verify(self) -> None:
         draw = self.current_draw()
@@ -223,12 +224,13 @@ class DrawsPage(SupervisionPage):
         task = self.current_task()
         if not self.need(task, "检查对象（下方列表中的一行）"):
             return
-        form = SupervisionForm(self, f"登记检查结果 · {task.object_name}", "登记", lambda: svc.record_result(
-            self.ctx, self.actor, task.id, outcome.currentData(), day.date().toPython(), note.toPlainText()))  # fmt: skip
+        ctx, actor = self.ctx, self.actor
+        form = SupervisionForm(self, f"登记检查结果 · {task.object_name}", "登记", lambda v: svc.record_result(
+            ctx, actor, task.id, v["outcome"], v["inspected_on"], v["note"]))  # fmt: skip
         choices = [(label, key) for key, label in svc.OUTCOME_LABELS.items() if key != "pending"]
-        outcome = form.choice("outcome", "检查结果", choices)
-        day = form.date("inspected_on", "检查日期", self.ctx.today(), latest=self.ctx.today())
-        note = form.add("note", "发现的问题或处理情况", QPlainTextEdit(task.note))
+        form.choice("outcome", "检查结果", choices)
+        form.date("inspected_on", "检查日期", self.ctx.today(), latest=self.ctx.today())
+        form.add("note", "发现的问题或处理情况", QPlainTextEdit(task.note))
         self.dialog = form.show_then(lambda t: (self.refresh(), say(
             self.message, f"已登记 {t.object_name}：{t.label}，结果应于 {t.publish_due_on} 前公示")))  # fmt: skip
 
@@ -239,11 +241,12 @@ class DrawsPage(SupervisionPage):
         if task.case_id:
             say(self.message, f"该检查发现已立为案件 #{task.case_id}（双击该行打开）", ok=False)
             return
-        form = SupervisionForm(self, f"据检查发现立案 · {task.object_name}", "受理", lambda: svc.open_case_from_finding(
-            self.ctx, self.actor, task.id, cause.text(), facts.toPlainText()),
-            "当事人取自检查对象，承办人为抽中的两名检查人员。")  # fmt: skip
-        cause = form.add("cause", "案由（必填）", QLineEdit())
-        facts = form.add("facts", "案情（默认为发现的问题）", QPlainTextEdit(task.note))
+        ctx, actor = self.ctx, self.actor
+        form = SupervisionForm(self, f"据检查发现立案 · {task.object_name}", "受理", lambda v: svc.open_case_from_finding(
+            ctx, actor, task.id, v["cause"], v["facts"]), "当事人取自检查对象，承办人为抽中的两名检查人员。",
+            changes=lambda case_id: Changes.to_case(case_id) | SUPERVISION)  # fmt: skip
+        form.add("cause", "案由（必填）", QLineEdit())
+        form.add("facts", "案情（默认为发现的问题）", QPlainTextEdit(task.note))
         self.dialog = form.show_then(self._case_opened)
 
     def _case_opened(self, case_id: int) -> None:
@@ -255,9 +258,10 @@ class DrawsPage(SupervisionPage):
         draw = self.current_draw()
         if not self.need(draw, "已公示结果的抽查任务"):
             return
-        form = SupervisionForm(self, f"登记结果已公示 · {draw.title}", "登记", lambda: svc.mark_results_published(
-            self.ctx, self.actor, draw.id, day.date().toPython()))  # fmt: skip
-        day = form.date("published_on", "公示日期", self.ctx.today(), latest=self.ctx.today())
+        ctx, actor = self.ctx, self.actor
+        form = SupervisionForm(self, f"登记结果已公示 · {draw.title}", "登记", lambda v: svc.mark_results_published(
+            ctx, actor, draw.id, v["published_on"]))  # fmt: skip
+        form.date("published_on", "公示日期", self.ctx.today(), latest=self.ctx.today())
         self.dialog = form.show_then(lambda d: (self.refresh(), say(
             self.message, f"已登记抽查结果公示（{d.results_published_on}）")))  # fmt: skip
 
@@ -272,9 +276,7 @@ class DrawsPage(SupervisionPage):
         target = Path(path)
         if target.suffix.lower() not in (".xlsx", ".csv"):
             target = target.with_name(target.name + (".csv" if "csv" in chosen.lower() else ".xlsx"))
-        self.job = BackgroundJob(
-            self, "正在导出抽查结果", lambda _c: svc.export_results(self.ctx, self.actor, draw.id, target),
-            lambda done: say(self.message, f"已导出：{done}"), self.refused,
-            cancellable=False,
-        )  # fmt: skip
-        self.job.start()
+        ctx, actor = self.ctx, self.actor
+        self.job = run_query(self, lambda: svc.export_results(ctx, actor, draw.id, target),
+                             lambda done: say(self.message, f"已导出：{done}"), self.refused,
+                             title="正在导出抽查结果")  # fmt: skip

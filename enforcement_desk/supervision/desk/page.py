@@ -1,5 +1,6 @@
-"""The pieces the 监督 pages share: a form dialog whose refusals stay in it, a page base, buttons
-allowed by role, dates and rows."""
+"""The pieces the 监督 pages share: a form dialog whose write runs off the screen thread and whose
+refusals stay in it, a page base that follows the other views' writes, buttons allowed by role, dates
+and rows."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -18,15 +20,20 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLayout,
+    QLineEdit,
+    QPlainTextEdit,
     QTableWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from enforcement_desk.context import Actor, AppContext
-from enforcement_desk.core.errors import DomainError, PermissionDenied
-from enforcement_desk.core.roles import Role
 from enforcement_desk.desk.messages import PROBLEM_STYLE, error_text, say
+from enforcement_desk.desk.operations import Changes, comes_from, keep_fresh, run_write
+from enforcement_desk.desk.permissions import service_refusal
+
+# What the pages' writes change: their own lists, and the figures (overdue replies and publications).
+SUPERVISION = Changes(supervision=True, statistics=True)
 
 
 def to_qdate(day: date) -> QDate:
@@ -51,17 +58,15 @@ def stacked(parent: QWidget, *parts: QWidget | QLayout) -> QWidget:
 
 
 def problem_text(exc: BaseException) -> str:
-    """A refusal with its details (e.g. the objects not yet inspected); anything else with a reference."""
-    return str(exc) if isinstance(exc, DomainError) else error_text(exc)
+    """A refusal with its rule and details (e.g. the objects not yet inspected); anything else with a
+    reference."""
+    return error_text(exc)
 
 
-def refusal(actor: Actor, *roles: Role, action: str) -> str:
-    """The service's own words when this role may not do `action`; empty when it may."""
-    try:
-        actor.require(*roles, action=action)
-    except PermissionDenied as exc:
-        return exc.message
-    return ""
+def refusal(actor: Actor, service: Callable) -> str:
+    """The service's own words when this user's role may not call it (its @allowed rule); empty when
+    it may. The pages keep no role rules of their own."""
+    return service_refusal(actor, service)
 
 
 def allow(button: QAbstractButton, reason: str, hint: str = "") -> None:
@@ -75,16 +80,42 @@ def selected_row(table: QTableWidget, count: int) -> int | None:
     return row if 0 <= row < count and table.selectionModel().isRowSelected(row) else None
 
 
+def field_value(widget: QWidget) -> Any:
+    """What a form field holds, read on the screen thread: an editable choice's data only when the
+    typed text is one of its items (None otherwise)."""
+    if isinstance(widget, QComboBox):
+        if widget.isEditable():
+            index = widget.findText(widget.currentText())
+            return widget.itemData(index) if index >= 0 else None
+        return widget.currentData()
+    if isinstance(widget, QDateEdit):
+        return widget.date().toPython()
+    if isinstance(widget, QCheckBox):
+        return widget.isChecked()
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText()
+    if isinstance(widget, QLineEdit):
+        return widget.text()
+    raise TypeError(f"no value to read from {type(widget).__name__}")
+
+
 class SupervisionForm(QDialog):
-    """A form of named fields (`field_<key>`); OK calls `submit()`, a refusal is shown in the dialog
-    and keeps it open, success stores the result in `result_value` and closes it."""
+    """A form of named fields (`field_<key>`). OK reads their values and runs `submit(values)` off the
+    screen thread with the dialog open: a refusal is shown in it with its rule; success stores the
+    result in `result_value`, closes it and announces `changes` (or `changes(result)`)."""
 
     def __init__(
-        self, parent: QWidget, title: str, confirm_text: str, submit: Callable[[], Any], hint: str = ""
+        self,
+        parent: QWidget,
+        title: str,
+        confirm_text: str,
+        submit: Callable[[dict[str, Any]], Any],
+        hint: str = "",
+        changes: Changes | Callable[[Any], Changes] = SUPERVISION,
     ):
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.submit = submit
+        self.submit, self.changes = submit, changes
         self.result_value: Any = None
         self.fields: dict[str, QWidget] = {}
         layout = QVBoxLayout(self)
@@ -139,17 +170,22 @@ class SupervisionForm(QDialog):
         self.open()
         return self
 
+    def values(self) -> dict[str, Any]:
+        return {key: field_value(widget) for key, widget in self.fields.items()}
+
     def accept(self) -> None:
-        try:
-            self.result_value = self.submit()
-        except Exception as exc:  # noqa: BLE001 - a refusal as is, anything else with a reference
-            self.ui.errorLabel.setText(problem_text(exc))
-            return
+        submit, values = self.submit, self.values()
+        run_write(self, self.windowTitle(), lambda: submit(values), changes=self.changes, on_done=self._saved,
+                  on_refused=lambda exc: self.ui.errorLabel.setText(problem_text(exc)))  # fmt: skip
+
+    def _saved(self, result: Any) -> None:
+        self.result_value = result
         super().accept()
 
 
 class SupervisionPage(QWidget):
-    """A page of the tab: a one-line result under its buttons, its open form, fresh when shown."""
+    """A page of the tab: a one-line result under its buttons, its open form; fresh when shown, and
+    after another view's write that it `follows` (its own writes it shows itself)."""
 
     open_case = Signal(int)
 
@@ -160,11 +196,18 @@ class SupervisionPage(QWidget):
         self.message = QLabel(self)
         self.message.setObjectName("pageMessage")
         self.message.setWordWrap(True)
+        # No catching up when shown: a page refreshes on every show (showEvent below).
+        keep_fresh(self, lambda changes, source: self.follows(changes) and not comes_from(source, self),
+                   self.refresh, catch_up_when_shown=False)  # fmt: skip
+
+    def follows(self, changes: Changes) -> bool:
+        """Whether a write with these changes alters what the page shows."""
+        return changes.supervision or changes.case_list
 
     def refresh(self) -> None:
         raise NotImplementedError
 
-    def showEvent(self, event) -> None:  # noqa: ANN001, N802 - others may have changed things meanwhile
+    def showEvent(self, event) -> None:  # others may have changed things meanwhile
         super().showEvent(event)
         self.refresh()
 
@@ -175,10 +218,11 @@ class SupervisionPage(QWidget):
         return item is not None
 
     def attempt(self, work: Callable[[], Any]) -> Any:
-        """`work()`'s result, or None after showing why it was refused."""
+        """`work()`'s result (a quick read on the screen thread), or None after showing why it was
+        refused."""
         try:
             return work()
-        except Exception as exc:  # noqa: BLE001 - a refusal as is, anything else with a reference
+        except Exception as exc:  # a refusal as is, anything else with a reference
             self.refused(exc)
             return None
 

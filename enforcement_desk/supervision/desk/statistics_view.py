@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from enforcement_desk.context import Actor, AppContext
 from enforcement_desk.core.money import format_yuan
 from enforcement_desk.desk.messages import show_error
+from enforcement_desk.desk.operations import keep_fresh, run_query
 from enforcement_desk.desk.workers import BackgroundJob
 from enforcement_desk.supervision.statistics import Statistics, collect_statistics, export_statistics
 
@@ -58,7 +59,7 @@ class BarChart(QFrame):
     def _value_text(self, value: float) -> str:
         return f"{value:g}"
 
-    def paintEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+    def paintEvent(self, event) -> None:  # Qt override
         super().paintEvent(event)
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -150,7 +151,8 @@ class FineChart(BarChart):
 
 
 class StatisticsView(QWidget):
-    """Self-contained: give it the context and the signed-in user; it loads its figures itself."""
+    """Self-contained: give it the context and the signed-in user; it loads its figures itself, and
+    again after any write that moves them (when it is next on screen)."""
 
     def __init__(
         self, ctx: AppContext, actor: Actor, parent: QWidget | None = None, *, load_now: bool = True
@@ -159,6 +161,7 @@ class StatisticsView(QWidget):
         self.ctx, self.actor = ctx, actor
         self.statistics: Statistics | None = None
         self.job: BackgroundJob | None = None
+        self.again = False  # asked to refresh while counting: count once more when done
 
         self.year_box = QComboBox()
         self.year_box.addItem("全部年份", None)
@@ -207,6 +210,13 @@ class StatisticsView(QWidget):
         layout.addWidget(scroll, 1)
         if load_now:
             self.refresh()
+        keep_fresh(self, lambda changes, _source: changes.statistics, self.refresh)
+
+    def showEvent(self, event) -> None:  # noqa: ANN001
+        # made hidden (a tab not yet chosen): the office's figures are counted when first looked at
+        super().showEvent(event)
+        if self.statistics is None and self.job is None:
+            self.refresh()
 
     def selected_year(self) -> int | None:
         return self.year_box.currentData()
@@ -214,17 +224,17 @@ class StatisticsView(QWidget):
     def refresh(self) -> None:
         """Counts run in the background: on a large shared database they can take a moment."""
         if self.job is not None and not self.job.finished_flag:
+            self.again = True  # the running count may have missed what changed, or the year chosen
             return
-        year = self.selected_year()
-        self.job = BackgroundJob(
-            self,
-            "正在统计",
-            lambda control: collect_statistics(self.ctx, self.actor, year),
-            self.show_statistics,
-            lambda exc: show_error(self, exc, "统计失败"),
-            cancellable=False,
-        )
-        self.job.start()
+        ctx, actor, year = self.ctx, self.actor, self.selected_year()
+        self.job = run_query(self, lambda: collect_statistics(ctx, actor, year), self.show_statistics,
+                             lambda exc: show_error(self, exc, "统计失败"))  # fmt: skip
+        self.job.ended.connect(self._counted)
+
+    def _counted(self, _ok: bool) -> None:
+        if self.again:
+            self.again = False
+            self.refresh()
 
     def show_statistics(self, stats: Statistics) -> None:
         self.statistics = stats
@@ -256,7 +266,6 @@ class StatisticsView(QWidget):
         )
         if not path:
             return
-        try:
-            export_statistics(self.ctx, self.actor, Path(path), year)
-        except Exception as exc:  # noqa: BLE001 - shown to the user as is
-            show_error(self, exc, "导出失败")
+        ctx, actor = self.ctx, self.actor
+        run_query(self, lambda: export_statistics(ctx, actor, Path(path), year), lambda _path: None,
+                  lambda exc: show_error(self, exc, "导出失败"), title="导出统计月报")  # fmt: skip
