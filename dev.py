@@ -37,10 +37,12 @@ GUI_PACKAGES = [
 
 
 def say(text: str) -> None:
+    """Print a progress line of this script."""
     print(f"[dev] {text}", flush=True)
 
 
 def run(cmd: list[str], **kwargs) -> None:
+    """Run a command, stopping the script when it fails."""
     subprocess.run(cmd, check=True, **kwargs)
 
 
@@ -68,6 +70,7 @@ def apt_install(packages: list[str]) -> None:
 
 
 def ensure_venv() -> None:
+    """Create .venv with this Python when it does not exist yet."""
     if not PYTHON.exists():
         say("创建虚拟环境 .venv")
         venv.EnvBuilder(with_pip=True).create(VENV)
@@ -82,16 +85,19 @@ def ensure_venv() -> None:
 
 
 def compile_forms() -> None:
+    """Compile the Qt Designer forms into Python modules."""
     run([str(PYTHON), "-m", "enforcement_desk.desk.compile_forms"], cwd=ROOT)
 
 
 def setup(extra_packages: list[str]) -> None:
+    """Create the venv and install the project with `extra_packages`."""
     apt_install(FONT_PACKAGES + extra_packages)
     ensure_venv()
     compile_forms()
 
 
 def cmd_app(args: list[str]) -> int:
+    """Set everything up and start the desk on the embedded database."""
     setup(GUI_PACKAGES)
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         if os.environ.get("QT_QPA_PLATFORM") != "offscreen":
@@ -101,6 +107,7 @@ def cmd_app(args: list[str]) -> int:
 
 
 def cmd_test(args: list[str]) -> int:
+    """Set everything up, lint, start a PostgreSQL test server when possible and run the tests."""
     setup(TEST_PACKAGES)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     say("ruff check")
@@ -108,7 +115,7 @@ def cmd_test(args: list[str]) -> int:
     if lint:
         return lint
     sys.path.insert(0, str(ROOT / ".ci"))
-    from pg_cluster import PostgresCluster  # noqa: PLC0415 — lives beside the CI script
+    from pg_cluster import PostgresCluster  # lives beside the CI script
 
     cluster = PostgresCluster.start_if_possible()
     try:
@@ -133,6 +140,7 @@ def cmd_build(args: list[str]) -> int:
 
 
 def main() -> int:
+    """`python3 dev.py app|test|build …`."""
     commands = {"app": cmd_app, "test": cmd_test, "build": cmd_build}
     if len(sys.argv) < 2 or sys.argv[1] not in (*commands, "setup"):
         print(__doc__)

@@ -45,7 +45,8 @@ FILTERS = {
 }
 
 
-def median_ms(func, repeat: int) -> float:  # noqa: ANN001
+def median_ms(func, repeat: int) -> float:
+    """Median milliseconds of `repeat` calls of `func`."""
     func()  # warm caches and prepared plans, as a list that is already open would be
     samples = []
     for _ in range(repeat):
@@ -56,6 +57,7 @@ def median_ms(func, repeat: int) -> float:  # noqa: ANN001
 
 
 def measure(url: str | None, folder: Path, cases: int, repeat: int) -> tuple[float, dict[str, float]]:
+    """Baseline and filtered-page times (ms) on one database, SQLite when `url` is None."""
     started = time.perf_counter()
     ctx, officer_login = build_big_database(folder / "big.sqlite3", cases, url=url)
     where = "PostgreSQL" if url else "SQLite"
@@ -72,6 +74,7 @@ def measure(url: str | None, folder: Path, cases: int, repeat: int) -> tuple[flo
 
 
 def server_database(admin_url: str) -> tuple[str, Callable[[], None]]:
+    """A fresh database on the server and the function that drops it again."""
     name = f"ed_bench_{uuid.uuid4().hex[:10]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -86,6 +89,7 @@ def server_database(admin_url: str) -> tuple[str, Callable[[], None]]:
 
 
 def main() -> int:
+    """Time the case list on SQLite and on PostgreSQL and print the ratios."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=15)

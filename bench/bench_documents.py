@@ -21,6 +21,7 @@ from pathlib import Path
 
 
 def ensure_libreoffice() -> str:
+    """The LibreOffice binary used for the DOCX baseline, installed with apt when missing."""
     found = shutil.which("soffice") or shutil.which("libreoffice")
     if found:
         return found
@@ -31,6 +32,7 @@ def ensure_libreoffice() -> str:
 
 
 def main() -> int:
+    """Render the documents and print their times as ratios to LibreOffice's conversion."""
     office = ensure_libreoffice()
     from enforcement_desk.admin.auth import login
     from enforcement_desk.admin.demo import DEMO_PASSWORD, build_demo

@@ -69,6 +69,7 @@ def _child(script: str, *args: str) -> tuple[float, float]:
 
 
 def main() -> int:
+    """Build and verify a transfer package; print its throughput against `zip -0` and its peak memory."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--gb", type=float, default=2.0, help="evidence in the package, in GB")
     parser.add_argument("--files", type=int, default=2, help="how many video files share it")

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def capture(out: Path, scale: str) -> None:
+    """Save screenshots of the desk's main screens at one display scale into `out`."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["ENFORCEMENT_DESK_HOME"] = str(out / "home")
     from PySide6.QtWidgets import QPushButton
@@ -37,7 +38,7 @@ def capture(out: Path, scale: str) -> None:
         build_demo(ctx)  # the demo issues each step's documents as it builds its cases
     suffix = f"{int(float(scale) * 100)}"
 
-    def save(widget, name: str) -> None:  # noqa: ANN001
+    def save(widget, name: str) -> None:
         widget.show()
         app.processEvents()
         path = out / f"{name}_{suffix}.png"
@@ -79,6 +80,7 @@ def capture(out: Path, scale: str) -> None:
 
 
 def main() -> int:
+    """Screenshots at 100% and 200% scale."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(ROOT / "bench" / "out" / "screens"))
     parser.add_argument("--scale", help=argparse.SUPPRESS)

@@ -22,7 +22,7 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def pytest_collection_modifyitems(config, items):  # noqa: ANN001
+def pytest_collection_modifyitems(config, items):
     if PG_URL:
         return
     skip = pytest.mark.skip(reason="PostgreSQL 测试服务器未启动（ED_TEST_PG_URL 未设置）")
@@ -32,7 +32,7 @@ def pytest_collection_modifyitems(config, items):  # noqa: ANN001
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory, monkeypatch):  # noqa: ANN001
+def _isolated_home(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("ENFORCEMENT_DESK_HOME", str(home))
     monkeypatch.delenv("ENFORCEMENT_DESK_DB", raising=False)
@@ -54,7 +54,7 @@ def fresh_postgres_url() -> Iterator[str]:
 
 
 @pytest.fixture(params=BACKENDS)
-def db_url(request, tmp_path: Path) -> Iterator[str]:  # noqa: ANN001
+def db_url(request, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'desk.sqlite3'}"
     else:
@@ -144,7 +144,7 @@ def sqlite_office(sqlite_url: str, tmp_path: Path) -> Iterator[Office]:
 
 
 @pytest.fixture
-def file_keyring(tmp_path: Path):  # noqa: ANN201
+def file_keyring(tmp_path: Path):
     """A real keyring backend in a file, so keyring code runs without the desktop's secret service."""
     import keyring
     from keyrings.alt.file import PlaintextKeyring

@@ -150,7 +150,7 @@ def cmd_discretion_choose(ctx: AppContext, actor: Actor, args: argparse.Namespac
     return 0
 
 
-def _print_preview(preview) -> None:  # noqa: ANN001
+def _print_preview(preview) -> None:
     from enforcement_desk.discretion.service import STATUS_LABELS
 
     print(f"导入 #{preview.id}（第 {preview.version} 版“{preview.name}”，{STATUS_LABELS[preview.status]}）")

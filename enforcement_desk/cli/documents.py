@@ -34,7 +34,7 @@ def cmd_document_kinds(ctx: AppContext, actor: Actor, args: argparse.Namespace) 
     return 0
 
 
-def _kinds_for_case(ctx, args: argparse.Namespace) -> int:  # noqa: ANN001
+def _kinds_for_case(ctx, args: argparse.Namespace) -> int:
     from enforcement_desk.documents.service import document_kinds_for_case
 
     actor = sign_in(ctx, args)

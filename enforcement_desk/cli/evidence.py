@@ -51,7 +51,7 @@ def cmd_evidence_list(ctx: AppContext, actor: Actor, args: argparse.Namespace) -
 _TIME_SOURCES = {"exif": "照片EXIF", "filename": "文件名", "file": "文件修改时间", "manual": "人工更正"}
 
 
-def _moment(item) -> str:  # noqa: ANN001
+def _moment(item) -> str:
     shown = f"{item.captured_at or ''}（{_TIME_SOURCES.get(item.capture_source, item.capture_source)}）"
     if item.corrections:
         shown += f"，原记录 {item.original_captured_at}"

@@ -89,7 +89,7 @@ def cmd_backup(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_restore(report, json_output: bool, done_text: str) -> int:  # noqa: ANN001
+def _print_restore(report, json_output: bool, done_text: str) -> int:
     if json_output:
         print_json(
             {

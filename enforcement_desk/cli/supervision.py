@@ -13,7 +13,7 @@ from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.procedure.periods import URGENCY_LABELS
 
 
-def _user_ids(ctx, logins: str) -> tuple[int, ...]:  # noqa: ANN001 - AppContext
+def _user_ids(ctx, logins: str) -> tuple[int, ...]:  # AppContext
     from enforcement_desk.admin.users import find_user_by_login
 
     return tuple(find_user_by_login(ctx, login.strip()).id for login in logins.split(",") if login.strip())
@@ -61,7 +61,7 @@ def cmd_inspection_conflict(ctx: AppContext, actor: Actor, args: argparse.Namesp
     return 0
 
 
-def _print_draw(view) -> None:  # noqa: ANN001 - DrawView
+def _print_draw(view) -> None:  # DrawView
     print(f"抽查任务 #{view.id}：{view.title}（{view.drawn_on} 抽取，种子 {view.seed}）")
     print_table(
         ["任务ID", "检查对象", "类别", "检查人员", "结果", "检查日期", "公示期限", "案件"],
@@ -132,7 +132,7 @@ def cmd_inspection_publish(ctx: AppContext, actor: Actor, args: argparse.Namespa
 # ---- credit ----------------------------------------------------------------------------------
 
 
-def _print_credit(summary) -> None:  # noqa: ANN001 - CreditSummary
+def _print_credit(summary) -> None:  # CreditSummary
     print(
         f"{summary.party_name}（{summary.subject_label}）{summary.scoring_year} 记分年度：{summary.year_points} 分"
     )

@@ -15,7 +15,7 @@ from enforcement_desk.context import Actor, AppContext
 from enforcement_desk.core.errors import DomainError
 
 
-def _print_status(status) -> None:  # noqa: ANN001
+def _print_status(status) -> None:
     report = status.report
     if report:
         print(f"移送报告：{'、'.join(report.officers)}，{report.submitted_at:%Y-%m-%d %H:%M} 提出")

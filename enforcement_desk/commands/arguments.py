@@ -76,9 +76,11 @@ def parse_quota(text: str) -> CategoryQuota:
 
 def parse_pair(text: str) -> tuple[str, str]:
     """`名称=值` or `名称：值` (full or half width colon) → (名称, 值), both non-empty."""
-    for separator in ("=", "：", ":"):
-        name, sep, value = text.partition(separator)
-        if sep and name.strip() and value.strip():
+    # the first separator splits: a value may itself hold one (陈军：同意，罚款=5000 元)
+    positions = [i for i in (text.find(sep) for sep in ("=", "：", ":")) if i >= 0]
+    if positions:
+        name, value = text[: min(positions)], text[min(positions) + 1 :]
+        if name.strip() and value.strip():
             return name.strip(), value.strip()
     raise DomainError(f"应写作 名称=值 或 名称：值 的形式：“{text}”")
 
@@ -97,6 +99,13 @@ def parse_params(pairs: list[str] | None) -> dict[str, str]:
 def parse_opinions(lines: list[str] | None) -> list[dict[str, str]]:
     """Each participant's opinion at a collective discussion, one `姓名：意见` (or `姓名=意见`) each; the
     desk passes the lines of its box, the CLI the values of --opinion."""
-    return [
-        dict(zip(("name", "opinion"), parse_pair(line), strict=True)) for line in lines or [] if line.strip()
-    ]
+    opinions = []
+    for line in lines or []:
+        if not line.strip():
+            continue
+        try:
+            name, opinion = parse_pair(line)
+        except DomainError:
+            raise DomainError(f"讨论意见每项应为“姓名：意见”，这一项不符合：“{line.strip()}”") from None
+        opinions.append({"name": name, "opinion": opinion})
+    return opinions

@@ -4,7 +4,50 @@ from __future__ import annotations
 
 from enforcement_desk.commands.arguments import parse_date, parse_datetime, parse_money
 from enforcement_desk.commands.table import Access, Arg, Command, declare
+from enforcement_desk.core.discretion.benchmarks import HARM_VALUES, LEVELS
+from enforcement_desk.core.discretion.engine import ART32_CIRCUMSTANCES
 from enforcement_desk.core.roles import Role
+
+# The facts the discretion engine weighs, typed the same way for compute, suggest and choose.
+FACT_OPTIONS = (
+    Arg("--gains", type=parse_money, help="违法所得（元）"),
+    Arg("--goods-value", type=parse_money, help="货值金额（元）"),
+    Arg("--days", type=int, help="违法行为持续天数（默认按案件的违法行为发生和终了日期计算）"),
+    Arg("--persons", type=int, help="涉及人数", default=0),
+    Arg("--harm", choices=HARM_VALUES, help="危害后果：无/轻微/严重", default="none"),
+    Arg("--repeat", action="store_true", help="一年内再次违法"),
+    Arg("--first", action="store_true", help="初次违法"),
+    Arg("--corrected", action="store_true", help="及时改正"),
+    Arg("--minor", action="store_true", help="违法行为轻微"),
+    Arg("--overdue", action="store_true", help="逾期不改正"),
+    Arg("--refused", action="store_true", help="拒绝、阻挠监督检查"),
+    Arg("--previously-punished", action="store_true", help="曾因同类违法行为受过处罚"),
+    Arg(
+        "--no-fault",
+        action="store_true",
+        help="当事人有证据足以证明没有主观过错（第三十三条第二款）",
+    ),
+    Arg(
+        "--art32",
+        action="append",
+        choices=sorted(ART32_CIRCUMSTANCES),
+        help="第三十二条情形，可多次指定：" + "；".join(f"{k}={v}" for k, v in ART32_CIRCUMSTANCES.items()),
+        default=[],
+    ),
+    Arg("--circumstance", action="append", help="条文列举的情形（见 discretion show）", default=[]),
+    Arg("--age", type=int, help="当事人为自然人时的年龄（第三十条）"),
+    Arg("--act-date", type=parse_date, help="违法行为发生日期（默认取案件记录）"),
+    Arg("--act-ended", type=parse_date, help="连续或继续状态的违法行为终了日期"),
+    Arg("--discovered", type=parse_date, help="发现日期（默认取案件记录）"),
+    Arg("--life-health-harm", action="store_true", help="涉及公民生命健康安全且有危害后果"),
+)
+
+COMPUTE_OPTIONS = (
+    Arg("--case", help="案件编号（受理编号、文号或 #id）；不指定时须给出 --code"),
+    Arg("--code", action="append", help="违法行为编码；同一行为违反多个规定时可多次指定", default=[]),
+    Arg("--level", choices=LEVELS, help="指定裁量阶次（默认按基准推荐）"),
+    *FACT_OPTIONS,
+)
 
 declare(
     Command(
@@ -154,47 +197,7 @@ declare(
             "enforcement_desk.discretion.service:compute_for_case",
             "enforcement_desk.discretion.service:compute_for_violation",
         ),
-        args=(
-            Arg("--case", help="案件编号（受理编号、文号或 #id）；不指定时须给出 --code"),
-            Arg("--code", action="append", help="违法行为编码；同一行为违反多个规定时可多次指定", default=[]),
-            Arg(
-                "--level",
-                choices=("不予处罚", "免予处罚", "减轻", "从轻", "一般", "从重"),
-                help="指定裁量阶次（默认按基准推荐）",
-            ),
-            Arg("--gains", type=parse_money, help="违法所得（元）"),
-            Arg("--goods-value", type=parse_money, help="货值金额（元）"),
-            Arg("--days", type=int, help="违法行为持续天数（默认按案件的违法行为发生和终了日期计算）"),
-            Arg("--persons", type=int, help="涉及人数", default=0),
-            Arg(
-                "--harm", choices=("none", "slight", "serious"), help="危害后果：无/轻微/严重", default="none"
-            ),
-            Arg("--repeat", action="store_true", help="一年内再次违法"),
-            Arg("--first", action="store_true", help="初次违法"),
-            Arg("--corrected", action="store_true", help="及时改正"),
-            Arg("--minor", action="store_true", help="违法行为轻微"),
-            Arg("--overdue", action="store_true", help="逾期不改正"),
-            Arg("--refused", action="store_true", help="拒绝、阻挠监督检查"),
-            Arg("--previously-punished", action="store_true", help="曾因同类违法行为受过处罚"),
-            Arg(
-                "--no-fault",
-                action="store_true",
-                help="当事人有证据足以证明没有主观过错（第三十三条第二款）",
-            ),
-            Arg(
-                "--art32",
-                action="append",
-                choices=("coerced", "confessed", "eliminated_harm", "meritorious", "other_law"),
-                help="第三十二条情形，可多次指定：eliminated_harm=主动消除或者减轻违法行为危害后果；coerced=受他人胁迫或者诱骗实施违法行为；confessed=主动供述行政机关尚未掌握的违法行为；meritorious=配合行政机关查处违法行为有立功表现；other_law=法律、法规、规章规定其他应当从轻或者减轻行政处罚的情形",
-                default=[],
-            ),
-            Arg("--circumstance", action="append", help="条文列举的情形（见 discretion show）", default=[]),
-            Arg("--age", type=int, help="当事人为自然人时的年龄（第三十条）"),
-            Arg("--act-date", type=parse_date, help="违法行为发生日期（默认取案件记录）"),
-            Arg("--act-ended", type=parse_date, help="连续或继续状态的违法行为终了日期"),
-            Arg("--discovered", type=parse_date, help="发现日期（默认取案件记录）"),
-            Arg("--life-health-harm", action="store_true", help="涉及公民生命健康安全且有危害后果"),
-        ),
+        args=(*COMPUTE_OPTIONS,),
     ),
     Command(
         "discretion suggest",
@@ -203,47 +206,7 @@ declare(
             "enforcement_desk.discretion.service:compute_for_case",
             "enforcement_desk.discretion.service:compute_for_violation",
         ),
-        args=(
-            Arg("--case", help="案件编号（受理编号、文号或 #id）；不指定时须给出 --code"),
-            Arg("--code", action="append", help="违法行为编码；同一行为违反多个规定时可多次指定", default=[]),
-            Arg(
-                "--level",
-                choices=("不予处罚", "免予处罚", "减轻", "从轻", "一般", "从重"),
-                help="指定裁量阶次（默认按基准推荐）",
-            ),
-            Arg("--gains", type=parse_money, help="违法所得（元）"),
-            Arg("--goods-value", type=parse_money, help="货值金额（元）"),
-            Arg("--days", type=int, help="违法行为持续天数（默认按案件的违法行为发生和终了日期计算）"),
-            Arg("--persons", type=int, help="涉及人数", default=0),
-            Arg(
-                "--harm", choices=("none", "slight", "serious"), help="危害后果：无/轻微/严重", default="none"
-            ),
-            Arg("--repeat", action="store_true", help="一年内再次违法"),
-            Arg("--first", action="store_true", help="初次违法"),
-            Arg("--corrected", action="store_true", help="及时改正"),
-            Arg("--minor", action="store_true", help="违法行为轻微"),
-            Arg("--overdue", action="store_true", help="逾期不改正"),
-            Arg("--refused", action="store_true", help="拒绝、阻挠监督检查"),
-            Arg("--previously-punished", action="store_true", help="曾因同类违法行为受过处罚"),
-            Arg(
-                "--no-fault",
-                action="store_true",
-                help="当事人有证据足以证明没有主观过错（第三十三条第二款）",
-            ),
-            Arg(
-                "--art32",
-                action="append",
-                choices=("coerced", "confessed", "eliminated_harm", "meritorious", "other_law"),
-                help="第三十二条情形，可多次指定：eliminated_harm=主动消除或者减轻违法行为危害后果；coerced=受他人胁迫或者诱骗实施违法行为；confessed=主动供述行政机关尚未掌握的违法行为；meritorious=配合行政机关查处违法行为有立功表现；other_law=法律、法规、规章规定其他应当从轻或者减轻行政处罚的情形",
-                default=[],
-            ),
-            Arg("--circumstance", action="append", help="条文列举的情形（见 discretion show）", default=[]),
-            Arg("--age", type=int, help="当事人为自然人时的年龄（第三十条）"),
-            Arg("--act-date", type=parse_date, help="违法行为发生日期（默认取案件记录）"),
-            Arg("--act-ended", type=parse_date, help="连续或继续状态的违法行为终了日期"),
-            Arg("--discovered", type=parse_date, help="发现日期（默认取案件记录）"),
-            Arg("--life-health-harm", action="store_true", help="涉及公民生命健康安全且有危害后果"),
-        ),
+        args=(*COMPUTE_OPTIONS,),
     ),
     Command(
         "discretion choose",
@@ -253,41 +216,10 @@ declare(
         args=(
             Arg("case"),
             Arg("--code", action="append", help="违法行为编码（默认取案件记录）", default=[]),
-            Arg("--level", choices=("不予处罚", "免予处罚", "减轻", "从轻", "一般", "从重")),
+            Arg("--level", choices=LEVELS),
             Arg("--fine", type=parse_money, help="罚款金额（默认取建议金额）"),
             Arg("--reason", help="偏离建议阶次或幅度时的书面理由", default=""),
-            Arg("--gains", type=parse_money, help="违法所得（元）"),
-            Arg("--goods-value", type=parse_money, help="货值金额（元）"),
-            Arg("--days", type=int, help="违法行为持续天数（默认按案件的违法行为发生和终了日期计算）"),
-            Arg("--persons", type=int, help="涉及人数", default=0),
-            Arg(
-                "--harm", choices=("none", "slight", "serious"), help="危害后果：无/轻微/严重", default="none"
-            ),
-            Arg("--repeat", action="store_true", help="一年内再次违法"),
-            Arg("--first", action="store_true", help="初次违法"),
-            Arg("--corrected", action="store_true", help="及时改正"),
-            Arg("--minor", action="store_true", help="违法行为轻微"),
-            Arg("--overdue", action="store_true", help="逾期不改正"),
-            Arg("--refused", action="store_true", help="拒绝、阻挠监督检查"),
-            Arg("--previously-punished", action="store_true", help="曾因同类违法行为受过处罚"),
-            Arg(
-                "--no-fault",
-                action="store_true",
-                help="当事人有证据足以证明没有主观过错（第三十三条第二款）",
-            ),
-            Arg(
-                "--art32",
-                action="append",
-                choices=("coerced", "confessed", "eliminated_harm", "meritorious", "other_law"),
-                help="第三十二条情形，可多次指定：eliminated_harm=主动消除或者减轻违法行为危害后果；coerced=受他人胁迫或者诱骗实施违法行为；confessed=主动供述行政机关尚未掌握的违法行为；meritorious=配合行政机关查处违法行为有立功表现；other_law=法律、法规、规章规定其他应当从轻或者减轻行政处罚的情形",
-                default=[],
-            ),
-            Arg("--circumstance", action="append", help="条文列举的情形（见 discretion show）", default=[]),
-            Arg("--age", type=int, help="当事人为自然人时的年龄（第三十条）"),
-            Arg("--act-date", type=parse_date, help="违法行为发生日期（默认取案件记录）"),
-            Arg("--act-ended", type=parse_date, help="连续或继续状态的违法行为终了日期"),
-            Arg("--discovered", type=parse_date, help="发现日期（默认取案件记录）"),
-            Arg("--life-health-harm", action="store_true", help="涉及公民生命健康安全且有危害后果"),
+            *FACT_OPTIONS,
         ),
     ),
     Command(

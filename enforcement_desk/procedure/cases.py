@@ -179,63 +179,71 @@ def _validate_handlers(session: Session, actor: Actor, handler_ids: tuple[int, .
     return users
 
 
-@allowed(Role.OFFICER, Role.HEAD, action="受理案件")
-def create_case(ctx: AppContext, actor: Actor, draft: CaseDraft) -> views.CaseDetail:
-    """受理: record the source, party and summary; the filing deadline starts at discovery."""
+def _checked_draft(ctx: AppContext, draft: CaseDraft) -> str:
+    """The checks every new case passes, on whichever path it comes; returns the cause."""
     cause = require_text(draft.cause, "案由")
     if draft.category not in CATEGORY_LABELS:
         raise DomainError(f"未知的执法类别“{draft.category}”，可选：{'、'.join(CATEGORY_LABELS)}")
-    today = ctx.today()
-    if draft.discovered_on > today:
+    if draft.discovered_on > ctx.today():
         raise DomainError("发现日期不能晚于今天")
     if draft.act_date and draft.act_date > draft.discovered_on:
         raise DomainError("违法行为发生日期不能晚于发现日期")
+    return cause
+
+
+def _new_case(
+    session: Session, ctx: AppContext, actor: Actor, draft: CaseDraft, cause: str, *, stage: Stage, action: str,
+    note: str, **decided: Any,
+) -> tuple[Case, Party, list, Any]:  # fmt: skip
+    """The case row with its 受理编号, handlers and first stage change; `decided` adds the columns of a
+    case decided on the spot. Returns the case, its party, the handlers and the agency's settings."""
+    agency, settings = agency_settings(session, actor.agency_id)
+    party = session.get(Party, draft.party_id)
+    if party is None or party.agency_id != actor.agency_id:
+        raise NotFound(f"当事人 #{draft.party_id} 不存在")
+    handlers = _validate_handlers(session, actor, draft.handler_ids)
+    now = ctx.now()
+    case = Case(
+        agency_id=actor.agency_id,
+        case_no=issue_bianhao(session, agency, "案件受理", ctx.today().year, width=4),
+        source=CaseSource(draft.source).value,
+        source_detail=draft.source_detail.strip(),
+        category=draft.category,
+        cause=cause,
+        violation_code=draft.violation_code,
+        party_id=party.id,
+        stage=stage.value,
+        location=draft.location.strip(),
+        discovered_on=draft.discovered_on,
+        act_date=draft.act_date,
+        accepted_on=ctx.today(),
+        facts=draft.facts.strip(),
+        major_flags=[],
+        paid_amount=Decimal(0),
+        created_at=now,
+        updated_at=now,
+        **{"procedure": "ordinary", "penalty_kinds": [], **decided},
+    )
+    case.party = party
+    for position, user in enumerate(handlers):
+        case.handlers.append(CaseHandler(user_id=user.id, position=position, user=user))
+    refresh_search_text(case, party)
+    session.add(case)
+    session.flush()
+    session.add(StageChange(case_id=case.id, action=action, from_stage=None, to_stage=stage.value,
+                            actor_id=actor.user_id, at=now, note=note))  # fmt: skip
+    return case, party, handlers, settings
+
+
+@allowed(Role.OFFICER, Role.HEAD, action="受理案件")
+def create_case(ctx: AppContext, actor: Actor, draft: CaseDraft) -> views.CaseDetail:
+    """受理: record the source, party and summary; the filing deadline starts at discovery."""
+    cause = _checked_draft(ctx, draft)
     with ctx.db.write() as session:
-        agency, settings = agency_settings(session, actor.agency_id)
-        party = session.get(Party, draft.party_id)
-        if party is None or party.agency_id != actor.agency_id:
-            raise NotFound(f"当事人 #{draft.party_id} 不存在")
-        handlers = _validate_handlers(session, actor, draft.handler_ids)
-        now = ctx.now()
-        case = Case(
-            agency_id=actor.agency_id,
-            case_no=issue_bianhao(session, agency, "案件受理", today.year, width=4),
-            procedure="ordinary",
-            source=CaseSource(draft.source).value,
-            source_detail=draft.source_detail.strip(),
-            category=draft.category,
-            cause=cause,
-            violation_code=draft.violation_code,
-            party_id=party.id,
-            stage=Stage.ACCEPTED.value,
-            location=draft.location.strip(),
-            discovered_on=draft.discovered_on,
-            act_date=draft.act_date,
-            accepted_on=today,
-            facts=draft.facts.strip(),
-            penalty_kinds=[],
-            major_flags=[],
-            paid_amount=Decimal(0),
-            created_at=now,
-            updated_at=now,
-        )
-        case.party = party
-        for position, user in enumerate(handlers):
-            case.handlers.append(CaseHandler(user_id=user.id, position=position, user=user))
-        refresh_search_text(case, party)
-        session.add(case)
-        session.flush()
-        session.add(
-            StageChange(
-                case_id=case.id,
-                action="accept",
-                from_stage=None,
-                to_stage=Stage.ACCEPTED.value,
-                actor_id=actor.user_id,
-                at=now,
-                note=f"案件来源：{CaseSource(draft.source).label}",
-            )
-        )
+        case, party, handlers, settings = _new_case(
+            session, ctx, actor, draft, cause, stage=Stage.ACCEPTED, action="accept",
+            note=f"案件来源：{CaseSource(draft.source).label}",
+        )  # fmt: skip
         open_deadline(session, case.id, "filing", draft.discovered_on, settings, calendar_for(settings))
         audit(
             session,
@@ -251,7 +259,7 @@ def create_case(ctx: AppContext, actor: Actor, draft: CaseDraft) -> views.CaseDe
                 "discovered_on": draft.discovered_on,
             },
         )
-        return _detail(session, case, actor, settings, today)
+        return _detail(session, case, actor, settings, ctx.today())
 
 
 @allowed(Role.OFFICER, action="当场处罚")
@@ -267,69 +275,31 @@ def create_onsite_case(
     """简易程序 (art. 51–53): decided on the spot within the warning / small-fine limits."""
     require_text(legal_basis, "处罚依据")
     require_text(draft.facts, "违法事实")
+    cause = _checked_draft(ctx, draft)
     with ctx.db.read() as session:
         party = session.get(Party, draft.party_id)
         if party is None or party.agency_id != actor.agency_id:
             raise NotFound(f"当事人 #{draft.party_id} 不存在")
         party_kind = party.kind
         _, settings = agency_settings(session, actor.agency_id)
-    allowed, reason = within_simple_procedure(
+    permitted, reason = within_simple_procedure(
         ProposedPenalty(party_kind=party_kind, fine=fine, kinds=penalty_kinds), settings
     )
-    if not allowed:
+    if not permitted:
         raise DomainError(reason, rule="《行政处罚法》第五十一条")
     if actor.user_id not in draft.handler_ids:
         raise DomainError("当场处罚须由在场执法人员本人办理，请将自己列为承办人")
     today = ctx.today()
     with ctx.db.write() as session:
-        agency, settings = agency_settings(session, actor.agency_id)
-        party = session.get(Party, draft.party_id)
-        handlers = _validate_handlers(session, actor, draft.handler_ids)
-        now = ctx.now()
-        case = Case(
-            agency_id=actor.agency_id,
-            case_no=issue_bianhao(session, agency, "案件受理", today.year, width=4),
-            decision_no=issue_bianhao(session, agency, "当场处罚", today.year),
-            procedure="simple",
-            source=CaseSource(draft.source).value,
-            source_detail=draft.source_detail,
-            category=draft.category,
-            cause=require_text(draft.cause, "案由"),
-            violation_code=draft.violation_code,
-            party_id=party.id,
-            stage=Stage.ONSITE_DECIDED.value,
-            location=draft.location,
-            discovered_on=draft.discovered_on,
-            act_date=draft.act_date,
-            accepted_on=today,
-            facts=draft.facts,
-            proposed_outcome=Outcome.PENALTY.value,
-            decided_outcome=Outcome.PENALTY.value,
-            decided_on=today,
-            penalty_kinds=list(penalty_kinds),
-            fine_amount=fine,
-            major_flags=[],
-            paid_amount=Decimal(0),
-            created_at=now,
-            updated_at=now,
-        )
-        case.party = party
-        for position, user in enumerate(handlers):
-            case.handlers.append(CaseHandler(user_id=user.id, position=position, user=user))
-        refresh_search_text(case, party)
-        session.add(case)
-        session.flush()
-        session.add(
-            StageChange(
-                case_id=case.id,
-                action="onsite_decide",
-                from_stage=None,
-                to_stage=Stage.ONSITE_DECIDED.value,
-                actor_id=actor.user_id,
-                at=now,
-                note=f"当场处罚：{'、'.join(penalty_kinds)} {fine} 元",
-            )
-        )
+        agency, _ = agency_settings(session, actor.agency_id)
+        case, _, _, settings = _new_case(
+            session, ctx, actor, draft, cause, stage=Stage.ONSITE_DECIDED, action="onsite_decide",
+            note=f"当场处罚：{'、'.join(penalty_kinds)} {fine} 元",
+            decision_no=issue_bianhao(session, agency, "当场处罚", today.year), procedure="simple",
+            proposed_outcome=Outcome.PENALTY.value, decided_outcome=Outcome.PENALTY.value, decided_on=today,
+            penalty_kinds=list(penalty_kinds), fine_amount=fine,
+        )  # fmt: skip
+        now = case.created_at
         decision = CaseProposal(
             case_id=case.id, version=1, outcome=Outcome.PENALTY.value, penalty_kinds=list(penalty_kinds), fine=fine,
             confiscation=None, mitigated=False, level="", reason="", violated_provision="",

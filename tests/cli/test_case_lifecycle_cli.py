@@ -18,7 +18,7 @@ PASSWORD = "cli-pass-2026"
 class Terminal:
     """Runs `enforcement-desk` commands in-process the way a script would, as a given user and day."""
 
-    def __init__(self, db_url: str, monkeypatch, capsys):  # noqa: ANN001
+    def __init__(self, db_url: str, monkeypatch, capsys):
         self.db_url, self.monkeypatch, self.capsys = db_url, monkeypatch, capsys
         monkeypatch.setenv("ENFORCEMENT_DESK_PASSWORD", PASSWORD)
         monkeypatch.setenv("ENFORCEMENT_DESK_NEW_PASSWORD", PASSWORD)
@@ -37,7 +37,7 @@ class Terminal:
 
 
 @pytest.fixture
-def terminal(db_url, monkeypatch, capsys) -> Terminal:  # noqa: ANN001
+def terminal(db_url, monkeypatch, capsys) -> Terminal:
     term = Terminal(db_url, monkeypatch, capsys)
     term.ok(
         None,
@@ -332,7 +332,7 @@ def test_bad_input_gets_a_chinese_message_not_a_traceback(terminal: Terminal) ->
     assert "Traceback" not in err
 
 
-def test_the_installed_console_script_runs_as_a_separate_process(tmp_path) -> None:  # noqa: ANN001
+def test_the_installed_console_script_runs_as_a_separate_process(tmp_path) -> None:
     result = subprocess.run(
         [
             sys.executable,

@@ -56,7 +56,7 @@ RESTRICTED = sorted(
 )
 
 
-def _service_refuses(service, ctx, actor) -> None:  # noqa: ANN001
+def _service_refuses(service, ctx, actor) -> None:
     """Call with placeholders for every other argument: the role rule must refuse before they matter."""
     parameters = list(inspect.signature(service).parameters.values())[2:]
     args = [None for p in parameters if p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD]

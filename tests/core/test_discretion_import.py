@@ -55,7 +55,7 @@ def test_a_sheet_needs_the_code_and_level_headings():
         header_map(["违法行为编码", "裁量标准"])
 
 
-def row(code, level, when="", standard="", description=""):  # noqa: ANN001, ANN201
+def row(code, level, when="", standard="", description=""):
     return {"code": code, "level": level, "when": when, "standard": standard, "description": description}
 
 

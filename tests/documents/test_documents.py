@@ -41,7 +41,7 @@ REQUIRED = {
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):  # noqa: ANN001
+def demo(tmp_path_factory):
     folder = tmp_path_factory.mktemp("docs")
     ctx = AppContext.open(f"sqlite:///{folder / 'demo.sqlite3'}", folder / "evidence")
     build_demo(ctx)
@@ -66,7 +66,7 @@ def embedded(path: Path) -> dict[str, bool]:
     return fonts
 
 
-def _render_kind(ctx, officer, case_id: int, key: str, folder: Path) -> tuple[Path, Path]:  # noqa: ANN001
+def _render_kind(ctx, officer, case_id: int, key: str, folder: Path) -> tuple[Path, Path]:
     """Every template rendered from the archived case's records as the issuing service renders them (the
     numbering and the step rules are tested elsewhere: here only the content and the fonts)."""
     from enforcement_desk.documents.case_data import case_fields

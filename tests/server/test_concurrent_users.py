@@ -35,7 +35,7 @@ NUMBERS_EACH = 50
 WENHAO_SEQUENCE = re.compile(r"〔2026〕(\d+)号$")
 
 
-def _issue_decision_numbers(url: str, evidence_dir: str, count: int, start, results) -> None:  # noqa: ANN001
+def _issue_decision_numbers(url: str, evidence_dir: str, count: int, start, results) -> None:
     """One officer's PC: its own process and connection, issuing decision numbers one per transaction."""
     ctx = AppContext.open(url, Path(evidence_dir))
     issued = []

@@ -15,7 +15,7 @@ PASSWORD = "test-pass-123"
 
 
 @pytest.fixture
-def terminal(sqlite_office, monkeypatch, capsys):  # noqa: ANN001
+def terminal(sqlite_office, monkeypatch, capsys):
     monkeypatch.setenv("ENFORCEMENT_DESK_PASSWORD", PASSWORD)
     db = sqlite_office.ctx.db.url
 

@@ -245,7 +245,7 @@ def test_facts_dates_default_to_the_case_and_the_act_date_drives_the_law_applied
 
 
 @pytest.fixture
-def terminal(office, db_url, monkeypatch, capsys):  # noqa: ANN001
+def terminal(office, db_url, monkeypatch, capsys):
     from enforcement_desk.cli import main as cli
 
     monkeypatch.setenv("ENFORCEMENT_DESK_PASSWORD", "test-pass-123")

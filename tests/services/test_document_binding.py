@@ -138,7 +138,7 @@ def test_a_failure_after_numbering_leaves_no_gap(office, monkeypatch):
     advance(office.ctx, office.officer, case.id, "deliberate")
     before = _numbers_taken(office)
 
-    def broken(*args, **kwargs):  # noqa: ANN002, ANN003
+    def broken(*args, **kwargs):
         raise OSError("磁盘已满")
 
     monkeypatch.setattr("enforcement_desk.documents.pdf.render_pdf", broken)
@@ -174,7 +174,7 @@ def test_no_document_and_no_case_field_takes_a_reporters_identity(sqlite_office,
     case_id = convert_to_case(office.ctx, office.officer, complaint.id, party_id=office.org_party_id,
                               cause="公共场所未按规定对顾客用品用具进行清洗消毒",
                               handler_ids=(office.officer.user_id, office.officer2.user_id))  # fmt: skip
-    PHONE = phone.replace(" ", "")  # noqa: N806 - written without spaces, still the reporter's number
+    PHONE = phone.replace(" ", "")  # written without spaces, still the reporter's number
     office.at(date(2026, 11, 3))
     advance(office.ctx, office.head, case_id, "file")
     version = get_case(office.ctx, office.officer, case_id).version

@@ -41,7 +41,7 @@ def photo(path: Path, taken: str = "2026:10:30 09:15:00", colour: str = "red") -
     return path
 
 
-def filed_case(office) -> int:  # noqa: ANN001
+def filed_case(office) -> int:
     case = new_case(office)
     advance(office.ctx, office.head, case.id, "file")
     return case.id
@@ -153,7 +153,7 @@ def test_the_database_refuses_to_change_or_delete_evidence(office, tmp_path):
 CORRECTION_TABLES = ("evidence_voids", "evidence_time_corrections")
 
 
-def _voided_and_corrected(office, tmp_path) -> tuple[int, int]:  # noqa: ANN001
+def _voided_and_corrected(office, tmp_path) -> tuple[int, int]:
     """A filed case with one item time-corrected and another voided: (corrected id, voided id)."""
     case_id = filed_case(office)
     kept = add_evidence(office.ctx, office.officer, case_id, photo(tmp_path / "g.jpg"))
@@ -163,7 +163,7 @@ def _voided_and_corrected(office, tmp_path) -> tuple[int, int]:  # noqa: ANN001
     return kept.id, wrong.id
 
 
-def _correction_rows(office) -> dict[str, list[tuple]]:  # noqa: ANN001
+def _correction_rows(office) -> dict[str, list[tuple]]:
     with office.ctx.db.engine.connect() as connection:
         return {
             table: [tuple(r) for r in connection.execute(text(f"SELECT * FROM {table} ORDER BY id"))]

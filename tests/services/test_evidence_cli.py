@@ -17,7 +17,7 @@ PASSWORD = "test-pass-123"  # the conftest office's password
 
 
 @pytest.fixture
-def card(tmp_path):  # noqa: ANN001, ANN201
+def card(tmp_path):
     """A recorder card: three clips named by their start time, plus the device's log file."""
     folder = tmp_path / "DCIM" / "100DSJ"
     folder.mkdir(parents=True)
@@ -30,7 +30,7 @@ def card(tmp_path):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def desk(sqlite_office, monkeypatch, capsys):  # noqa: ANN001, ANN201
+def desk(sqlite_office, monkeypatch, capsys):
     monkeypatch.setenv("ENFORCEMENT_DESK_PASSWORD", PASSWORD)
     office = sqlite_office
     url = str(office.ctx.db.engine.url)

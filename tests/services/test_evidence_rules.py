@@ -23,7 +23,7 @@ from enforcement_desk.procedure.steps import advance
 from enforcement_desk.store.blobs import BlobStore
 
 
-def picture(path, colour="red"):  # noqa: ANN001, ANN201
+def picture(path, colour="red"):
     Image.new("RGB", (16, 16), colour).save(path)
     return path
 

@@ -40,7 +40,7 @@ class CaseRecordMachine(RuleBasedStateMachine):
     def _version(self) -> int:
         return get_case(self.office.ctx, self.office.officer, self.case_id).version
 
-    def _write(self, call) -> bool:  # noqa: ANN001
+    def _write(self, call) -> bool:
         """Run one write; earlier rows of every step stay exactly as they were, a refusal adds nothing."""
         before = _step_rows(self.office)
         try:

@@ -25,7 +25,7 @@ CHECKED_B = "经查，当事人未取得医疗机构执业许可证。"
 CALLED_B = "联系孙某核实，电话13905391234。"
 
 
-def _alembic(engine, verb: str, revision: str) -> None:  # noqa: ANN001
+def _alembic(engine, verb: str, revision: str) -> None:
     from alembic import command
 
     config = alembic_config()
@@ -34,7 +34,7 @@ def _alembic(engine, verb: str, revision: str) -> None:  # noqa: ANN001
         getattr(command, verb)(config, revision)
 
 
-def _filler(column) -> object:  # noqa: ANN001
+def _filler(column) -> object:
     """A value for a required column the test does not care about, by its type."""
     kind = column.type
     if isinstance(kind, Boolean):
@@ -52,7 +52,7 @@ def _filler(column) -> object:  # noqa: ANN001
     return ""
 
 
-def _insert(connection, metadata: MetaData, table: str, **values) -> None:  # noqa: ANN001
+def _insert(connection, metadata: MetaData, table: str, **values) -> None:
     """A row of the old schema as it stands in the database (reflected, not today's models)."""
     reflected = metadata.tables.get(table)
     if reflected is None:
@@ -64,7 +64,7 @@ def _insert(connection, metadata: MetaData, table: str, **values) -> None:  # no
 
 
 @pytest.fixture
-def old_database(db_url):  # noqa: ANN001
+def old_database(db_url):
     """A database at 0008 holding three complaint-converted cases made the old way and one other case."""
     db = Database(db_url)
     for head in OLD_HEADS:
@@ -107,12 +107,12 @@ def old_database(db_url):  # noqa: ANN001
     db.dispose()
 
 
-def _case(db, case_id: int):  # noqa: ANN001, ANN202
+def _case(db, case_id: int):
     with db.engine.connect() as c:
         return c.execute(text("SELECT * FROM cases WHERE id = :id"), {"id": case_id}).mappings().one()
 
 
-def _complaint(db, complaint_id: int):  # noqa: ANN001, ANN202
+def _complaint(db, complaint_id: int):
     with db.engine.connect() as c:
         return (
             c.execute(text("SELECT * FROM complaints WHERE id = :id"), {"id": complaint_id}).mappings().one()

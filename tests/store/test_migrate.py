@@ -26,7 +26,7 @@ def test_a_new_database_is_not_current_until_upgraded(tmp_path):
     db.dispose()
 
 
-def _run_alembic(engine, verb: str, revision: str) -> None:  # noqa: ANN001
+def _run_alembic(engine, verb: str, revision: str) -> None:
     from alembic import command
 
     config = alembic_config()
@@ -35,7 +35,7 @@ def _run_alembic(engine, verb: str, revision: str) -> None:  # noqa: ANN001
         getattr(command, verb)(config, revision)
 
 
-def _refused(engine, statement: str) -> bool:  # noqa: ANN001
+def _refused(engine, statement: str) -> bool:
     """Whether the database refuses the statement; nothing is kept either way."""
     from sqlalchemy import text
     from sqlalchemy.exc import DBAPIError

@@ -62,7 +62,7 @@ def _yuan(fen: int | None) -> Decimal | None:
     return None if fen is None else (Decimal(fen) / 100).quantize(Decimal("0.01"))
 
 
-def _assert_nothing_lost(engine, before: dict[int, dict]) -> None:  # noqa: ANN001, C901, PLR0912
+def _assert_nothing_lost(engine, before: dict[int, dict]) -> None:
     assert "discretion" not in {c["name"] for c in inspect(engine).get_columns("cases")}
     with Session(engine) as session:
         names = {u.id: u.name for u in session.scalars(select(User))}
@@ -179,7 +179,7 @@ def test_0010_moves_every_step_out_of_cases_discretion_on_postgresql(tmp_path):
         engine.dispose()
 
 
-def _copy_rows(source, target) -> None:  # noqa: ANN001
+def _copy_rows(source, target) -> None:
     """Every row of the fixture into the same tables on the server, parents first, through the server's
     column types (dates, JSON and booleans convert on the way)."""
     meta = MetaData()

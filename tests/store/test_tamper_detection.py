@@ -29,7 +29,7 @@ APPEND_ONLY_TABLES = ("evidence", "evidence_voids", "evidence_time_corrections",
 
 
 @pytest.fixture
-def record(office, tmp_path, monkeypatch, file_keyring):  # noqa: ANN001
+def record(office, tmp_path, monkeypatch, file_keyring):
     """A filed case with two photos, one voided and one time-corrected."""
     case = new_case(office)
     advance(office.ctx, office.head, case.id, "file")
@@ -46,7 +46,7 @@ def record(office, tmp_path, monkeypatch, file_keyring):  # noqa: ANN001
     return office, case, items
 
 
-def run_verify(office, capsys) -> tuple[int, list[str]]:  # noqa: ANN001
+def run_verify(office, capsys) -> tuple[int, list[str]]:
     """`enforcement-desk --db … --user admin --json audit verify`: its exit code and the problems it names."""
     url = office.ctx.db.engine.url.render_as_string(hide_password=False)
     capsys.readouterr()
@@ -55,7 +55,7 @@ def run_verify(office, capsys) -> tuple[int, list[str]]:  # noqa: ANN001
     return code, json.loads(capsys.readouterr().out)["problems"]
 
 
-def tamper(office, *statements: str) -> None:  # noqa: ANN001
+def tamper(office, *statements: str) -> None:
     """Raw SQL with the append-only triggers out of the way, as an intruder with database access would."""
     with office.ctx.db.write() as session:
         for table in APPEND_ONLY_TABLES:

@@ -47,7 +47,7 @@ def assert_free_of_reporter(text: str, where: str) -> None:
         assert secret not in text and secret.replace(" ", "") not in squeezed, f"{where} 中出现了“{secret}”"
 
 
-def converted(office) -> tuple[int, int]:  # noqa: ANN001
+def converted(office) -> tuple[int, int]:
     """A complaint naming its reporter, received by 李娜 and handled by 王强, turned into a case by 王强."""
     complaint = add_complaint(office.ctx, office.officer2, ComplaintDraft(
         "电话", "沂水县悦来宾馆有限公司", CONTENT, office.officer.user_id, date(2026, 11, 2), reporter_name=REPORTER,
@@ -129,7 +129,7 @@ def test_the_refusal_names_the_field_and_every_other_leak(sqlite_office):
     assert error.details == ["“证据摘要”中含有投诉举报人的联系电话"]
 
 
-def _texts(office, document_id: int, tmp_path) -> str:  # noqa: ANN001
+def _texts(office, document_id: int, tmp_path) -> str:
     pdf = export_document(office.ctx, office.officer, document_id, tmp_path / f"{document_id}.pdf")
     docx = export_document(office.ctx, office.officer, document_id, tmp_path / f"{document_id}.docx", "docx")
     body = Document(str(docx))
@@ -140,7 +140,7 @@ def _texts(office, document_id: int, tmp_path) -> str:  # noqa: ANN001
     )
 
 
-def _issue_everything(office, case_id: int, issued: dict[str, str], tmp_path) -> None:  # noqa: ANN001
+def _issue_everything(office, case_id: int, issued: dict[str, str], tmp_path) -> None:
     """Every kind the services issue at this step; the ones refused for the step are simply not made."""
     for kind in document_kinds(office.ctx):
         if kind.key in issued:
@@ -222,7 +222,7 @@ def test_a_publicity_row_naming_the_reporter_is_not_exported(sqlite_office, tmp_
 
 
 @pytest.fixture
-def run(sqlite_office, monkeypatch, capsys):  # noqa: ANN001
+def run(sqlite_office, monkeypatch, capsys):
     from conftest import PASSWORD
 
     monkeypatch.setenv("ENFORCEMENT_DESK_PASSWORD", PASSWORD)

@@ -20,7 +20,7 @@ from enforcement_desk.supervision.complaints import (
 )
 
 
-def draft(office, **changes) -> ComplaintDraft:  # noqa: ANN001
+def draft(office, **changes) -> ComplaintDraft:
     values = dict(
         channel="电话", subject_name="沂水县仁和诊所", content="诊所由无医师资格人员坐诊开药",
         assigned_to=office.officer.user_id, received_on=date(2026, 11, 2), reporter_name="孙某",

@@ -15,13 +15,13 @@ SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "inspection_objects
 
 
 @pytest.fixture
-def run(tmp_path, monkeypatch, capsys):  # noqa: ANN001
+def run(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("ENFORCEMENT_DESK_PASSWORD", DEMO_PASSWORD)
     db = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
     assert cli.main(["--db", db, "demo", "--cases-per-stage", "1"]) == 0
     capsys.readouterr()
 
-    def invoke(user: str, *args: str, expect: int = 0):  # noqa: ANN202
+    def invoke(user: str, *args: str, expect: int = 0):
         code = cli.main(["--db", db, "--json", "--user", user, *args])
         out, err = capsys.readouterr()
         assert code == expect, err

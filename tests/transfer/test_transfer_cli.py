@@ -18,12 +18,12 @@ PASSWORD = (
 
 
 @pytest.fixture
-def run(sqlite_office, sqlite_url, tmp_path, monkeypatch, capsys, file_keyring):  # noqa: ANN001
+def run(sqlite_office, sqlite_url, tmp_path, monkeypatch, capsys, file_keyring):
     monkeypatch.setenv("ENFORCEMENT_DESK_PASSWORD", PASSWORD)
     monkeypatch.setenv("ENFORCEMENT_DESK_TODAY", "2026-11-02")
     evidence = str(sqlite_office.ctx.evidence_dir)
 
-    def invoke(*args: str, user: str | None = None, expect: int = 0):  # noqa: ANN202
+    def invoke(*args: str, user: str | None = None, expect: int = 0):
         login = ["--user", user] if user else []
         code = cli.main(["--db", sqlite_url, "--evidence-dir", evidence, "--json", *login, *args])
         out, err = capsys.readouterr()
@@ -66,7 +66,7 @@ def test_report_package_verify_receipt_and_status_from_the_terminal(run, sqlite_
     assert run("transfer", "status", str(case_id), user="chen")["packages_built"] == 1
 
 
-def test_verify_in_text_names_the_problem_and_exits_non_zero(run, tmp_path, capsys):  # noqa: ANN001
+def test_verify_in_text_names_the_problem_and_exits_non_zero(run, tmp_path, capsys):
     broken = tmp_path / "broken.zip"
     broken.write_bytes(b"PK not really")
     code = cli.main(["transfer", "verify", str(broken)])
@@ -74,7 +74,7 @@ def test_verify_in_text_names_the_problem_and_exits_non_zero(run, tmp_path, caps
     assert code == 1 and "问题：不是有效的 ZIP 文件" in out
 
 
-def test_the_key_goes_to_another_pc_by_export_and_import_with_a_passphrase(run, tmp_path, monkeypatch):  # noqa: ANN001
+def test_the_key_goes_to_another_pc_by_export_and_import_with_a_passphrase(run, tmp_path, monkeypatch):
     monkeypatch.setenv("ENFORCEMENT_DESK_KEY_PASSPHRASE", "沂水卫监-2026-移送")
     exported = tmp_path / "签名私钥.pem"
     fingerprint = run("transfer", "key-export", "--out", str(exported), user="chen")["fingerprint"]

@@ -27,11 +27,11 @@ pytestmark = pytest.mark.usefixtures("file_keyring")
 FINDINGS = "就诊人重度损害，涉嫌非法行医罪。"
 
 
-def _deadline(office, case_id: int, key: str):  # noqa: ANN001, ANN202
+def _deadline(office, case_id: int, key: str):
     return [d for d in get_case(office.ctx, office.officer, case_id).deadlines if d.key == key]
 
 
-def _events(office, action: str) -> list[int | None]:  # noqa: ANN001
+def _events(office, action: str) -> list[int | None]:
     """The case of each audit event of this kind."""
     with office.ctx.db.read() as session:
         return list(session.scalars(select(AuditEvent.case_id).where(AuditEvent.action == action)))
@@ -102,7 +102,7 @@ def test_a_refusal_answers_the_report_and_a_new_report_may_follow(office, tmp_pa
     assert [p.status for p in periods] == ["met", "open"] and periods[-1].due_on == date(2026, 11, 23)
 
 
-def _approval_periods(office, case_id: int) -> list[tuple[str, date | None]]:  # noqa: ANN001
+def _approval_periods(office, case_id: int) -> list[tuple[str, date | None]]:
     with office.ctx.db.read() as session:
         rows = session.execute(
             select(Deadline.status, Deadline.closed_on)
@@ -112,7 +112,7 @@ def _approval_periods(office, case_id: int) -> list[tuple[str, date | None]]:  #
         return [tuple(row) for row in rows]
 
 
-def _listed(office, actor, case_id: int) -> set[str]:  # noqa: ANN001
+def _listed(office, actor, case_id: int) -> set[str]:
     """The keys of the case's deadlines on the due list (overdue or due within a month)."""
     return {d.key for d in due_deadlines(office.ctx, actor, within_days=30) if d.case_id == case_id}
 

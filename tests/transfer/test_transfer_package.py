@@ -167,7 +167,7 @@ def test_the_index_pdf_lists_every_file_with_pages_and_hash_and_the_manifest_has
     assert all(manifest_sha in "".join(page.extract_text().split()) for page in reader.pages)
 
 
-def _rebuilt(tmp_path: Path, original: Path, name: str, change) -> Path:  # noqa: ANN001
+def _rebuilt(tmp_path: Path, original: Path, name: str, change) -> Path:
     with zipfile.ZipFile(original) as archive:
         members = {i.filename: archive.read(i.filename) for i in archive.infolist()}
     path = tmp_path / f"{name}.zip"

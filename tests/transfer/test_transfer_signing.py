@@ -31,7 +31,7 @@ def _pc(tmp_path: Path, name: str) -> PlaintextKeyring:
 
 
 @pytest.fixture
-def restore_keyring():  # noqa: ANN201
+def restore_keyring():
     previous = keyring.get_keyring()
     yield
     keyring.set_keyring(previous)

@@ -22,7 +22,7 @@ PROCURATORATE = "沂水县人民检察院"
 TRANSFER_REASON = "涉嫌非法行医罪（刑法第三百三十六条）"
 
 
-def investigating_case(office, tmp_path: Path, big: int = 0) -> int:  # noqa: ANN001
+def investigating_case(office, tmp_path: Path, big: int = 0) -> int:
     ctx = office.ctx
     case_id = new_case(office).id
     advance(ctx, office.head, case_id, "file")
@@ -51,7 +51,7 @@ def investigating_case(office, tmp_path: Path, big: int = 0) -> int:  # noqa: AN
     return case_id
 
 
-def transferred_case(office, tmp_path: Path, big: int = 0) -> int:  # noqa: ANN001
+def transferred_case(office, tmp_path: Path, big: int = 0) -> int:
     """Reported by two officers (art. 5), approved by a head who is not a handler."""
     case_id = investigating_case(office, tmp_path, big)
     submit_transfer_report(office.ctx, office.officer, case_id, (office.officer.user_id, office.officer2.user_id),
