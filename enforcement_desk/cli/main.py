@@ -21,7 +21,7 @@ from enforcement_desk.cli.output import print_json, print_table
 from enforcement_desk.commands import command_table
 from enforcement_desk.commands.arguments import parse_date, parse_opinions, parse_params
 from enforcement_desk.commands.table import GROUPS, Access, Arg, Command, OneOf
-from enforcement_desk.core.errors import DomainError
+from enforcement_desk.core.errors import DomainError, PermissionDenied
 from enforcement_desk.core.stages import CaseSource, Outcome, Stage
 
 if TYPE_CHECKING:
@@ -677,16 +677,14 @@ def run_command(command: Command, presenter: Presenter, args: argparse.Namespace
     place the terminal authenticates), then present."""
     if command.access is Access.NONE:
         return presenter(None, None, args)
-    from enforcement_desk.context import role_rule_of
-
     ctx = open_context(args)
     try:
         actor = None
         if command.access is Access.USER:
             actor = sign_in(ctx, args)
-            rules = [role_rule_of(service) for service in command.service_functions()]
-            if len(rules) == 1 and rules[0] is not None:
-                actor.require(*rules[0].roles, action=rules[0].action)
+            refusal = command.refusal(actor)
+            if refusal:
+                raise PermissionDenied(refusal)
         return presenter(ctx, actor, args)
     finally:
         ctx.close()

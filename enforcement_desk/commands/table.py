@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from enforcement_desk.core.errors import PermissionDenied
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import Stage
 
@@ -78,6 +79,22 @@ class Command:
     def permits(self, role: Role) -> bool:
         """Whether a user with `role` may run the command at all."""
         return role in self.roles
+
+    def refusal(self, actor: Any) -> str:
+        """Why `actor` (a signed-in Actor) may not run the command: the first refusing service's own
+        words; empty when the role may."""
+        if self.permits(actor.role):
+            return ""
+        from enforcement_desk.context import role_rule_of  # the database layer loads once a command runs
+
+        for service in self.service_functions():
+            rule = role_rule_of(service)
+            if rule is not None:
+                try:
+                    actor.require(*rule.roles, action=rule.action)
+                except PermissionDenied as exc:
+                    return str(exc)
+        return f"“{self.label}”不对{actor.role.label}开放"
 
     def open_in(self, stage: Stage) -> bool:
         """Whether the command applies to a case in `stage` (commands without stages apply always)."""

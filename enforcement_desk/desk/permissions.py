@@ -34,11 +34,4 @@ def service_refusal(actor: Actor, service: Callable) -> str:
 
 def command_refusal(actor: Actor, command: str) -> str:
     """Why the user's role may not run `command` (its first refusing service's words); empty when it may."""
-    entry = get(command)
-    if entry.permits(actor.role):
-        return ""
-    for service in entry.service_functions():
-        words = service_refusal(actor, service)
-        if words:
-            return words
-    return f"“{entry.label}”不对{actor.role.label}开放"
+    return get(command).refusal(actor)
