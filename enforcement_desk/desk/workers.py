@@ -160,7 +160,11 @@ class BackgroundJob(QObject):
         if not self.wait(msecs):
             return False
         QCoreApplication.sendPostedEvents(self, 0)  # the queued finished/failed signal
-        return True
+        if self in _RUNNING:
+            # PySide may queue the signal to a receiver of its own rather than to this job: deliver every
+            # event posted on this thread, so a caller looping until the job has ended cannot spin forever.
+            QCoreApplication.sendPostedEvents(None, 0)
+        return self not in _RUNNING
 
     def _show_dialog(self) -> None:
         parent = self.parent_widget
