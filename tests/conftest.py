@@ -95,6 +95,7 @@ class Office:
 
 def make_office(url: str, evidence_dir: Path, today: date = date(2026, 11, 2)) -> Office:
     # Imported here so that core tests collect even while a service module is being written.
+    from enforcement_desk.admin.agency_settings import set_transfer_approvers
     from enforcement_desk.admin.auth import login
     from enforcement_desk.admin.setup import AdminDraft, AgencyDraft, initialize
     from enforcement_desk.admin.users import UserDraft, add_user
@@ -114,6 +115,8 @@ def make_office(url: str, evidence_dir: Path, today: date = date(2026, 11, 2)) -
     ]
     for draft in staff:
         add_user(ctx, admin, draft)
+    # 国务院令第310号 art. 5: the transfer's approvers: 陈军 the principal head, 刘洋 presiding (both approve).
+    set_transfer_approvers(ctx, admin, "chen", "liu", note="移送审批负责人")
     actors = {d.login: login(ctx, d.login, PASSWORD) for d in staff}
     person = add_party(
         ctx, actors["wang"], PartyDraft("person", "张某某", "370323198503150010", address="沂水县许家湖镇某村 56 号")

@@ -16,6 +16,7 @@ from enforcement_desk.core.roles import Role
 from enforcement_desk.core.settings import SETTING_LABELS, AgencySettings
 from enforcement_desk.procedure.deadlines import agency_settings
 from enforcement_desk.store.models import AgencySettingsVersion, User
+from enforcement_desk.transfer.approvers import check_named_heads
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ def update_settings(
         changed = {k for k in after if after[k] != before[k]}
         if not changed:
             return SettingsView(agency.version, current)
+        check_named_heads(session, agency.id, updated, changed)  # 310号 art. 5: active heads only
         agency.settings = after
         session.flush()
         session.add(
@@ -96,6 +98,21 @@ def update_settings(
             },
         )
         return SettingsView(agency.version, updated)
+
+
+@allowed(Role.ADMIN, action="指定移送审批负责人")
+def set_transfer_approvers(
+    ctx: AppContext, actor: Actor, principal: str, presiding: str = "", *, note: str = ""
+) -> SettingsView:
+    """Name the agency's 正职负责人 and, while someone else presides over its work, the 主持工作的负责人
+    (by login; empty for none): only they approve or refuse a transfer to the police (国务院令第310号
+    art. 5). A new settings version with `note`, e.g. why someone presides."""
+    current = get_settings(ctx, actor)
+    return update_settings(
+        ctx, actor,
+        {"transfer_principal_head": (principal or "").strip(), "transfer_presiding_head": (presiding or "").strip()},
+        expected_version=current.version, note=note or "指定移送审批负责人",
+    )  # fmt: skip
 
 
 def save_holiday_table(ctx: AppContext, actor: Actor, table: dict[str, Any]) -> SettingsView:

@@ -206,8 +206,9 @@ def _step_record_problems(session) -> list[str]:
 STEP_LABELS = {
     "case_proposals": "处理意见", "hearing_notices": "听证安排", "hearing_records": "听证笔录",
     "transfer_reports": "移送报告", "transfer_decisions": "移送审批", "police_answers": "公安机关答复",
-    "transfer_receipts": "移送回执", "transfer_packages": "移送材料包", "enforcement_applications": "强制执行申请", "payment_plans": "暂缓或分期缴纳",
-    "document_voids": "文书作废",
+    "transfer_receipts": "移送回执", "transfer_reconsiderations": "提请复议", "transfer_item_handovers": "移交涉案物品",
+    "decision_services": "决定书送达", "transfer_packages": "移送材料包", "enforcement_applications": "强制执行申请", "payment_plans": "暂缓或分期缴纳",
+    "document_voids": "文书作废", "filing_extensions": "立案期限延长",
 }  # fmt: skip
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from enforcement_desk.admin.agency_settings import set_transfer_approvers
 from enforcement_desk.admin.auth import login
 from enforcement_desk.admin.setup import AdminDraft, AgencyDraft, initialize, is_initialized
 from enforcement_desk.admin.users import UserDraft, add_user
@@ -26,6 +27,7 @@ from enforcement_desk.procedure.cases import (
     update_case,
 )
 from enforcement_desk.procedure.parties import PartyDraft, add_party
+from enforcement_desk.transfer.service import submit_transfer_report
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -402,10 +404,27 @@ def _side_exits(ctx: AppContext, actors: dict[str, Actor], party_ids: list[int],
     )  # fmt: skip
     procedure.advance(ctx, actors["chenjun"], crime.id, "file")
     ctx.today_override = today
-    procedure.advance(ctx, actors["liuyang"], crime.id, "transfer_police",
+    submit_transfer_report(ctx, actors["zhaolei"], crime.id, officers,
+                           "就诊人用药后出现严重不良反应，当事人无医生执业资格，情节严重，涉嫌非法行医罪。")  # fmt: skip
+    # 陈军 is the 正职负责人 the settings name: only he (or a head presiding) approves (310号 art. 5).
+    procedure.advance(ctx, actors["chenjun"], crime.id, "transfer_police",
                       {"reason": "当事人未取得医生执业资格非法行医，造成就诊人身体严重损害，涉嫌非法行医罪（刑法第三百三十六条）",
                        "police_unit": "沂水县公安局", "procuratorate": "沂水县人民检察院"})  # fmt: skip
     return 2
+
+
+def _reminder_served(ctx: AppContext, actors: dict[str, Actor], party_ids: list[int], today: date) -> int:
+    """A fine left unpaid past its 15 days: the 催告书 issued and served, the party's ten working days running
+    (行政强制法 arts. 54, 69); the agency may apply to the court only after the period to sue (art. 53)."""
+    ctx.today_override = today
+    driver = _Driver(ctx, actors, today - timedelta(days=70), ("wangqiang", "lina"))
+    case_id = driver.run(next(s for s in _SCENARIOS if s[0] == "hotel"), Stage.SERVED, party_ids)
+    driver.wait_past_deadline(case_id, "payment")
+    driver.issue(driver.lead, case_id, "payment_reminder")
+    driver.wait(2)
+    procedure.record_reminder_service(ctx, actors[driver.lead], case_id, served_on=driver.day, method="直接送达",
+                                      receiver="当事人的法定代表人")  # fmt: skip
+    return 1
 
 
 def _version(ctx: AppContext, actor: Actor, case_id: int) -> int:
@@ -430,7 +449,7 @@ def build_demo(
     total, text)` hears of each case; `cancelled()` is asked before each (DemoCancelled then)."""
     from enforcement_desk.core.errors import DomainError
 
-    total = len(_TARGETS) * cases_per_stage + 2  # the stages, then the side exits and the on-site case
+    total = len(_TARGETS) * cases_per_stage + 3  # the stages, the side exits, a reminder served, the on-site case
 
     def step(done: int, text: str) -> None:
         if cancelled is not None and cancelled():
@@ -444,6 +463,7 @@ def build_demo(
     admin = initialize(ctx, DEMO_AGENCY, AdminDraft("admin", "系统管理员", DEMO_PASSWORD))
     for draft in DEMO_USERS:
         add_user(ctx, admin, draft)
+    set_transfer_approvers(ctx, admin, "chenjun", note="本局局长（正职负责人），审批涉嫌犯罪案件的移送")
     actors = {u.login: login(ctx, u.login, DEMO_PASSWORD) for u in DEMO_USERS}
     party_ids = [add_party(ctx, actors["wangqiang"], p).id for p in DEMO_PARTIES]
     count = 0
@@ -463,6 +483,7 @@ def build_demo(
             count += 1
     step(count, "正在生成不予立案、移送等案件…")
     count += _side_exits(ctx, actors, party_ids, real_today)
+    count += _reminder_served(ctx, actors, party_ids, real_today)
     step(total - 1, "正在生成当场处罚案件…")
     ctx.today_override = real_today
     create_onsite_case(

@@ -10,6 +10,7 @@ from pathlib import Path
 from enforcement_desk.cli.main import presents, resolve_case
 from enforcement_desk.cli.output import print_json, print_table
 from enforcement_desk.context import Actor, AppContext
+from enforcement_desk.core.discretion.benchmarks import sources_label
 from enforcement_desk.core.discretion.engine import Facts, Recommendation
 from enforcement_desk.core.errors import DomainError
 
@@ -43,14 +44,31 @@ def _facts(args: argparse.Namespace) -> Facts:
 def cmd_discretion_list(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.discretion.service import list_violations
 
-    rows = list_violations(ctx, actor, area=args.area or "", text=args.text)
+    if args.suggested and not args.case:
+        raise DomainError("--suggested 须与 --case 同用")
+    case_id = resolve_case(ctx, actor, args.case) if args.case else None
+    rows = list_violations(ctx, actor, area=args.area or "", text=args.text, case_id=case_id)
+    if args.suggested:
+        rows = [r for r in rows if r.suggested]
     if args.json:
         print_json(rows)
-    else:
+        return 0
+    if case_id is None:
         print_table(
             ["编码", "违法行为", "领域", "处罚依据", "法定罚款"],
             [[r.code, r.name, r.area, r.penalty_basis, r.statutory] for r in rows],
         )
+        return 0
+    print_table(
+        ["", "编码", "违法行为", "领域", "处罚依据", "法定罚款", "建议理由"],
+        [
+            ["建议" if r.suggested else "", r.code, r.name, r.area, r.penalty_basis, r.statutory,
+             "；".join(r.reasons)]
+            for r in rows
+        ],
+    )  # fmt: skip
+    if not any(r.suggested for r in rows):
+        print("没有与本案案由、执法类别相符的建议，请从基准库中选择。")
     return 0
 
 
@@ -70,6 +88,8 @@ def cmd_discretion_show(ctx: AppContext, actor: Actor, args: argparse.Namespace)
         print(f"违反：{version.violated}")
         print(f"依据：{version.penalty}")
         print(f"处罚种类：{'、'.join(version.kinds)}；罚款：{'；'.join(version.fines)}")
+        if version.source is not None:
+            print(version.source.label)
     if detail.circumstances:
         print(f"\n条文列举的情形：{'；'.join(detail.circumstances)}")
     print()
@@ -82,7 +102,9 @@ def cmd_discretion_show(ctx: AppContext, actor: Actor, args: argparse.Namespace)
 
 def _print_recommendation(result: Recommendation) -> None:
     print(f"{result.code} {result.name}（基准库 {result.library_version}）")
+    print(f"违反条款：{result.violated}")
     print(f"处罚依据：{result.penalty_basis}")
+    print(sources_label(result.violated_source, result.penalty_source))
     if result.statutory:
         counted = "倍" in result.statutory.working or "不足" in result.statutory.working
         print(f"法定罚款：{result.statutory.text}" + (f"（{result.statutory.working}）" if counted else ""))

@@ -94,6 +94,8 @@ def cmd_document_issue(ctx: AppContext, actor: Actor, args: argparse.Namespace) 
         print_json({"document": issued, "file": str(path) if path else None})
     else:
         print(f"已出具 {issued.title} {issued.number or ''}（第 {issued.version} 版，{issued.pdf_pages} 页）")
+        for warning in issued.warnings:
+            print(f"注意：{warning}")
         if path:
             print(f"文件：{path}")
     return 0

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from enforcement_desk import APP_TITLE, __version__
-from enforcement_desk.cli.output import print_json, print_table
+from enforcement_desk.cli.output import execution_lines, print_json, print_table
 from enforcement_desk.commands import command_table
 from enforcement_desk.commands.arguments import parse_date, parse_opinions, parse_params
 from enforcement_desk.commands.table import GROUPS, Access, Arg, Command, OneOf
@@ -44,6 +44,7 @@ PRESENTER_MODULES: tuple[str, ...] = (
     "enforcement_desk.cli.transfer",
     "enforcement_desk.cli.publicity",
     "enforcement_desk.cli.supervision",
+    "enforcement_desk.cli.execution",
 )
 
 
@@ -311,21 +312,68 @@ def _print_case(detail) -> None:
     if detail.decided_outcome and (detail.fine_due or detail.surcharge_due or detail.confiscation_due):
         print(f"尚欠：罚款 {detail.fine_due:,.2f} 元　加处罚款 {detail.surcharge_due:,.2f} 元"
               f"（每日按罚款数额的 3% 计，不超过罚款数额）　没收违法所得 {detail.confiscation_due:,.2f} 元")  # fmt: skip
+    for line in execution_lines(detail.execution):
+        print(line)
     if detail.proposed_outcome:
         kinds = "、".join(detail.penalty_kinds)
         print(f"处理意见：{detail.proposed_outcome.label} {kinds} {detail.fine_amount or ''}")
+        if detail.proposal is not None:
+            print(f"违反条款：{detail.proposal.violated_provision or '未填写'}")
+            print(f"处罚依据：{detail.proposal.legal_basis or '未填写'}")
+            source = detail.discretion.get("source") or {}
+            if source:
+                from enforcement_desk.core.discretion.benchmarks import sources_label
+
+                print(sources_label(source.get("violated", ""), source.get("penalty", "")))
     if detail.major.is_major:
         print("重大执法决定：" + "；".join(detail.major.reasons))
+    if detail.discussion.needed:
+        print("须经负责人集体讨论决定（《卫生健康行政处罚程序规定》第四十条）：" + "；".join(detail.discussion.grounds))
+    if detail.late_decision_reason:
+        print(f"超过办案期限作出决定：{detail.late_decision_reason}")
+    _print_pauses(detail)
     print("可办理：")
     for item in detail.actions:
         mark = "✓" if item.allowed else "✗"
-        why = "" if item.allowed else "：" + "；".join(item.reasons)
+        why = "" if item.allowed else "：" + "；".join(
+            f"{r}（依据：{r.rule}）" if getattr(r, "rule", None) else r for r in item.reasons
+        )
         print(f"  {mark} {item.action.key}（{item.action.label}）{why}")
     open_deadlines = [d for d in detail.deadlines if d.status == "open"]
     if open_deadlines:
         print("期限：")
         for d in open_deadlines:
-            print(f"  {d.name} 至 {d.due_on}（{d.article}）{' '.join(d.warnings)}")
+            due = f"{d.due_at:%Y-%m-%d %H:%M}" if d.due_at else d.due_on  # the 24 hours of a transfer: by the hour
+            print(f"  {d.name} 至 {due}（{d.article}）{' '.join(d.warnings)}")
+
+
+@presents("case deadlines")
+def cmd_case_deadlines(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
+    from enforcement_desk.core.procedure.periods import URGENCY_LABELS
+    from enforcement_desk.procedure.cases import get_case
+
+    detail = get_case(ctx, actor, resolve_case(ctx, actor, args.case))
+    if args.json:
+        print_json(detail.deadlines)
+        return 0
+    closed = {"met": "已完成", "extended": "已延长", "moved": "已改期", "cancelled": "已取消", "late": "逾期完成",
+              "paused": "暂停计算", "resumed": "已恢复计算"}  # fmt: skip
+    print_table(
+        ["期限", "起算", "到期", "状态", "依据"],
+        [[d.name, d.start_on, f"{d.due_at:%Y-%m-%d %H:%M}" if d.due_at else d.due_on,
+          URGENCY_LABELS.get(d.urgency, d.urgency) if d.status == "open" else closed.get(d.status, d.status),
+          d.article] for d in detail.deadlines],
+    )  # fmt: skip
+    _print_pauses(detail)
+    return 0
+
+
+def _print_pauses(detail) -> None:
+    """The time not counted in the decision period (卫生健康行政处罚程序规定 art. 42(3))."""
+    if detail.decision_pauses:
+        print("不计入办案期限的期间（《卫生健康行政处罚程序规定》第四十二条第三款）：")
+        for pause in detail.decision_pauses:
+            print(f"  {pause.text}" + (f"（{pause.note}）" if pause.note else ""))
 
 
 @presents("case show")
@@ -411,6 +459,8 @@ def cmd_case_advance(ctx: AppContext, actor: Actor, args: argparse.Namespace) ->
     params = parse_params(args.param)
     if args.reason:
         params["reason"] = args.reason
+    if args.late_reason:
+        params["late_reason"] = args.late_reason
     detail = advance(ctx, actor, resolve_case(ctx, actor, args.case), args.action, params)
     print_json(detail) if args.json else print(
         f"案件 {detail.filing_no or detail.case_no} 现处于“{detail.stage.label}”阶段"
@@ -427,10 +477,15 @@ def cmd_case_hearing(ctx: AppContext, actor: Actor, args: argparse.Namespace) ->
         held_on=args.held_on or ctx.today(), host=args.host, record=args.record, opinion=args.opinion or "",
         recorder=args.recorder or "", place=args.place or "", public=args.public,
         attendees=tuple(split_list(args.attendees)), party_statements=args.statements or "",
-        party_signature=args.signature or "",
+        party_signature=args.signature or "", agents=tuple(split_list(args.agents)), terminated=args.terminated or "",
     )  # fmt: skip
     detail = record_hearing(ctx, actor, resolve_case(ctx, actor, args.case), minutes)
-    print_json(detail) if args.json else print("已登记听证")
+    if args.json:
+        print_json(detail)
+    elif detail.hearing_terminated_on:
+        print(f"已登记终止听证（{detail.hearing_terminated_on}）：视为放弃听证权利，可继续办理至决定")
+    else:
+        print("已登记听证")
     return 0
 
 
@@ -498,16 +553,77 @@ def cmd_case_discussion(ctx: AppContext, actor: Actor, args: argparse.Namespace)
     return 0
 
 
+@presents("case discussion-grounds")
+def cmd_case_discussion_grounds(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
+    from enforcement_desk.procedure.steps import DISCUSSION_GROUND_WORDS, mark_discussion_grounds
+
+    grounds = {DISCUSSION_GROUND_WORDS[word] for word in args.ground or ()}
+    detail = mark_discussion_grounds(ctx, actor, resolve_case(ctx, actor, args.case), grounds=grounds, note=args.note)
+    if args.json:
+        print_json(detail)
+    elif detail.discussion.needed:
+        print("须经负责人集体讨论决定：" + "；".join(detail.discussion.grounds))
+    else:
+        print("本案不属于应当集体讨论的情形")
+    return 0
+
+
 @presents("case extend")
 def cmd_case_extend(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
-    from enforcement_desk.procedure.steps import extend_decision_deadline
+    from enforcement_desk.context import split_list
+    from enforcement_desk.procedure.steps import ExtensionDiscussion, extend_decision_deadline
 
+    given = [args.discussion_date is not None, bool(args.participants), bool(args.conclusion)]
+    discussion = None
+    if any(given):
+        if not all(given):
+            raise DomainError(
+                "登记集体讨论须同时写明 --discussion-date、--participants 和 --conclusion",
+                rule="《卫生健康行政处罚程序规定》第四十二条第二款",
+            )
+        discussion = ExtensionDiscussion(args.discussion_date, tuple(split_list(args.participants)), args.conclusion)
     detail = extend_decision_deadline(
-        ctx, actor, resolve_case(ctx, actor, args.case), days=args.days, reason=args.reason
+        ctx, actor, resolve_case(ctx, actor, args.case), days=args.days, reason=args.reason, discussion=discussion
     )
     print_json(detail) if args.json else print(
         f"已延长办案期限 {args.days} 日，新期限 {detail.decision_deadline}"
     )
+    return 0
+
+
+@presents("case pause-period")
+def cmd_case_pause_period(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
+    from enforcement_desk.procedure.steps import record_decision_pause
+
+    detail = record_decision_pause(ctx, actor, resolve_case(ctx, actor, args.case), kind=args.kind,
+                                   started_on=args.started_on, ended_on=args.ended_on, note=args.note or "")  # fmt: skip
+    if args.json:
+        print_json(detail)
+    elif args.ended_on is None:
+        print(f"已登记不计入办案期限的期间：{args.kind} 自 {args.started_on} 起，办案期限暂停计算，结束时请登记结束日期")
+    else:
+        print(f"已登记不计入办案期限的期间：{detail.decision_pauses[-1].text if detail.decision_pauses else args.kind}；"
+              f"办案期限至 {detail.decision_deadline}")  # fmt: skip
+    return 0
+
+
+@presents("case pause-end")
+def cmd_case_pause_end(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
+    from enforcement_desk.procedure.steps import end_decision_pause
+
+    detail = end_decision_pause(ctx, actor, resolve_case(ctx, actor, args.case), ended_on=args.ended_on or ctx.today(),
+                                note=args.note or "")  # fmt: skip
+    print_json(detail) if args.json else print(f"不计入期间已结束，办案期限恢复计算，至 {detail.decision_deadline}")
+    return 0
+
+
+@presents("case extend-filing")
+def cmd_case_extend_filing(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
+    from enforcement_desk.procedure.steps import extend_filing_deadline
+
+    detail = extend_filing_deadline(ctx, actor, resolve_case(ctx, actor, args.case), reason=args.reason)
+    due = next((d.due_on for d in detail.deadlines if d.key == "filing" and d.status == "open"), None)
+    print_json(detail) if args.json else print(f"已延长立案期限，新期限 {due}")
     return 0
 
 

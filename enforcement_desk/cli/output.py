@@ -54,3 +54,42 @@ def print_table(headers: list[str], rows: list[list[Any]]) -> None:
     print("  ".join("-" * w for w in widths))
     for row in texts:
         print(line(row))
+
+
+def execution_lines(execution) -> list[str]:
+    """The execution as `case show` prints it: the reminder and its service, the periods for review and suit,
+    the window to apply to the court, the application and the court's replies, review or suit, waivers and
+    how each sum ended."""
+    if execution is None:
+        return []
+    lines = ["执行："]
+    if execution.reminder_issued_on:
+        served = (f"{execution.reminder_served_on} 以{execution.reminder_method}方式送达（{execution.reminder_receiver}签收），"
+                  f"十个工作日至 {execution.reminder_ends_on}") if execution.reminder_served_on else "尚未登记送达"  # fmt: skip
+        lines.append(f"  催告书：{execution.reminder_issued_on} 出具，{served}")
+    if execution.review_ends_on:
+        lines.append(f"  申请行政复议期限至 {execution.review_ends_on}；提起行政诉讼期限至 {execution.suit_ends_on}")
+    if execution.plan_ends_on:
+        lines.append(f"  暂缓或分期缴纳：最后一期至 {execution.plan_ends_on}")
+    if execution.apply_by:
+        start = f"{execution.apply_from} 起，" if execution.apply_from else "催告书送达满十个工作日、"
+        lines.append(f"  申请人民法院强制执行：{start}至 {execution.apply_by} 止（复议、起诉期限届满后三个月内）")
+    for c in execution.challenges:
+        result = f"{c.decided_on} {c.outcome}（{c.document_no}）" if c.outcome else "尚无结果（其间加处罚款不予计算）"
+        lines.append(f"  {c.label}：{c.filed_on} 向{c.body}提出，{result}")
+    if execution.applied_on:
+        lines.append(f"  已于 {execution.applied_on} 申请{execution.court or '人民法院'}强制执行，"
+                     f"申请金额 {execution.applied_amount or 0:,.2f} 元")  # fmt: skip
+    for r in execution.court_replies:
+        recovered = [(r.recovered_fine, "罚款"), (r.recovered_surcharge, "加处罚款"), (r.recovered_confiscation, "没收违法所得")]
+        got = "、".join(f"{label} {amount:,.2f} 元" for amount, label in recovered if amount)
+        lines.append(f"  人民法院：{r.replied_on} {r.kind}（{r.document_no}）" + (f"，执行到位 {got}" if got else ""))
+    for w in execution.waivers:
+        lines.append(f"  减免：{w.decided_on} {w.label} {w.amount:,.2f} 元（{w.decision_no}）{w.reason}")
+    for s in execution.sums:
+        lines.append(f"  {s.label}：{s.imposed:,.2f} 元，已缴 {s.paid:,.2f} 元 —— {s.ended}")
+    if execution.open_sums:
+        lines.append(f"  未结：{'、'.join(execution.open_sums)}")
+    if execution.application_refusal and not execution.applied_on and not execution.balance.settled:
+        lines.append(f"  暂不能申请强制执行：{execution.application_refusal}")
+    return lines

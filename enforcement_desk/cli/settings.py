@@ -44,6 +44,20 @@ def cmd_settings_set(ctx: AppContext, actor: Actor, args: argparse.Namespace) ->
     return 0
 
 
+@presents("settings transfer-approvers")
+def cmd_settings_transfer_approvers(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
+    from enforcement_desk.admin.agency_settings import set_transfer_approvers
+
+    view = set_transfer_approvers(ctx, actor, args.principal, args.presiding, note=args.note)
+    if args.json:
+        print_json({"version": view.version, "principal": view.settings.transfer_principal_head,
+                    "presiding": view.settings.transfer_presiding_head})  # fmt: skip
+    else:
+        print(f"已保存，设置版本 {view.version}：正职负责人 {view.settings.transfer_principal_head or '（暂缺）'}，"
+              f"主持工作的负责人 {view.settings.transfer_presiding_head or '（无）'}")  # fmt: skip
+    return 0
+
+
 @presents("settings holidays")
 def cmd_settings_holidays(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.admin.agency_settings import save_holiday_table

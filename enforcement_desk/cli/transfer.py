@@ -22,17 +22,36 @@ def _print_status(status) -> None:
     else:
         print("移送报告：未提出")
     if status.decision:
-        decided = f"（{status.decided_by}，{status.decided_at:%Y-%m-%d %H:%M}）" if status.decided_at else ""
+        capacity = f"，{status.capacity}" if status.capacity else ""
+        decided = (
+            f"（{status.decided_by}{capacity}，{status.decided_at:%Y-%m-%d %H:%M}）"
+            if status.decided_at
+            else ""
+        )
         print(f"审批：{status.decision}{decided}")
     if status.reason:
         print(f"理由：{status.reason}")
     if status.police_unit:
         print(f"接收单位：{status.police_unit}　抄送：{status.procuratorate or '—'}")
+    if status.handover_due_at:
+        print(f"移送期限：{status.handover_due_at:%Y-%m-%d %H:%M} 前（批准后 24 小时）")
     print(f"已制作材料包：{status.packages_built} 次")
     receipt = status.receipt
     if receipt:
-        timing = "按时" if receipt.on_time else "超过 24 小时"
-        print(f"回执：{receipt.receiving_unit} {receipt.receiver} {receipt.received_on}（{timing}）")
+        timing = "在 24 小时内" if receipt.on_time else "超过 24 小时"
+        print(f"回执：{receipt.receiving_unit} {receipt.receiver} {receipt.when}（{timing}）")
+    answer = status.police_answer
+    if answer:
+        verdict = "决定立案" if answer.accepted else "不予立案"
+        print(
+            f"公安机关：{verdict}（{answer.answered_on} 收到书面通知）{('理由：' + answer.reason) if answer.reason else ''}"
+        )
+    for item in status.follow_ups:
+        what = "提请复议" if item.kind == "reconsideration" else "移交涉案物品"
+        print(f"{what}：{item.on} {item.text}（{'3 日内' if item.on_time else '超过 3 日'}）")
+    for period in status.periods:
+        if period.status == "open":
+            print(f"期限：{period.name} 至 {period.due}（{period.article}）")
 
 
 @presents("transfer report")
@@ -96,12 +115,36 @@ def cmd_transfer_receipt(ctx: AppContext, actor: Actor, args: argparse.Namespace
 
     status = record_transfer_receipt(
         ctx, actor, resolve_case(ctx, actor, args.case), Path(args.scan),
-        received_on=args.received_on or ctx.today(), receiver=args.receiver, receiving_unit=args.unit,
+        received_at=args.received_at, receiver=args.receiver, receiving_unit=args.unit,
     )  # fmt: skip
     if args.json:
         print_json(status)
     else:
         _print_status(status)
+    return 0
+
+
+@presents("transfer reconsider")
+def cmd_transfer_reconsider(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
+    from enforcement_desk.transfer.follow_up import request_reconsideration
+
+    status = request_reconsideration(
+        ctx, actor, resolve_case(ctx, actor, args.case), requested_on=args.requested_on or ctx.today(),
+        reason=args.reason,
+    )  # fmt: skip
+    print_json(status) if args.json else _print_status(status)
+    return 0
+
+
+@presents("transfer items")
+def cmd_transfer_items(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
+    from enforcement_desk.transfer.follow_up import record_item_handover
+
+    status = record_item_handover(
+        ctx, actor, resolve_case(ctx, actor, args.case), handed_on=args.handed_on or ctx.today(), items=args.items,
+        receiver=args.receiver, receipt_ref=args.receipt,
+    )  # fmt: skip
+    print_json(status) if args.json else _print_status(status)
     return 0
 
 

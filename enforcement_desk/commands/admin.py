@@ -92,6 +92,17 @@ declare(
         ),
     ),
     Command(
+        "settings transfer-approvers",
+        "指定移送审批负责人：正职负责人、主持工作的负责人（管理员；国务院令第310号第五条）",
+        services=("enforcement_desk.admin.agency_settings:set_transfer_approvers",),
+        roles=(Role.ADMIN,),
+        args=(
+            Arg("--principal", required=True, help="正职负责人的登录名（空串表示暂缺）"),
+            Arg("--presiding", help="主持工作的负责人的登录名（正职负责人外出等期间；不填表示无）", default=""),
+            Arg("--note", help="修改说明，如“局长外出学习期间由刘洋主持工作”", default=""),
+        ),
+    ),
+    Command(
         "settings holidays",
         "录入某年节假日安排（JSON 文件）",
         services=("enforcement_desk.admin.agency_settings:save_holiday_table",),

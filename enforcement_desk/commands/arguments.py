@@ -27,6 +27,15 @@ def parse_datetime(text: str) -> datetime:
         raise DomainError(f"时间格式不正确：“{text}”（应为 年-月-日 时:分，如 2026-12-10 09:30）") from None
 
 
+def parse_moment(text: str) -> datetime:
+    """年-月-日 时:分 with the time required (a moment compared by the hour, e.g. the police's receipt of a
+    transfer): a date alone is refused rather than read as midnight."""
+    moment = parse_datetime(text)
+    if ":" not in text and "：" not in text:
+        raise DomainError(f"请写明时间：“{text}”（应为 年-月-日 时:分，如 2026-11-03 09:30）")
+    return moment
+
+
 def parse_count(text: str) -> int:
     """A positive whole number of days."""
     try:
@@ -36,6 +45,14 @@ def parse_count(text: str) -> int:
     if value <= 0:
         raise DomainError(f"天数应为正整数：“{text}”")
     return value
+
+
+def parse_whole_number(text: str) -> int:
+    """A whole number as typed (its range is the service's rule to check and name)."""
+    try:
+        return int(str(text).strip())
+    except ValueError:
+        raise DomainError(f"应为整数：“{text}”") from None
 
 
 # No penalty amount comes near this; it keeps absurd input (1e30) from reaching the calculators.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enforcement_desk.commands.arguments import parse_date, parse_datetime, parse_money
+from enforcement_desk.commands.arguments import parse_date, parse_datetime, parse_moment, parse_money
 from enforcement_desk.commands.table import Access, Arg, Command, declare
 from enforcement_desk.core.discretion.benchmarks import HARM_VALUES, LEVELS
 from enforcement_desk.core.discretion.engine import ART32_CIRCUMSTANCES
@@ -177,11 +177,16 @@ declare(
     ),
     Command(
         "discretion list",
-        "基准库中的违法行为",
-        services=("enforcement_desk.discretion.service:list_violations",),
+        "基准库中的违法行为；指定案件时按案由和执法类别把建议的排在前面并说明理由",
+        services=(
+            "enforcement_desk.discretion.service:list_violations",
+            "enforcement_desk.discretion.service:suggest_for_case",
+        ),
         args=(
             Arg("--area", help="领域，如 公共场所、生活饮用水"),
             Arg("--text", help="名称或编码包含的文字", default=""),
+            Arg("--case", help="案件编号（受理编号、文号或 #id）：列出按案由、执法类别建议的违法行为"),
+            Arg("--suggested", action="store_true", help="与 --case 同用：只列出建议的违法行为"),
         ),
     ),
     Command(
@@ -292,7 +297,36 @@ declare(
             Arg("--scan", required=True, help="回执扫描件"),
             Arg("--receiver", required=True, help="接收人"),
             Arg("--unit", help="接收单位（默认为批准移送时填写的公安机关）"),
-            Arg("--received-on", type=parse_date, help="接收日期（默认今天）"),
+            Arg(
+                "--received-at",
+                required=True,
+                type=parse_moment,
+                help="回执上公安机关接收的日期和时间，如 2026-11-03 09:30（24 小时按小时计算）",
+            ),
+        ),
+    ),
+    Command(
+        "transfer reconsider",
+        "登记提请公安机关复议（不予立案通知书收到后 3 日内）",
+        services=("enforcement_desk.transfer.follow_up:request_reconsideration",),
+        roles=(Role.OFFICER, Role.HEAD),
+        args=(
+            Arg("case"),
+            Arg("--reason", required=True, help="认为依法应当由公安机关立案的理由"),
+            Arg("--requested-on", type=parse_date, help="提请复议的日期（默认今天）"),
+        ),
+    ),
+    Command(
+        "transfer items",
+        "登记向公安机关移交涉案物品和材料（立案通知书收到后 3 日内）",
+        services=("enforcement_desk.transfer.follow_up:record_item_handover",),
+        roles=(Role.OFFICER, Role.HEAD),
+        args=(
+            Arg("case"),
+            Arg("--items", required=True, help="移交的涉案物品和其他材料"),
+            Arg("--receiver", required=True, help="公安机关接收人"),
+            Arg("--receipt", help="交接手续（交接清单编号等）", default=""),
+            Arg("--handed-on", type=parse_date, help="移交日期（默认今天）"),
         ),
     ),
     Command(

@@ -37,6 +37,8 @@ class AgencySettings:
     """An agency's own settings: its periods, the thresholds of major decisions and of the hearing
     right, the simple procedure's limits and its holiday tables."""
 
+    # 卫生健康行政处罚程序规定 art. 32(1): 七日内立案; 案情复杂的, 经负责人批准, 可以延长七日 (art. 69(2): working
+    # days). Kept as settings so a stricter local rule can shorten them; the defaults are the rule's own.
     filing_deadline_working_days: int = 7
     filing_extension_working_days: int = 7
     defence_working_days: int = 3
@@ -58,6 +60,10 @@ class AgencySettings:
     simple_fine_person_max: Decimal = Decimal("200")
     simple_fine_organisation_max: Decimal = Decimal("3000")
     holiday_tables: tuple[dict, ...] = field(default_factory=tuple)
+    # 国务院令第310号 art. 5: only the 正职负责人 or the 主持工作的负责人 approves a transfer to the police.
+    # Named here by login (one of each at a time, each change a settings version with its note).
+    transfer_principal_head: str = ""
+    transfer_presiding_head: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The settings as JSON-ready data (amounts as text, tuples as lists)."""
@@ -74,7 +80,7 @@ class AgencySettings:
         """Settings read from stored data, defaults for what is missing."""
         settings = cls()
         if data:
-            settings = settings.updated(data)
+            settings = settings.updated({k: v for k, v in data.items() if k not in RETIRED_SETTINGS})
         return settings
 
     def updated(self, changes: dict[str, Any]) -> AgencySettings:
@@ -89,6 +95,10 @@ class AgencySettings:
         return replace(self, **converted)
 
 
+# Settings no longer kept: stored copies that still carry them are read without them. The decision period's
+# extensions follow 卫生健康行政处罚程序规定 art. 42(2) (60 days, then 30 by collective discussion), not settings.
+RETIRED_SETTINGS = frozenset({"decision_extension_max_days", "decision_extensions_by_head"})
+
 SETTING_LABELS = {
     "filing_deadline_working_days": "立案期限（工作日）",
     "filing_extension_working_days": "立案延长期限（工作日）",
@@ -102,6 +112,8 @@ SETTING_LABELS = {
     "major_fine_organisation": "重大决定罚款标准（法人或其他组织，元）",
     "hearing_fine_person": "听证较大数额罚款（自然人，元）",
     "hearing_fine_organisation": "听证较大数额罚款（法人或其他组织，元）",
+    "transfer_principal_head": "移送审批：正职负责人（登录名）",
+    "transfer_presiding_head": "移送审批：主持工作的负责人（登录名，可空）",
 }
 
 
@@ -131,6 +143,8 @@ def _convert(key: str, value: Any, default: Any) -> Any:
         if amount < 0:
             raise DomainError(f"设置“{label}”不能为负数")
         return amount
+    if isinstance(default, str):
+        return "" if value is None else str(value).strip()
     if isinstance(default, tuple):
         if isinstance(value, str):
             value = [v.strip() for v in value.replace("，", ",").split(",") if v.strip()]

@@ -227,6 +227,18 @@ class MainWindow(QMainWindow):
         server_menu = self.menuBar().addMenu("数据库(&D)")
         server_menu.addAction(self._action("连接共享服务器…", None, self.choose_server, "serverAction"))
         server_menu.addAction(self._action("改回本机数据库", None, self.use_embedded, "embeddedAction"))
+        if may_run(self.actor, "settings transfer-approvers"):
+            admin_menu = self.menuBar().addMenu("管理(&A)")
+            admin_menu.addAction(
+                self._action("移送审批负责人…", None, self.transfer_approvers, "transferApproversAction")
+            )
+
+    def transfer_approvers(self) -> None:
+        """国务院令第310号 art. 5: the administrator names the principal (or presiding) head."""
+        from enforcement_desk.admin.desk.transfer_approvers_dialog import TransferApproversDialog
+
+        self.approvers_dialog = TransferApproversDialog(self.ctx, self.actor, self)
+        self.approvers_dialog.open()
 
     # ---- tabs ------------------------------------------------------------------------------
 

@@ -16,8 +16,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from enforcement_desk.context import Actor, AppContext, allowed
-from enforcement_desk.core.discretion.benchmarks import BenchmarkLibrary, LevelRule, Violation
+from enforcement_desk.core.discretion.benchmarks import (
+    BenchmarkLibrary,
+    LevelRule,
+    ProvisionVersion,
+    Violation,
+    sources_label,
+)
 from enforcement_desk.core.discretion.engine import Facts, Recommendation, check_choice, recommend
+from enforcement_desk.core.discretion.suggest import Suggestion, fit_warnings, suggest_violations
 from enforcement_desk.core.discretion.table_import import (
     COLUMNS,
     RejectedRow,
@@ -27,7 +34,7 @@ from enforcement_desk.core.discretion.table_import import (
 )
 from enforcement_desk.core.errors import DomainError, NotFound
 from enforcement_desk.core.roles import Role
-from enforcement_desk.core.stages import Outcome
+from enforcement_desk.core.stages import CATEGORY_LABELS, Outcome
 from enforcement_desk.discretion import record_discretion_event
 from enforcement_desk.discretion.library import load_library
 from enforcement_desk.paths import resources_dir
@@ -74,8 +81,26 @@ def library_in_use(ctx: AppContext, actor: Actor) -> BenchmarkLibrary:
 
 
 @dataclass(frozen=True)
+class SourceMarks:
+    """What a version's two texts were checked against: an address, a repository path, or 未核实."""
+
+    violated: str
+    penalty: str
+
+    @property
+    def label(self) -> str:
+        """Both marks in Chinese for officers; one line when both texts share a source."""
+        return sources_label(self.violated, self.penalty)
+
+
+def _marks(version: ProvisionVersion) -> SourceMarks:
+    return SourceMarks(version.violated.source, version.penalty.source)
+
+
+@dataclass(frozen=True)
 class ViolationSummary:
-    """A violation in the library's list: code, name, area, category, penalty basis and statutory fine."""
+    """A violation in the library's list: code, name, area, category, penalty basis and statutory fine,
+    whether it is suggested for the case asked about (建议) and why, and the source of its texts."""
 
     code: str
     name: str
@@ -83,6 +108,9 @@ class ViolationSummary:
     category: str
     penalty_basis: str
     statutory: str
+    suggested: bool = False
+    reasons: tuple[str, ...] = ()
+    source: SourceMarks | None = None
 
 
 def _fine_text(violation: Violation, on: date) -> tuple[str, str]:
@@ -103,12 +131,43 @@ def _fine_text(violation: Violation, on: date) -> tuple[str, str]:
     return version.penalty.reference, "；加重情形 ".join(parts)
 
 
+@dataclass(frozen=True)
+class CaseSuggestions:
+    """The violations suggested for a case from its cause and category, best first."""
+
+    case_id: int
+    cause: str
+    category: str
+    category_label: str
+    suggestions: tuple[Suggestion, ...]
+
+
+def suggest_for_case(ctx: AppContext, actor: Actor, case_id: int) -> CaseSuggestions:
+    """The library's violations that fit the case's cause (案由) and category, each with its reasons."""
+    with ctx.db.read() as session:
+        case = load_case(session, actor, case_id)
+        library = _library_for(session, actor.agency_id)
+        cause, category = case.cause or "", case.category or ""
+        case_id = case.id
+    return CaseSuggestions(
+        case_id,
+        cause,
+        category,
+        CATEGORY_LABELS.get(category, category),
+        suggest_violations(cause, category, library),
+    )
+
+
 def list_violations(
-    ctx: AppContext, actor: Actor, *, area: str = "", text: str = ""
+    ctx: AppContext, actor: Actor, *, area: str = "", text: str = "", case_id: int | None = None
 ) -> list[ViolationSummary]:
-    """The violations of the library in use, optionally of one area or matching a text in name or code."""
+    """The violations of the library in use, optionally of one area or matching a text in name or code;
+    with a case, the ones suggested for it come first, marked, with the reasons of the suggestion."""
     library = library_in_use(ctx, actor)
     today = ctx.today()
+    suggested: dict[str, Suggestion] = {}
+    if case_id is not None:
+        suggested = {s.code: s for s in suggest_for_case(ctx, actor, case_id).suggestions}
     result = []
     for violation in library.violations.values():
         if area and violation.area != area:
@@ -116,11 +175,23 @@ def list_violations(
         if text and text not in violation.name and text not in violation.code:
             continue
         basis, statutory = _fine_text(violation, today)
+        hint = suggested.get(violation.code)
+        version = violation.version_on(today) or violation.versions[-1]
         result.append(
             ViolationSummary(
-                violation.code, violation.name, violation.area, violation.category, basis, statutory
+                violation.code,
+                violation.name,
+                violation.area,
+                violation.category,
+                basis,
+                statutory,
+                suggested=hint is not None,
+                reasons=hint.reasons if hint else (),
+                source=_marks(version),
             )
         )
+    order = list(suggested)
+    result.sort(key=lambda v: order.index(v.code) if v.code in suggested else len(order))
     return result
 
 
@@ -144,6 +215,7 @@ class VersionView:
     penalty: str
     kinds: tuple[str, ...]
     fines: tuple[str, ...]
+    source: SourceMarks | None = None
 
 
 @dataclass(frozen=True)
@@ -192,6 +264,7 @@ def show_violation(ctx: AppContext, actor: Actor, code: str) -> ViolationDetail:
                 f"{version.penalty.reference}：{version.penalty.text}",
                 version.kinds,
                 tuple(fines),
+                _marks(version),
             )
         )
     return ViolationDetail(
@@ -244,7 +317,24 @@ def compute_for_case(
         if not codes:
             raise DomainError("案件尚未选择违法行为（裁量基准编码），请先选择")
         library = _library_for(session, actor.agency_id)
-        return recommend(library, codes, _case_facts(case, facts), decided_on=ctx.today(), level=level)
+        result = recommend(library, codes, _case_facts(case, facts), decided_on=ctx.today(), level=level)
+        notes = _fit(library, case, codes)
+        return replace(result, warnings=(*result.warnings, *notes)) if notes else result
+
+
+def _fit(library: BenchmarkLibrary, case, codes: tuple[str, ...]) -> tuple[str, ...]:
+    # A violation that does not fit the case's category or cause is worth a second look, not a refusal.
+    return tuple(
+        w for code in dict.fromkeys(codes) for w in fit_warnings(library.get(code), case.cause, case.category)
+    )
+
+
+def fit_for_case(ctx: AppContext, actor: Actor, case_id: int, codes: tuple[str, ...]) -> tuple[str, ...]:
+    """Warnings when the chosen violations do not fit the case's category or cause (empty when they
+    fit); the officer may still choose them."""
+    with ctx.db.read() as session:
+        case = load_case(session, actor, case_id)
+        return _fit(_library_for(session, actor.agency_id), case, codes)
 
 
 @allowed(Role.OFFICER, action="确定裁量意见")

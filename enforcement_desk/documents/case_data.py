@@ -15,8 +15,10 @@ from enforcement_desk.core.stages import CATEGORY_LABELS, SOURCE_LABELS, CaseSou
 from enforcement_desk.documents.content import BLANK, chinese_date
 from enforcement_desk.procedure import case_views as views
 from enforcement_desk.procedure.case_records import (
+    HearingRecordView,
     case_balance,
     current_proposal,
+    execution_view,
     hearing_notice,
     hearing_record,
     transfer_rows,
@@ -117,6 +119,38 @@ def _documents(session: Session, case_id: int, order: dict[str, int]) -> list[di
     ]  # fmt: skip
 
 
+def _execution_fields(session: Session, case: Case, settings: AgencySettings, today: date) -> dict[str, Any]:
+    """The 催告书's service and the party's review or suit, as the 强制执行申请书 states them."""
+    execution = execution_view(session, case, settings, today)
+    if execution is None:
+        return {"reminder_issued_on": NOT_RECORDED, "reminder_served_on": NOT_RECORDED, "challenge_sentence": ""}
+    verbs = {"复议": "申请行政复议", "诉讼": "提起行政诉讼"}
+    sentences = [
+        f"被申请人于{chinese_date(c.filed_on)}向{c.body}{verbs.get(c.kind, c.kind)}"
+        + (f"，{c.body}于{chinese_date(c.decided_on)}作出{c.outcome}的决定（{c.document_no}）" if c.outcome else "，尚无结果")
+        + "。"
+        for c in execution.challenges
+    ]
+    return {
+        "reminder_issued_on": chinese_date(execution.reminder_issued_on),
+        "reminder_served_on": chinese_date(execution.reminder_served_on),
+        "challenge_sentence": "".join(sentences)
+        or "被申请人在法定期限内未申请行政复议、未提起行政诉讼，又不履行义务。",
+    }
+
+
+def _hearing_outcome(hearing: HearingRecordView | None) -> str:
+    """听证结果 as the 听证笔录 states it: held, or terminated with its ground (行政处罚法 art. 64(六))."""
+    if hearing is None:
+        return NOT_RECORDED
+    if hearing.terminated:
+        return (
+            f"终止听证。当事人及其代理人{hearing.termination_reason}听证，视为放弃听证权利"
+            "（《中华人民共和国行政处罚法》第六十四条第（六）项）"
+        )
+    return "听证依法举行"
+
+
 def case_fields(
     session: Session,
     case: Case,
@@ -149,6 +183,12 @@ def case_fields(
     hearing_words = "、听证" if has_hearing_right else ""
     if case.hearing_held_on:
         defence_result = f"你（单位）要求举行听证，本机关于{chinese_date(case.hearing_held_on)}依法举行了听证。"
+    elif hearing is not None and hearing.terminated and case.hearing_requested_on:
+        you = "你" if person else "你单位"
+        defence_result = (
+            f"{you}要求举行听证，因{you}{hearing.termination_reason}听证，视为放弃听证权利，"
+            f"本机关于{chinese_date(hearing.held_on)}依法终止听证（《中华人民共和国行政处罚法》第六十四条第（六）项）。"
+        )
     elif case.defence_waived:
         defence_result = "你（单位）书面表示放弃陈述、申辩的权利。"
     else:
@@ -186,7 +226,9 @@ def case_fields(
             "如要求听证，请于收到本告知书之日起5个工作日内向本机关提出，逾期视为放弃听证权利。"
         ) if has_hearing_right else "",
         "hearing_requested_on": chinese_date(case.hearing_requested_on),
-        "hearing_held_on": chinese_date(case.hearing_held_on),
+        "hearing_held_on": chinese_date(hearing.held_on if hearing else case.hearing_held_on),
+        "hearing_outcome": _hearing_outcome(hearing),
+        "hearing_agents": ("、".join(hearing.agents) or "无") if hearing else NOT_RECORDED,
         "hearing_host": hearing.host if hearing else (notice.host if notice else NOT_RECORDED),
         "hearing_recorder": (hearing.recorder if hearing else (notice.recorder if notice else "")) or NOT_RECORDED,
         "hearing_place": (hearing.place if hearing else (notice.place if notice else "")) or NOT_RECORDED,
@@ -220,6 +262,7 @@ def case_fields(
         "procuratorate": transfer["procuratorate"] or "________________人民检察院",
         "transfer_reason": _latest_stage_note(session, case.id, "transfer_police")
         or _latest_stage_note(session, case.id, "transfer_agency"),
+        **_execution_fields(session, case, settings, today),
     }  # fmt: skip
     lists = {
         "evidence": _evidence(session, case.id),

@@ -181,7 +181,9 @@ class DocumentsPanel(QWidget):
 
     def _issued(self, issued: DocumentView) -> None:
         self.choose_next = issued.id  # chosen once the case is shown afresh: to open or print it next
-        say(self.message, f"已出具 {issued.title} {issued.number or ''}")
+        done = f"已出具 {issued.title} {issued.number or ''}"
+        # A warning (a 处理决定书 after the 7 working days of 行政处罚法 art. 56) shows in the problem colour.
+        say(self.message, "；".join((done, *issued.warnings)), ok=not issued.warnings)
 
     def _open(self) -> None:
         document = self._selected()

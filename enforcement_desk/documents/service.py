@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -36,13 +36,20 @@ from enforcement_desk.documents.templates import DocumentTemplate, load_template
 from enforcement_desk.paths import user_data_dir
 from enforcement_desk.procedure import case_views as views
 from enforcement_desk.procedure.calendars import calendar_for
-from enforcement_desk.procedure.case_records import case_balance, hearing_record, latest, transfer_rows
+from enforcement_desk.procedure.case_records import (
+    case_balance,
+    execution_view,
+    hearing_record,
+    latest,
+    reminder_service,
+    transfer_rows,
+)
 from enforcement_desk.procedure.cases import load_case
-from enforcement_desk.procedure.deadlines import agency_settings
+from enforcement_desk.procedure.deadlines import agency_settings, close_deadlines, open_deadline
 from enforcement_desk.procedure.numbers import issue_bianhao, issue_wenhao
 from enforcement_desk.procedure.step_log import step_entry
 from enforcement_desk.store.blobs import BlobStore
-from enforcement_desk.store.models import Case, DocumentRecord, User
+from enforcement_desk.store.models import Case, Deadline, DocumentRecord, User
 from enforcement_desk.store.models_steps import DocumentVoid, HearingNotice
 from enforcement_desk.supervision.reporter_privacy import refuse_reporter_identity
 
@@ -76,6 +83,7 @@ class DocumentView:
     docx_sha256: str | None
     superseded: bool
     void_reason: str | None = None  # 作废 by the head, with this reason
+    warnings: tuple[str, ...] = ()  # what the officer must know of this issue (a 处理决定书 after the 7 days)
 
     @property
     def voided(self) -> bool:
@@ -207,6 +215,36 @@ def _next_version(session: Session, agency_id: int, kind: str, number: str | Non
     return (latest or 0) + 1
 
 
+PRESERVATION_DECISION, PRESERVATION_HANDLING = "evidence_preservation_decision", "evidence_preservation_handling"
+PRESERVATION_PERIOD = "evidence_preservation"
+
+
+def _preservation_period(
+    session: Session, case_id: int, kind: str, settings: AgencySettings, today: date
+) -> tuple[str, ...]:
+    """证据先行登记保存 (行政处罚法 art. 56; art. 85 makes its 7 days working days): the 决定书 opens the period
+    to decide on the items, the 处理决定书 closes it; one issued after the last day is kept, with a warning
+    that the preservation had lapsed by law."""
+    if kind == PRESERVATION_DECISION:
+        open_deadline(session, case_id, PRESERVATION_PERIOD, today, settings, calendar_for(settings))
+        return ()
+    if kind != PRESERVATION_HANDLING:
+        return ()
+    due_days = session.scalars(
+        select(Deadline.due_on).where(
+            Deadline.case_id == case_id, Deadline.key == PRESERVATION_PERIOD, Deadline.status == "open"
+        )
+    ).all()
+    lapsed = [day for day in due_days if today > day]
+    close_deadlines(session, case_id, PRESERVATION_PERIOD, on=today, status="late" if lapsed else "met")
+    if not lapsed:
+        return ()
+    return (
+        f"证据先行登记保存后应当在七个工作日内作出处理决定（《行政处罚法》第五十六条、第八十五条），处理期限已于 "
+        f"{min(lapsed)} 届满：登记保存措施已于该日依法失效，本处理决定系逾期作出，请在案卷中说明",
+    )
+
+
 def _issuer(actor: Actor, case: Case) -> Issuer | None:
     if actor.role is Role.OFFICER:
         return Issuer.HANDLER if actor.user_id in {h.user_id for h in case.handlers} else None
@@ -221,6 +259,8 @@ def issue_facts(session: Session, case: Case, settings: AgencySettings, today: d
         .order_by(DocumentRecord.id)
     ).all()
     reminders = [at.date() for kind, at in current if kind == "payment_reminder"]
+    _, reminder_served = reminder_service(session, case.id)  # the ten working days run from its service
+    execution = execution_view(session, case, settings, today)
     review = views.latest_review(session, case.id)
     hearing = hearing_record(session, case.id)
     decisions = transfer_rows(session, case.id)["decisions"]
@@ -245,7 +285,10 @@ def issue_facts(session: Session, case: Case, settings: AgencySettings, today: d
                         else Decimal(0))) if penalty_decided else Decimal(0),  # fmt: skip
         payment_due_on=payment_due,
         reminder_issued_on=reminders[-1] if reminders else None,
-        reminder_ready_on=calendar_for(settings).add_working_days(reminders[-1], REMINDER_WORKING_DAYS) if reminders else None,
+        reminder_ready_on=calendar_for(settings).add_working_days(reminder_served.served_on, REMINDER_WORKING_DAYS)
+        if reminder_served else None,
+        reminder_served_on=reminder_served.served_on if reminder_served else None,
+        application_refusal=(execution.application_refusal or None) if execution else None,
         enforcement_applied=case.enforcement_applied_on is not None,
         transfer_approved=bool(decisions and decisions[-1].approved),
         issued_kinds=frozenset(kind for kind, _ in current),
@@ -318,14 +361,18 @@ def issue_document(
         session.flush()
         if existing is not None:
             existing.superseded_by = record.id
+        warnings, period = (() if existing else _preservation_period(session, case.id, kind, settings, today)), {}
+        if kind == PRESERVATION_DECISION and existing is None:
+            period = {"deadline_due": views.open_deadline_due(session, case.id, PRESERVATION_PERIOD)}
         record_documents_event(
             session, actor_id=actor.user_id, actor_login=actor.login,
             action="document_corrected" if existing else "document_issued", entity="document", entity_id=record.id,
             case_id=case.id,
             payload={"kind": kind, "title": template.title, "number": record.number, "version": record.version,
-                     "pdf_sha256": pdf_blob.sha256, "correction": correction or ""},
+                     "pdf_sha256": pdf_blob.sha256, "correction": correction or "", **period,
+                     **({"warnings": list(warnings)} if warnings else {})},
         )  # fmt: skip
-        return _view(record, actor.name)
+        return replace(_view(record, actor.name), warnings=warnings)
 
 
 @dataclass(frozen=True)
@@ -408,6 +455,8 @@ def void_document(ctx: AppContext, actor: Actor, document_id: int, reason: str) 
         void = DocumentVoid(document_id=record.id, reason=reason, voided_by=actor.user_id, voided_at=ctx.now())
         session.add(void)
         session.flush()
+        if record.kind == PRESERVATION_DECISION and record.case_id and _current(session, record.case_id, record.kind) is None:
+            close_deadlines(session, record.case_id, PRESERVATION_PERIOD, on=ctx.today(), status="cancelled")
         record_documents_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="document_voided", entity="document",
             entity_id=record.id, case_id=record.case_id,

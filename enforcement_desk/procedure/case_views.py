@@ -10,15 +10,31 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from enforcement_desk.core.procedure.major import (
+    DiscussionAssessment,
     MajorAssessment,
     ProposedPenalty,
+    assess_discussion,
     assess_major,
     hearing_right,
 )
-from enforcement_desk.core.procedure.workflow import ActionAvailability, CaseState, HandlerInfo
+from enforcement_desk.core.procedure.workflow import (
+    LATE_DECISION_PREFIX,
+    ActionAvailability,
+    CaseState,
+    HandlerInfo,
+    Refusal,
+)
 from enforcement_desk.core.settings import AgencySettings
 from enforcement_desk.core.stages import CATEGORY_LABELS, SOURCE_LABELS, Outcome, Stage
-from enforcement_desk.procedure.case_records import ProposalView, case_balance
+from enforcement_desk.procedure.case_records import (
+    ExecutionView,
+    ProposalView,
+    case_balance,
+    current_proposal,
+    execution_view,
+    hearing_record,
+    history,
+)
 from enforcement_desk.procedure.parties import PartyView
 from enforcement_desk.store.models import (
     Case,
@@ -29,6 +45,8 @@ from enforcement_desk.store.models import (
     StageChange,
     User,
 )
+from enforcement_desk.store.models_steps import DecisionPause
+from enforcement_desk.transfer.approvers import transfer_approvers
 
 
 @dataclass(frozen=True)
@@ -59,6 +77,27 @@ class DeadlineView:
     urgency: str  # overdue | elapsed | due_today | due_soon | ok | met (core.periods.URGENCY_LABELS)
     days_remaining: int
     warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PauseView:
+    """A period not counted in the decision period (卫生健康行政处罚程序规定 art. 42(3)): its kind, first and last
+    day (None while it runs), the days not counted, and the decision period's last day before and after."""
+
+    kind: str
+    started_on: date
+    ended_on: date | None
+    days: int
+    previous_due: date | None
+    new_due: date | None
+    note: str
+
+    @property
+    def text(self) -> str:
+        """The period in words, e.g. 检验 2026-11-05 至 2026-11-20，16 日不计入办案期限."""
+        if self.ended_on is None:
+            return f"{self.kind} 自 {self.started_on} 起（尚未结束，办案期限暂停计算）"
+        return f"{self.kind} {self.started_on} 至 {self.ended_on}，{self.days} 日不计入办案期限"
 
 
 @dataclass(frozen=True)
@@ -151,6 +190,15 @@ class CaseDetail:
     history: tuple[StageChangeView, ...]
     deadlines: tuple[DeadlineView, ...]
     version: int
+    execution: ExecutionView | None = None  # the execution of a penalty decision (None before one is made)
+    hearing_terminated_on: date | None = None  # 终止听证 (行政处罚法 art. 64(六)): the party gave up the hearing
+    # The time not counted in the decision period (卫生健康行政处罚程序规定 art. 42(3)), oldest first.
+    decision_pauses: tuple[PauseView, ...] = ()
+    # The head's reason for deciding after the decision period ran out (None when decided in time).
+    late_decision_reason: str | None = None
+    # Whether the heads must decide by collective discussion (卫生健康行政处罚程序规定 art. 40), and why.
+    discussion: DiscussionAssessment = DiscussionAssessment(False, ())
+    flags: tuple[str, ...] = ()  # the case's marks: review grounds (major.FLAG_LABELS) and discussion grounds
 
     @property
     def discretion(self) -> dict:
@@ -189,6 +237,76 @@ def open_deadline_due(session: Session, case_id: int, key: str) -> date | None:
     return row[0] if row else None
 
 
+def hearing_terminated_on(session: Session, case: Case) -> date | None:
+    """The day the requested hearing was terminated because the party gave it up (行政处罚法 art. 64(六)),
+    or None when it was held or not yet recorded."""
+    if case.hearing_requested_on is None or case.hearing_held_on is not None:
+        return None
+    hearing = hearing_record(session, case.id)
+    return hearing.held_on if hearing is not None and hearing.terminated else None
+
+
+def current_pauses(session: Session, case_id: int) -> list[DecisionPause]:
+    """The periods not counted in the decision period (art. 42(3)), each as the newest row of its chain (a
+    running one is ended by a row naming it), by first day."""
+    rows = history(session, DecisionPause, case_id)
+    ended = {r.ends_id for r in rows if r.ends_id is not None}
+    return sorted((r for r in rows if r.id not in ended), key=lambda r: (r.started_on, r.id))
+
+
+def pause_views(session: Session, case_id: int) -> tuple[PauseView, ...]:
+    """The case's periods not counted in the decision period, as shown."""
+    return tuple(
+        PauseView(p.kind, p.started_on, p.ended_on, p.days, p.previous_due, p.new_due, p.note)
+        for p in current_pauses(session, case_id)
+    )
+
+
+def _running_pause(session: Session, case_id: int) -> str | None:
+    running = next((p for p in current_pauses(session, case_id) if p.ended_on is None), None)
+    return f"{running.kind}，自 {running.started_on} 起" if running else None
+
+
+def late_decision_reason(session: Session, case_id: int) -> str | None:
+    """The reason the head gave for deciding after the decision period ran out, from the decision's stage
+    change (its note then begins 超过办案期限作出决定：), or None."""
+    note = session.scalars(
+        select(StageChange.note).where(StageChange.case_id == case_id, StageChange.action == "decide")
+        .order_by(StageChange.id.desc()).limit(1)
+    ).first()  # fmt: skip
+    return note[len(LATE_DECISION_PREFIX):] if note and note.startswith(LATE_DECISION_PREFIX) else None
+
+
+REVIEW_DISAGREEMENTS = {"returned": "退回修改", "rejected": "审核不同意"}
+
+
+def review_disagreements(session: Session, case_id: int) -> tuple[str, ...]:
+    """The rounds of legal review that returned the case or disagreed with the handlers' opinion (卫生健康行政处罚
+    程序规定 art. 40(四)), e.g. 法制审核第1轮退回修改."""
+    rows = session.execute(
+        select(LegalReview.round, LegalReview.outcome).where(
+            LegalReview.case_id == case_id, LegalReview.outcome.in_(tuple(REVIEW_DISAGREEMENTS))
+        ).order_by(LegalReview.round)
+    )  # fmt: skip
+    return tuple(f"法制审核第{number}轮{REVIEW_DISAGREEMENTS[outcome]}" for number, outcome in rows)
+
+
+def discussion_assessment(session: Session, case: Case, settings: AgencySettings) -> DiscussionAssessment:
+    """Whether the case's proposed penalty must be decided by the heads' collective discussion (art. 40)."""
+    if case.proposed_outcome != Outcome.PENALTY.value:
+        return DiscussionAssessment(False, ())
+    return assess_discussion(proposed_penalty(case), settings, flags=frozenset(case.major_flags or ()),
+                             review_disagreements=review_disagreements(session, case.id))  # fmt: skip
+
+
+def _basis_missing(session: Session, case_id: int) -> tuple[str, ...]:
+    proposal = current_proposal(session, case_id)
+    if proposal is None:
+        return ()
+    blanks = (("违反条款", proposal.violated_provision), ("处罚依据", proposal.legal_basis))
+    return tuple(name for name, text in blanks if not (text or "").strip())
+
+
 def build_state(session: Session, case: Case, settings: AgencySettings, today: date) -> CaseState:
     """The case as the workflow rules see it: stage, handlers, party, penalty, hearing right, major or
     not, review, deadlines and what is owed on `today`."""
@@ -200,7 +318,8 @@ def build_state(session: Session, case: Case, settings: AgencySettings, today: d
         penalty, settings, hearing_held=case.hearing_held_on is not None, flags=frozenset(case.major_flags or ())
     )
     decision_due = open_deadline_due(session, case.id, "decision")
-    owed = case_balance(session, case, today)
+    execution = execution_view(session, case, settings, today)
+    owed = execution.balance if execution else case_balance(session, case, today)
     return CaseState(
         stage=Stage(case.stage),
         today=today,
@@ -223,18 +342,36 @@ def build_state(session: Session, case: Case, settings: AgencySettings, today: d
         hearing_request_deadline=open_deadline_due(session, case.id, "hearing_request"),
         hearing_requested_on=case.hearing_requested_on,
         hearing_held_on=case.hearing_held_on,
+        hearing_terminated_on=hearing_terminated_on(session, case),
+        basis_missing=_basis_missing(session, case.id),
         major=major,
+        discussion=discussion_assessment(session, case, settings),
         review_passed=review is not None and review.outcome == "approved",
         discussion_recorded=discussion_recorded(session, case.id),
         decision_deadline=decision_due,
+        decision_paused=_running_pause(session, case.id),
         decided_outcome=Outcome(case.decided_outcome) if case.decided_outcome else None,
         fine_outstanding=owed.fine_due,
         surcharge_due=owed.surcharge_due,
         confiscation_due=owed.confiscation_due,
         enforcement_applied=case.enforcement_applied_on is not None,
+        execution_open=execution.open_sums if execution else (),
+        enforcement_refusal=_enforcement_refusal(execution),
         resume_stage=Stage(case.resume_stage) if case.resume_stage else None,
         review_return_stage=Stage(case.review_return_stage) if case.review_return_stage else None,
         filing_approver_id=case.filing_approver_id,
+        transfer_approvers=transfer_approvers(session, case.agency_id, settings),
+    )
+
+
+def _enforcement_refusal(execution: ExecutionView | None) -> str | None:
+    """Why the agency may not apply to the court today, naming its article (for the workflow's guard)."""
+    if execution is None:
+        return "案件没有作出行政处罚决定，无可申请强制执行的内容"
+    if not execution.application_refusal:
+        return None
+    return Refusal(execution.application_refusal, execution.application_rule) if execution.application_rule else (
+        execution.application_refusal
     )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from enforcement_desk.context import Actor, AppContext, allowed, require_text
 from enforcement_desk.core.errors import ConcurrentChange, DomainError, NotFound
 from enforcement_desk.core.procedure.major import (
+    DISCUSSION_FLAG_LABELS,
     FLAG_LABELS,
     ProposedPenalty,
     hearing_right,
@@ -24,12 +25,17 @@ from enforcement_desk.core.stages import CATEGORY_LABELS, PRE_DECISION_STAGES, C
 from enforcement_desk.procedure import case_views as views
 from enforcement_desk.procedure import record_procedure_event
 from enforcement_desk.procedure.calendars import calendar_for
-from enforcement_desk.procedure.case_records import current_proposal
-from enforcement_desk.procedure.deadlines import agency_settings, case_deadlines, open_deadline
+from enforcement_desk.procedure.case_records import current_proposal, execution_view
+from enforcement_desk.procedure.deadlines import (
+    agency_settings,
+    case_deadlines,
+    open_deadline,
+    open_execution_periods,
+)
 from enforcement_desk.procedure.numbers import issue_bianhao
 from enforcement_desk.procedure.parties import party_view
 from enforcement_desk.procedure.step_log import record_step
-from enforcement_desk.store.models import Case, CaseHandler, Party, StageChange, User
+from enforcement_desk.store.models import Case, CaseHandler, Party, Payment, StageChange, User
 from enforcement_desk.store.models_steps import CaseProposal
 from enforcement_desk.supervision.reporter_privacy import refuse_reporter_identity
 
@@ -271,11 +277,19 @@ def create_onsite_case(
     penalty_kinds: tuple[str, ...],
     fine: Decimal,
     legal_basis: str,
+    collected_on_spot: bool = False,
+    receipt_no: str = "",
+    collection_reason: str = "",
 ) -> views.CaseDetail:
-    """简易程序 (art. 51–53): decided on the spot within the warning / small-fine limits."""
+    """简易程序 (art. 51–53): decided on the spot within the warning / small-fine limits, the decision handed
+    over on the spot (art. 52). A fine collected on the spot (art. 68: 100 yuan or less, or hard to collect
+    later; art. 70: the official receipt) is paid; otherwise its 15 days to pay run from today (art. 67) and
+    it goes through the same execution as any decision (art. 53)."""
     require_text(legal_basis, "处罚依据")
     require_text(draft.facts, "违法事实")
     cause = _checked_draft(ctx, draft)
+    if collected_on_spot:
+        _check_onsite_collection(fine, receipt_no, collection_reason)
     with ctx.db.read() as session:
         party = session.get(Party, draft.party_id)
         if party is None or party.agency_id != actor.agency_id:
@@ -297,9 +311,17 @@ def create_onsite_case(
             note=f"当场处罚：{'、'.join(penalty_kinds)} {fine} 元",
             decision_no=issue_bianhao(session, agency, "当场处罚", today.year), procedure="simple",
             proposed_outcome=Outcome.PENALTY.value, decided_outcome=Outcome.PENALTY.value, decided_on=today,
-            penalty_kinds=list(penalty_kinds), fine_amount=fine,
+            penalty_kinds=list(penalty_kinds), fine_amount=fine, served_on=today, service_method="当场交付",
         )  # fmt: skip
         now = case.created_at
+        calendar = calendar_for(settings)
+        if fine > 0 and collected_on_spot:
+            session.add(Payment(case_id=case.id, kind="fine", amount=fine, surcharge=Decimal(0), paid_on=today,
+                                receipt_no=receipt_no.strip()[:60], recorded_by=actor.user_id, recorded_at=now))  # fmt: skip
+            case.paid_amount = fine
+        elif fine > 0:
+            open_deadline(session, case.id, "payment", today, settings, calendar)
+        open_execution_periods(session, case.id, today, settings, calendar, money_owed=fine > 0 and not collected_on_spot)
         decision = CaseProposal(
             case_id=case.id, version=1, outcome=Outcome.PENALTY.value, penalty_kinds=list(penalty_kinds), fine=fine,
             confiscation=None, mitigated=False, level="", reason="", violated_provision="",
@@ -308,9 +330,29 @@ def create_onsite_case(
         )  # fmt: skip
         record_step(
             session, actor, case, "case_onsite_decided", decision,
-            payload={"decision_no": case.decision_no, "kinds": list(penalty_kinds), "fine": fine, "basis": legal_basis},
+            payload={"decision_no": case.decision_no, "kinds": list(penalty_kinds), "fine": fine, "basis": legal_basis,
+                     "collected_on_spot": collected_on_spot, "receipt_no": receipt_no.strip(),
+                     "collection_reason": collection_reason.strip()},
         )  # fmt: skip
         return _detail(session, case, actor, settings, today)
+
+
+ONSITE_COLLECTION_LIMIT = Decimal("100")
+
+
+def _check_onsite_collection(fine: Decimal, receipt_no: str, reason: str) -> None:
+    """当场收缴 (行政处罚法 arts. 68, 69): a fine of 100 yuan or less, or, with the reason, one that would be hard
+    to collect later or where paying at a bank is hard in a remote area; always against the official receipt
+    (art. 70)."""
+    if fine <= 0:
+        raise DomainError("没有罚款，无须当场收缴")
+    if fine > ONSITE_COLLECTION_LIMIT and not reason.strip():
+        raise DomainError(
+            f"当场收缴限于一百元以下的罚款、不当场收缴事后难以执行的，或者边远、水上、交通不便地区当事人提出的；"
+            f"罚款 {fine:,.2f} 元，请写明当场收缴的理由", rule="《行政处罚法》第六十八条、第六十九条",
+        )  # fmt: skip
+    if not receipt_no.strip():
+        raise DomainError("当场收缴罚款须向当事人出具财政部门统一制发的专用票据，请填写票据号", rule="《行政处罚法》第七十条")
 
 
 def _detail(session: Session, case: Case, actor: Actor, settings, today: date) -> views.CaseDetail:
@@ -371,6 +413,12 @@ def _detail(session: Session, case: Case, actor: Actor, settings, today: date) -
         history=views.history_of(session, case.id),
         deadlines=case_deadlines(session, case.id, case.filing_no or case.case_no, case.party.name, today),
         version=case.version,
+        execution=execution_view(session, case, settings, today),
+        hearing_terminated_on=state.hearing_terminated_on,
+        decision_pauses=views.pause_views(session, case.id),
+        discussion=state.discussion,
+        flags=tuple(case.major_flags or ()),
+        late_decision_reason=views.late_decision_reason(session, case.id) if case.decided_on else None,
     )
 
 
@@ -695,7 +743,8 @@ def set_major_flags(
         if Stage(case.stage) not in PRE_DECISION_STAGES:
             raise DomainError("案件已作出决定，不能再修改重大案件标记")
         before = list(case.major_flags or [])
-        case.major_flags = sorted(flags)
+        # The collective discussion's own grounds (卫生健康行政处罚程序规定 art. 40(三)(五)) are set apart and kept.
+        case.major_flags = sorted(set(flags) | (set(before) & DISCUSSION_FLAG_LABELS.keys()))
         case.updated_at = datetime.now()
         session.flush()
         audit(

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from enforcement_desk.context import Actor, AppContext
-from enforcement_desk.core.procedure.calendar import WorkingDayCalendar
+from enforcement_desk.core.errors import DomainError
+from enforcement_desk.core.procedure.calendar import WorkingDayCalendar, missing_table_warning
 from enforcement_desk.core.procedure.period_calculator import PeriodResult
 from enforcement_desk.core.procedure.period_calculator import compute_period as compute_period_in
 from enforcement_desk.core.procedure.periods import urgency
@@ -28,13 +29,14 @@ def open_deadline(
     *,
     extra_days: int = 0,
 ) -> Deadline:
-    """Open a deadline of period `key` for the case from `start` (plus any extension days) and return it."""
+    """Open a deadline of period `key` for the case from `start` (plus any extension days, the last day then
+    moved off a holiday again) and return it."""
     computed = deadline(key, start, settings, calendar)
     due = computed.due
     due_at = due if isinstance(due, datetime) else None
     due_on = due.date() if isinstance(due, datetime) else due
     if extra_days:
-        due_on = date.fromordinal(due_on.toordinal() + extra_days)
+        due_on = calendar.first_working_day_from(date.fromordinal(due_on.toordinal() + extra_days))
     row = Deadline(
         case_id=case_id,
         key=key,
@@ -51,6 +53,74 @@ def open_deadline(
     return row
 
 
+def extend_deadline(
+    session: Session,
+    case_id: int,
+    key: str,
+    new_due: date,
+    calendar: WorkingDayCalendar,
+    *,
+    on: date,
+    note: str,
+    basis: str,
+) -> Deadline:
+    """The case's open deadline of `key` closed as extended on `on`, and its continuation opened: the same
+    period and start, due on `new_due`, its name saying how it was extended (`note`) and its article the
+    extension's `basis` after the period's own."""
+    current = session.scalars(
+        select(Deadline)
+        .where(Deadline.case_id == case_id, Deadline.key == key, Deadline.status == "open")
+        .order_by(Deadline.id.desc())
+    ).first()
+    if current is None:
+        raise DomainError("没有可延长的期限")
+    base_name, base_article = current.name.split("（")[0], current.article.split("；延长：")[0]
+    row = Deadline(
+        case_id=case_id, key=key, name=f"{base_name}（{note}）"[:100], article=f"{base_article}；延长：{basis}"[:200],
+        start_on=current.start_on,
+        due_on=new_due, due_at=None, status="open",
+        warnings=[missing_table_warning(y) for y in calendar.missing_years(current.start_on, new_due)],
+    )  # fmt: skip
+    close_deadlines(session, case_id, key, on=on, status="extended")
+    session.add(row)
+    session.flush()
+    return row
+
+
+def resume_deadline(
+    session: Session,
+    case_id: int,
+    key: str,
+    new_due: date,
+    calendar: WorkingDayCalendar,
+    *,
+    on: date,
+    note: str,
+    basis: str,
+) -> Deadline:
+    """The case's deadline of `key` that was closed as paused (time not counted, 卫生健康行政处罚程序规定 art. 42(3))
+    opened again on `on` as its continuation: the same period and start, due on `new_due`, its name saying what
+    was not counted (`note`) and its article the pause's `basis` after the period's own."""
+    paused = session.scalars(
+        select(Deadline)
+        .where(Deadline.case_id == case_id, Deadline.key == key, Deadline.status == "paused")
+        .order_by(Deadline.id.desc())
+    ).first()
+    if paused is None:
+        raise DomainError("没有暂停计算的期限")
+    base_name, base_article = paused.name.split("（")[0], paused.article.split("；不计入期间：")[0]
+    row = Deadline(
+        case_id=case_id, key=key, name=f"{base_name}（{note}）"[:100],
+        article=f"{base_article}；不计入期间：{basis}"[:200],
+        start_on=paused.start_on, due_on=new_due, due_at=None, status="open",
+        warnings=[missing_table_warning(y) for y in calendar.missing_years(paused.start_on, new_due)],
+    )  # fmt: skip
+    paused.status, paused.closed_on = "resumed", on
+    session.add(row)
+    session.flush()
+    return row
+
+
 def close_deadlines(session: Session, case_id: int, *keys: str, on: date, status: str = "met") -> None:
     """Close the case's open deadlines of these keys on `on`, as met or with another status."""
     rows = session.scalars(
@@ -59,6 +129,35 @@ def close_deadlines(session: Session, case_id: int, *keys: str, on: date, status
     for row in rows:
         row.status = status
         row.closed_on = on
+
+
+def open_execution_periods(
+    session: Session, case_id: int, served_on: date, settings: AgencySettings, calendar: WorkingDayCalendar, *,
+    money_owed: bool,
+) -> None:  # fmt: skip
+    """At the service of a penalty decision: the party's 60 days to seek 行政复议 (行政复议法 art. 20) and six
+    months to sue (行政诉讼法 art. 46), and, when money is owed, the agency's three months to apply to the
+    court, counted from the suit period's last day (行政强制法 art. 53; 行诉法解释 art. 156)."""
+    open_deadline(session, case_id, "reconsideration", served_on, settings, calendar)
+    suit = open_deadline(session, case_id, "lawsuit", served_on, settings, calendar)
+    if money_owed:
+        open_deadline(session, case_id, "enforcement_application", suit.due_on, settings, calendar)
+
+
+def move_application_window(
+    session: Session, case_id: int, start: date, settings: AgencySettings, calendar: WorkingDayCalendar, *, on: date
+) -> None:
+    """Count the three months to apply to the court from a later day (a payment plan's last day, 行政处罚法
+    art. 72(2); a review's or suit's outcome): the open window is closed as moved and opened again."""
+    current = session.scalars(
+        select(Deadline).where(
+            Deadline.case_id == case_id, Deadline.key == "enforcement_application", Deadline.status == "open"
+        )
+    ).first()
+    if current is None or current.start_on >= start:
+        return
+    close_deadlines(session, case_id, "enforcement_application", on=on, status="moved")
+    open_deadline(session, case_id, "enforcement_application", start, settings, calendar)
 
 
 def _view(row: Deadline, case_no: str, party_name: str, today: date) -> DeadlineView:

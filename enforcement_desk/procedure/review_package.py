@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from enforcement_desk.core.money import amount_in_capitals, format_yuan
 from enforcement_desk.core.procedure.limitation import check_limitation
 from enforcement_desk.core.procedure.major import assess_major, hearing_right
+from enforcement_desk.core.procedure.workflow import LATE_DECISION_PREFIX
 from enforcement_desk.core.settings import AgencySettings
 from enforcement_desk.core.stages import Outcome
 from enforcement_desk.procedure import case_views as views
@@ -81,7 +82,11 @@ def procedure_checklist(
     )  # fmt: skip
     has_right, reasons = hearing_right(views.proposed_penalty(case), settings)
     if has_right:
-        if case.hearing_requested_on:
+        terminated_on = views.hearing_terminated_on(session, case)  # art. 64(六): the party gave it up
+        if case.hearing_requested_on and terminated_on:
+            checks.append(_check("当事人申请听证的已举行听证", True, f"申请 {case.hearing_requested_on}，"
+                                 f"{terminated_on} 终止听证（视为放弃听证权利，《行政处罚法》第六十四条第（六）项）"))  # fmt: skip
+        elif case.hearing_requested_on:
             checks.append(
                 _check("当事人申请听证的已举行听证", case.hearing_held_on is not None,
                        f"申请 {case.hearing_requested_on}，举行 {case.hearing_held_on or '尚未举行'}")
@@ -95,14 +100,7 @@ def procedure_checklist(
                     f"听证申请期至 {request_due}（{'、'.join(reasons)}）",
                 )
             )
-    decision_due = views.open_deadline_due(session, case.id, "decision")
-    checks.append(
-        _check(
-            "在法定期限内作出决定",
-            decision_due is None or today <= decision_due,
-            f"决定期限至 {decision_due}",
-        )
-    )
+    checks.append(_decision_period_check(session, case, today))
     if case.act_date:
         limitation = check_limitation(
             case.act_date,
@@ -114,6 +112,25 @@ def procedure_checklist(
     else:
         checks.append(_check("未超过追责时效（第三十六条）", False, "未记录违法行为发生日期，无法核对时效"))
     return checks
+
+
+def _decision_period_check(session: Session, case: Case, today: date) -> dict[str, Any]:
+    """在法定期限内作出决定 (卫生健康行政处罚程序规定 art. 42): the last day with its extensions and the time not
+    counted; a decision made after it shows the head's reason (超过办案期限作出决定：…)."""
+    decision_due = views.open_deadline_due(session, case.id, "decision")
+    pauses = views.pause_views(session, case.id)
+    counted = sum(p.days for p in pauses)
+    detail = f"决定期限至 {decision_due}" + (f"（已扣除不计入期间 {counted} 日）" if counted else "")
+    running = next((p for p in pauses if p.ended_on is None), None)
+    late = views.late_decision_reason(session, case.id) if case.decided_on else None
+    if late:
+        return _check("在法定期限内作出决定", False, f"{LATE_DECISION_PREFIX}{late}（{detail}）")
+    if running is not None:
+        return _check("在法定期限内作出决定", True, f"办案期限暂停计算：{running.text}")
+    met = decision_due is None or (case.decided_on or today) <= decision_due
+    if not met and not case.decided_on:
+        detail += "，已届满：须由负责人写明超过办案期限的理由后作出决定"
+    return _check("在法定期限内作出决定", met, detail)
 
 
 def build_review_package(
@@ -146,6 +163,7 @@ def build_review_package(
         "violated_provision": proposal.violated_provision if proposal else "",
         "discretion": proposal.as_discretion() if proposal else {},
         "major_reasons": list(major.reasons),
+        "discussion_grounds": list(views.discussion_assessment(session, case, settings).grounds),  # art. 40
         "procedure": procedure_checklist(session, case, settings, today),
         "open_deadlines": list(open_deadlines),
         "draft_decision": {

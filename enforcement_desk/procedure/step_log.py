@@ -23,9 +23,17 @@ RECORDS_KEY = "records"
 
 
 def row_content(row: Base) -> dict[str, Any]:
-    """Every column of a mapped row, by column name."""
+    """Every column of a mapped row, by column name; a column added to the table later
+    (`info={"added_later": True}`) only when it holds a value, so that the rows written before it still
+    match the audit events that carry them."""
     mapper = sa_inspect(type(row))
-    return {column.key: getattr(row, column.key) for column in mapper.column_attrs}
+    content = {}
+    for attribute in mapper.column_attrs:
+        value = getattr(row, attribute.key)
+        if value is None and any(c.info.get("added_later") for c in attribute.columns):
+            continue
+        content[attribute.key] = value
+    return content
 
 
 def step_entry(row: Base) -> dict[str, Any]:

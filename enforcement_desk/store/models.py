@@ -225,6 +225,12 @@ class DecisionExtension(Base):
     reason: Mapped[str] = mapped_column(Text)
     approved_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     approved_at: Mapped[datetime] = mapped_column(DateTime)
+    # 0014: the due day before and after, and for the second extension (卫生健康行政处罚程序规定 art. 42(2):
+    # 案情重大或者特别复杂, 经集体讨论决定) the discussion that decided it: {"held_on", "participants", "conclusion"}.
+    # None on extensions recorded before 0014 and on a first extension (a head's approval).
+    previous_due: Mapped[date | None] = mapped_column(Date)
+    new_due: Mapped[date | None] = mapped_column(Date)
+    discussion_record: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Payment(Base):

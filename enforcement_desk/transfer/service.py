@@ -1,17 +1,18 @@
 """Handing a suspected crime to the police (国务院令第310号《行政执法机关移送涉嫌犯罪案件的规定》).
 
-Art. 5: two or more officers check the facts and report in writing; the head approves or refuses within
-3 days of the report (the approval and the refusal with its reasons are procedure actions, see
-services/procedure.py); an approved case goes to the police within 24 hours, with a copy to the
-procuratorate. This module records the report and the police's receipt (回执), and builds
-and checks the package of documents and original evidence that goes with the 涉嫌犯罪案件移送书.
+Art. 5: two or more officers check the facts and report in writing; the principal head (or the head
+presiding) approves or refuses within 3 days of the report (the approval and the refusal with its reasons
+are procedure actions, see procedure/steps.py; who may, transfer/approvers.py); an approved case goes to
+the police within 24 hours. This module records the report and the police's receipt (回执, art. 7) with
+the hour it was received, and builds and checks the package of documents and original evidence that goes
+with the 涉嫌犯罪案件移送书; transfer/follow_up.py records what follows the police's answer (arts. 8, 9, 12).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -24,7 +25,7 @@ from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import Stage
 from enforcement_desk.documents.service import issue_document
 from enforcement_desk.procedure.calendars import calendar_for
-from enforcement_desk.procedure.case_records import transfer_rows
+from enforcement_desk.procedure.case_records import history, transfer_rows
 from enforcement_desk.procedure.cases import load_case
 from enforcement_desk.procedure.deadlines import agency_settings, close_deadlines, open_deadline
 from enforcement_desk.procedure.step_log import record_step
@@ -40,9 +41,12 @@ from enforcement_desk.store.models import (
 )
 from enforcement_desk.store.models_steps import (
     DocumentVoid,
+    PoliceAnswer,
     TransferDecision,
+    TransferItemHandover,
     TransferPackage,
     TransferReceipt,
+    TransferReconsideration,
     TransferReport,
 )
 from enforcement_desk.transfer import record_transfer_event, signing
@@ -67,9 +71,14 @@ class TransferReportView:
     submitted_by: str
 
 
+HANDOVER_HOURS = 24
+
+
 @dataclass(frozen=True)
 class TransferReceiptView:
-    """The police's receipt (回执): the unit, who received it, when, its scan, and whether on time."""
+    """The police's receipt (回执): the unit, who received it, when, its scan, and whether within the 24
+    hours after the approval. `received_at` is None on receipts recorded with a date only (before 0015):
+    they are counted as received at the end of that day (`counted_at`), so a late hand-over is never hidden."""
 
     receiving_unit: str
     receiver: str
@@ -77,11 +86,59 @@ class TransferReceiptView:
     scan_name: str
     scan_sha256: str
     on_time: bool
+    received_at: datetime | None = None
+    counted_at: datetime | None = None
+
+    @property
+    def when(self) -> str:
+        """The moment of receipt as recorded, e.g. 2026-11-03 09:30, or the date with how it is counted."""
+        if self.received_at is not None:
+            return f"{self.received_at:%Y-%m-%d %H:%M}"
+        return f"{self.received_on}（只登记了日期，按当日 24 时计）"
+
+
+@dataclass(frozen=True)
+class TransferPeriodView:
+    """One of the transfer's periods as the case's deadlines hold it (310号 arts. 5, 8, 9, 12)."""
+
+    key: str
+    name: str
+    article: str
+    due_on: date
+    due_at: datetime | None
+    status: str  # open | met | …
+    closed_on: date | None
+
+    @property
+    def due(self) -> str:
+        """The due moment (24 hours: with the hour) or day."""
+        return f"{self.due_at:%Y-%m-%d %H:%M}" if self.due_at else str(self.due_on)
+
+
+@dataclass(frozen=True)
+class PoliceAnswerView:
+    """The police's written notice (art. 8): 立案 or 不予立案, its reasons, the day the agency received it."""
+
+    accepted: bool
+    reason: str
+    answered_on: date
+
+
+@dataclass(frozen=True)
+class FollowUpView:
+    """What the agency did after the police's answer: asked them to reconsider (art. 9) or handed over the
+    items (art. 12); when, what, and whether within the 3 days."""
+
+    kind: str  # reconsideration | items
+    on: date
+    text: str
+    on_time: bool
 
 
 @dataclass(frozen=True)
 class TransferStatus:
-    """Where a transfer to the police stands: report, the head's decision, recipients, packages, receipt."""
+    """Where a transfer to the police stands: report, the head's decision and capacity, recipients,
+    packages, receipt, the police's answer and what followed it, and the transfer's periods."""
 
     case_id: int
     report: TransferReportView | None
@@ -93,6 +150,11 @@ class TransferStatus:
     procuratorate: str
     packages_built: int
     receipt: TransferReceiptView | None
+    capacity: str | None = None  # 正职负责人 | 主持工作的负责人; None on decisions before 0015
+    handover_due_at: datetime | None = None  # 24 hours after the approval (art. 5)
+    police_answer: PoliceAnswerView | None = None
+    follow_ups: tuple[FollowUpView, ...] = ()
+    periods: tuple[TransferPeriodView, ...] = ()
 
 
 def _status(session: Session, case: Case) -> TransferStatus:
@@ -113,18 +175,55 @@ def _status(session: Session, case: Case) -> TransferStatus:
         decision, decided = ("待审批" if report else None), None
     approvals = [d for d in decisions if d.approved]
     approval = approvals[-1] if approvals else None
+    due_at = approval.decided_at + timedelta(hours=HANDOVER_HOURS) if approval else None
     receipts: list[TransferReceipt] = rows["receipts"]
     receipt = None
     if receipts:
         r = receipts[-1]
-        receipt = TransferReceiptView(r.receiving_unit, r.receiver, r.received_on, r.scan_name, r.scan_sha256, r.on_time)
+        counted_at = r.received_at or datetime.combine(r.received_on, time.max)
+        on_time = r.on_time if due_at is None else counted_at <= due_at
+        receipt = TransferReceiptView(r.receiving_unit, r.receiver, r.received_on, r.scan_name, r.scan_sha256,
+                                      on_time, r.received_at, counted_at)  # fmt: skip
+    answers: list[PoliceAnswer] = rows["answers"]
+    answer = answers[-1] if answers else None
     return TransferStatus(
         case_id=case.id, report=report, decision=decision, decided_by=decided.decided_by_name if decided else None,
         decided_at=decided.decided_at if decided else None,
         reason=decided.reason if decided else (approval.reason if approval else ""),
         police_unit=approval.police_unit if approval else "", procuratorate=approval.procuratorate if approval else "",
-        packages_built=len(rows["packages"]), receipt=receipt,
+        packages_built=len(rows["packages"]), receipt=receipt, capacity=decided.capacity if decided else None,
+        handover_due_at=due_at,
+        police_answer=PoliceAnswerView(answer.accepted, answer.reason, answer.answered_on) if answer else None,
+        follow_ups=_follow_ups(session, case.id, answer), periods=_periods(session, case.id),
     )  # fmt: skip
+
+
+TRANSFER_PERIODS = ("transfer_approval", "crime_transfer", "police_review", "transfer_reconsideration", "transfer_items")
+
+
+def _periods(session: Session, case_id: int) -> tuple[TransferPeriodView, ...]:
+    rows = session.scalars(
+        select(Deadline).where(Deadline.case_id == case_id, Deadline.key.in_(TRANSFER_PERIODS)).order_by(Deadline.id)
+    )
+    return tuple(TransferPeriodView(r.key, r.name, r.article, r.due_on, r.due_at, r.status, r.closed_on) for r in rows)
+
+
+def _follow_ups(session: Session, case_id: int, answer: PoliceAnswer | None) -> tuple[FollowUpView, ...]:
+    if answer is None:
+        return ()
+    due = session.scalar(
+        select(Deadline.due_on).where(
+            Deadline.case_id == case_id, Deadline.key == ("transfer_items" if answer.accepted else "transfer_reconsideration")
+        ).order_by(Deadline.id.desc())
+    )  # fmt: skip
+    views = [
+        FollowUpView("reconsideration", r.requested_on, r.reason, due is None or r.requested_on <= due)
+        for r in history(session, TransferReconsideration, case_id) if r.requested_on >= answer.answered_on
+    ] + [
+        FollowUpView("items", h.handed_on, f"{h.items}（接收人 {h.receiver}）", due is None or h.handed_on <= due)
+        for h in history(session, TransferItemHandover, case_id) if h.handed_on >= answer.answered_on
+    ]  # fmt: skip
+    return tuple(views)
 
 
 def transfer_status(ctx: AppContext, actor: Actor, case_id: int) -> TransferStatus:
@@ -193,23 +292,30 @@ def record_transfer_receipt(
     case_id: int,
     scan: Path,
     *,
-    received_on: date,
+    received_at: datetime,
     receiver: str,
     receiving_unit: str | None = None,
 ) -> TransferStatus:
-    """The police unit's signed receipt (回执), scanned back: stored with the case, and the 24-hour
-    transfer period closed on the day the police received the case."""
+    """The police unit's signed receipt (回执, art. 7), scanned back: stored with the case with the moment
+    the police received the case, compared by the hour with the 24 hours after the approval (art. 5); the
+    24-hour period closes and the police's 3 days to review and answer begin (art. 8)."""
     receiver = require_text(receiver, "接收人")
-    if received_on > ctx.today():
-        raise DomainError(f"接收日期 {received_on} 晚于今天，不能登记将来发生的事项")
+    if not isinstance(received_at, datetime):
+        raise DomainError("请填写公安机关接收的日期和时间（年-月-日 时:分）", rule=RULE)
+    received_at = received_at.replace(second=0, microsecond=0, tzinfo=None)
+    if received_at > ctx.now():
+        raise DomainError(f"接收时间 {received_at:%Y-%m-%d %H:%M} 晚于现在，不能登记将来发生的事项")
     with ctx.db.read() as session:
         case = load_case(session, actor, case_id)
         _may_handle(actor, case)
         status = _status(session, case)
     if status.decision != "已批准移送" or status.decided_at is None:
         raise DomainError("案件未经负责人批准移送公安机关，没有可登记的移送回执", rule=RULE)
-    if received_on < status.decided_at.date():
-        raise DomainError(f"接收日期 {received_on} 早于负责人批准移送的日期 {status.decided_at.date()}")
+    approved_at = status.decided_at.replace(second=0, microsecond=0)
+    if received_at < approved_at:
+        raise DomainError(
+            f"接收时间 {received_at:%Y-%m-%d %H:%M} 早于负责人批准移送的时间 {status.decided_at:%Y-%m-%d %H:%M}"
+        )
     unit = (receiving_unit or "").strip() or status.police_unit
     if not unit:
         raise DomainError("请填写接收移送的公安机关")
@@ -219,20 +325,20 @@ def record_transfer_receipt(
         earlier = _status(session, case).receipt
         if earlier is not None and earlier.received_on >= status.decided_at.date():
             raise DomainError(
-                f"本案的移送回执已经登记（{earlier.receiving_unit}，{earlier.received_on}），不能重复登记"
+                f"本案的移送回执已经登记（{earlier.receiving_unit}，{earlier.when}），不能重复登记"
             )
-        due = session.scalar(
-            select(Deadline).where(Deadline.case_id == case.id, Deadline.key == "crime_transfer")
-            .order_by(Deadline.id.desc())
-        )  # fmt: skip
-        on_time = due is None or received_on <= due.due_on
+        assert status.handover_due_at is not None
+        on_time = received_at <= status.handover_due_at
         receipt = TransferReceipt(
-            case_id=case.id, receiving_unit=unit, receiver=receiver, received_on=received_on,
-            scan_name=Path(scan).name, scan_sha256=stored.sha256, scan_size=stored.size, on_time=on_time,
-            recorded_by_name=actor.name, recorded_at=ctx.now(),
+            case_id=case.id, receiving_unit=unit, receiver=receiver, received_on=received_at.date(),
+            received_at=received_at, scan_name=Path(scan).name, scan_sha256=stored.sha256, scan_size=stored.size,
+            on_time=on_time, recorded_by_name=actor.name, recorded_at=ctx.now(),
         )  # fmt: skip
-        close_deadlines(session, case.id, "crime_transfer", on=received_on)
-        record_step(session, actor, case, "transfer_receipt_recorded", receipt)
+        close_deadlines(session, case.id, "crime_transfer", on=received_at.date())
+        _, settings = agency_settings(session, actor.agency_id)
+        review = open_deadline(session, case.id, "police_review", received_at.date(), settings, calendar_for(settings))
+        record_step(session, actor, case, "transfer_receipt_recorded", receipt,
+                    payload={"due_at": status.handover_due_at, "police_answer_by": review.due_on})  # fmt: skip
         return _status(session, case)
 
 

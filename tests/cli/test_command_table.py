@@ -73,8 +73,10 @@ def _placeholder(arg: Arg) -> str:
     return {
         "parse_date": "2026-11-02",
         "parse_datetime": "2026-11-20 09:30",
+        "parse_moment": "2026-11-20 09:30",
         "parse_money": "100",
         "parse_count": "5",
+        "parse_whole_number": "5",
         "int": "1",
         "parse_quota": "医=1",
         "parse_role": "officer",

@@ -10,8 +10,10 @@ import pytest
 
 from enforcement_desk.core.discretion.benchmarks import (
     BenchmarkFormatError,
+    is_unverified,
     parse_condition,
     parse_library,
+    source_label,
 )
 from enforcement_desk.discretion.library import load_library
 from enforcement_desk.paths import resources_dir
@@ -90,8 +92,18 @@ def _minimal() -> dict:
                     {
                         "effective_from": "2020-01-01",
                         "kinds": ["罚款"],
-                        "violated": {"law": "《某法》", "article": "第一条", "text": "不得如此。"},
-                        "penalty": {"law": "《某法》", "article": "第九条", "text": "处一千元以下罚款。"},
+                        "violated": {
+                            "law": "《某法》",
+                            "article": "第一条",
+                            "text": "不得如此。",
+                            "source": "未核实",
+                        },
+                        "penalty": {
+                            "law": "《某法》",
+                            "article": "第九条",
+                            "text": "处一千元以下罚款。",
+                            "source": "https://example.org/某法",
+                        },
                         "bands": [{"name": "法定罚款", "basis": "fixed", "min": 0, "max": 1000}],
                     }
                 ],
@@ -117,6 +129,14 @@ def test_a_minimal_library_parses():
             "不是可比较的数量事实",
         ),
         (lambda d: d["violations"][0].pop("name"), "缺少“name”"),
+        (
+            lambda d: d["violations"][0]["versions"][0]["penalty"].pop("source"),
+            "第1项（T-1）.versions[0].penalty：缺少依据来源“source”",
+        ),
+        (
+            lambda d: d["violations"][0]["versions"][0]["violated"].update(source="  "),
+            "第1项（T-1）.versions[0].violated：缺少依据来源“source”",
+        ),
         (lambda d: d["violations"].append(copy.deepcopy(d["violations"][0])), "编码“T-1”重复"),
         (
             lambda d: d["violations"][0]["versions"].append(copy.deepcopy(d["violations"][0]["versions"][0])),
@@ -145,3 +165,44 @@ def test_malformed_library_entries_are_refused_with_the_reason(change, message):
 )
 def test_conditions_read_in_english_keys_or_chinese_labels(text, label):
     assert parse_condition(text).label == label
+
+
+def test_every_text_of_the_shipped_library_names_its_source_or_says_it_is_unverified():
+    checked = unverified = 0
+    for violation in LIBRARY.violations.values():
+        for version in violation.versions:
+            for citation in (version.violated, version.penalty):
+                assert citation.source.strip(), violation.code
+                if citation.verified:
+                    checked += 1
+                    assert citation.source.startswith(
+                        ("LawRefBook/", "X-STORAGE/", "Theonefkguy/", "http")
+                    ), (
+                        violation.code,
+                        citation.source,
+                    )
+                else:
+                    unverified += 1
+                    assert citation.source.startswith("未核实"), (violation.code, citation.source)
+    assert checked > unverified > 0
+
+
+def test_source_marks_read_as_checked_or_unverified():
+    assert source_label("LawRefBook/Laws@2f4c5c2 行政法/医师法(2021-08-20).md").startswith("依据来源：")
+    assert source_label("未核实") == "未核实（未与法规文本核对）"
+    assert source_label("未核实（条号未见原文）") == "未核实（未与法规文本核对）：条号未见原文"
+    assert is_unverified("") and not is_unverified("https://example.org")
+
+
+def test_the_infectious_disease_entries_carry_both_texts_of_the_law_with_their_dates():
+    for code, item in (("CR-001", "第（一）项"), ("CR-002", "第（三）项")):
+        old, new = LIBRARY.get(code).versions
+        assert (old.effective_to, new.effective_from, new.effective_to) == (
+            date(2025, 8, 31),
+            date(2025, 9, 1),
+            None,
+        )
+        assert old.penalty.article.startswith("第七十三条") and old.bands[0].fine.maximum == 50000
+        assert new.penalty.article == f"第一百零七条{item}" and new.bands[0].fine.maximum == 200000
+        assert new.violated.article == "第三十八条第一款" and new.penalty.verified
+    assert LIBRARY.get("CR-003").version_on(date(2025, 8, 31)) is None

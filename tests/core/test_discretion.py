@@ -200,10 +200,47 @@ def test_one_act_under_two_provisions_is_fined_once_under_the_heavier_art_29():
     assert "生活饮用水卫生监督管理办法" in rule.text
 
 
+def _one_violation_library(*versions: dict):
+    return parse_library(
+        {
+            "library": {"name": "测试", "version": "t1", "effective_from": "2020-01-01"},
+            "violations": [
+                {"code": "T-9", "name": "测试", "area": "测试", "category": "传", "phrasing": "…",
+                 "versions": list(versions)}
+            ],
+        }
+    )  # fmt: skip
+
+
 def test_a_provision_missing_for_the_decision_date_is_flagged_not_guessed():
+    library = _one_violation_library(_version("2004-12-01", "2025-08-31", "旧法", 0, 50000))
+    facts = Facts(act_date=date(2025, 6, 1), discovered_on=date(2025, 7, 1))
+    result = recommend(library, ["T-9"], facts, decided_on=DECIDED)
+    assert any("未收录决定时" in warning for warning in result.warnings)
+    later = Facts(act_date=date(2025, 10, 1), discovered_on=date(2025, 11, 1))
+    with pytest.raises(DomainError, match="未收录"):
+        recommend(library, ["T-9"], later, decided_on=DECIDED)
+
+
+@pytest.mark.parametrize(
+    ("code", "item"), [("CR-001", "第（一）项"), ("CR-002", "第（三）项"), ("CR-003", "第（一）项")]
+)
+def test_an_act_after_1_september_2025_is_handled_under_the_2025_infectious_disease_law(code, item):
+    facts = Facts(act_date=date(2025, 10, 8), discovered_on=date(2025, 10, 20))
+    result = recommend(LIBRARY, [code], facts, decided_on=DECIDED)
+    assert result.statutory.maximum == D("200000") and result.law_in_force_from == date(2025, 9, 1)
+    assert result.penalty_basis.startswith(f"《中华人民共和国传染病防治法》（2025）第一百零七条{item}")
+    assert "疾病预防控制部门" in result.penalty_basis
+    assert not any("未收录" in w for w in result.warnings)
+    assert result.to_json()["source"]["penalty"].startswith("X-STORAGE/Laws@")
+
+
+def test_an_act_before_the_2025_revision_decided_after_it_keeps_the_lighter_2013_fine_art_37():
     facts = Facts(act_date=date(2025, 6, 1), discovered_on=date(2025, 7, 1))
     result = recommend(LIBRARY, ["CR-001"], facts, decided_on=DECIDED)
-    assert any("未收录决定时" in warning for warning in result.warnings)
+    assert result.statutory.maximum == D("50000") and "第七十三条" in result.penalty_basis
+    rule = next(r.text for r in result.explanation if r.article.endswith("第三十七条"))
+    assert "第一百零七条" in rule and "现行规定" in rule and not result.warnings
 
 
 def test_art_32_circumstances_allow_only_lighter_or_mitigated_and_mitigation_is_below_the_minimum():
@@ -268,8 +305,8 @@ def _version(start: str, end: str | None, law: str, low: int, high: int) -> dict
     data = {
         "effective_from": start,
         "kinds": ["罚款"],
-        "violated": {"law": law, "article": "第一条", "text": "禁止。"},
-        "penalty": {"law": law, "article": "第二条", "text": "处罚款。"},
+        "violated": {"law": law, "article": "第一条", "text": "禁止。", "source": "未核实"},
+        "penalty": {"law": law, "article": "第二条", "text": "处罚款。", "source": "测试用文本"},
         "bands": [{"name": "法定罚款", "basis": "fixed", "min": low, "max": high}],
     }
     if end:

@@ -88,9 +88,9 @@ def test_rows_inside_the_law_are_kept_and_rows_outside_are_rejected_with_the_sta
 
 def test_accepted_rows_replace_only_the_levels_they_name():
     checked = check_table(LIBRARY, [(2, row("YL-001", "一般", "", "10-12倍"))], TODAY)
-    library = LIBRARY.with_levels(checked.overrides(), "2026.1+本机关第1版")
+    library = LIBRARY.with_levels(checked.overrides(), "2026.2+本机关第1版")
     facts = Facts(illegal_gains=Decimal("20000"), duration_days=200)
     result = recommend(library, ["YL-001"], facts, decided_on=TODAY)
     assert (result.level_range.minimum, result.level_range.maximum) == (200000, 240000)
     assert library.get("YL-001").level_rule("从重") == LIBRARY.get("YL-001").level_rule("从重")
-    assert LIBRARY.version == "2026.1"  # the shipped library itself is untouched
+    assert LIBRARY.version == "2026.2"  # the shipped library itself is untouched

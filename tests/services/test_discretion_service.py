@@ -26,6 +26,7 @@ from enforcement_desk.discretion.service import (
     preview_import,
     recorded_discretion,
     show_violation,
+    suggest_for_case,
 )
 from enforcement_desk.procedure.cases import get_case
 from enforcement_desk.store.models import AuditEvent
@@ -74,7 +75,7 @@ def test_recommendation_for_a_case_uses_its_violation_and_dates(office):
     )
     assert (result.statutory.minimum, result.statutory.maximum) == (Decimal("50000"), Decimal("200000"))
     assert "2026-09-01" in result.explanation[0].text  # the act date recorded on the case
-    assert result.library_version == "2026.1"
+    assert result.library_version == "2026.2"
 
 
 def test_the_officers_choice_is_saved_on_the_case_with_the_benchmark_version_and_audited(office):
@@ -84,7 +85,7 @@ def test_the_officers_choice_is_saved_on_the_case_with_the_benchmark_version_and
     assert detail.fine_amount == Decimal("110000") and detail.confiscation_amount == Decimal("3000")
     assert "罚款" in detail.penalty_kinds
     saved = recorded_discretion(office.ctx, office.officer, case.id)
-    assert saved["library_version"] == "2026.1" and saved["level"] == "一般"
+    assert saved["library_version"] == "2026.2" and saved["level"] == "一般"
     assert saved["chosen_fine"] == "110000"
     assert any("第九十九条" in rule["article"] for rule in saved["explanation"])
     with office.ctx.db.read() as session:
@@ -166,7 +167,7 @@ def test_a_malformed_spreadsheet_keeps_good_rows_rejects_bad_ones_and_changes_no
     assert "减轻处罚应低于法定最低额 5000" in reasons[10]
 
     # The preview alone changes nothing.
-    assert library_in_use(office.ctx, office.officer).version == "2026.1"
+    assert library_in_use(office.ctx, office.officer).version == "2026.2"
     assert (
         compute_for_case(office.ctx, office.officer, case.id, facts).recommended_fine
         == before.recommended_fine
@@ -174,7 +175,7 @@ def test_a_malformed_spreadsheet_keeps_good_rows_rejects_bad_ones_and_changes_no
 
     confirm_import(office.ctx, office.head, preview.id)
     after = compute_for_case(office.ctx, office.officer, case.id, facts)
-    assert after.library_version == "2026.1+本机关第1版"
+    assert after.library_version == "2026.2+本机关第1版"
     assert after.level == "从轻" and after.recommended_fine == Decimal("300")
     assert (
         compute_for_case(office.ctx, office.officer, case.id, Facts(persons_affected=3)).recommended_fine
@@ -185,11 +186,11 @@ def test_a_malformed_spreadsheet_keeps_good_rows_rejects_bad_ones_and_changes_no
 def test_a_case_keeps_the_version_it_was_decided_under_when_a_new_table_is_confirmed(office, tmp_path):
     case = water_case(office)
     detail = choose_for_case(office.ctx, office.officer, case.id, case.version, Facts(persons_affected=1))
-    assert detail.discretion["library_version"] == "2026.1"
+    assert detail.discretion["library_version"] == "2026.2"
     preview = preview_import(office.ctx, office.admin, write_xlsx(tmp_path / "t.xlsx", COUNTY_ROWS))
     confirm_import(office.ctx, office.admin, preview.id)
     kept = get_case(office.ctx, office.officer, case.id)
-    assert kept.discretion["library_version"] == "2026.1" and kept.fine_amount == detail.fine_amount
+    assert kept.discretion["library_version"] == "2026.2" and kept.fine_amount == detail.fine_amount
 
 
 def test_a_second_confirmed_table_supersedes_the_first_and_a_preview_can_be_discarded(office, tmp_path):
@@ -206,7 +207,7 @@ def test_a_second_confirmed_table_supersedes_the_first_and_a_preview_can_be_disc
         (2, "active"),
         (3, "discarded"),
     ]
-    assert library_in_use(office.ctx, office.officer).version == "2026.1+本机关第2版"
+    assert library_in_use(office.ctx, office.officer).version == "2026.2+本机关第2版"
     with office.ctx.db.read() as session:
         actions = session.scalars(
             select(AuditEvent.action).where(AuditEvent.entity == "discretion_table")
@@ -239,6 +240,48 @@ def test_facts_dates_default_to_the_case_and_the_act_date_drives_the_law_applied
     # An act in March 2020 falls under the 1994 regulation, lighter than the 2020 law — but it was
     # discovered more than two years later, so no penalty at all.
     assert result.outcome == "no_penalty"
+
+
+def test_violations_are_suggested_from_the_cases_cause_and_category_and_listed_first(office):
+    case = new_case(office, cause="某口腔诊所未取得医疗机构执业许可证擅自执业", category="医")
+    suggested = suggest_for_case(office.ctx, office.officer, case.id)
+    assert suggested.category_label == "医疗卫生" and suggested.suggestions[0].code == "YL-001"
+    rows = list_violations(office.ctx, office.officer, case_id=case.id)
+    assert rows[0].code == "YL-001" and rows[0].suggested and rows[0].reasons
+    assert [r.code for r in rows if r.suggested] == [s.code for s in suggested.suggestions]
+    assert not next(r for r in rows if r.code == "SY-001").suggested
+    assert len(rows) == len(list_violations(office.ctx, office.officer))  # nothing left out
+
+
+def test_a_violation_that_does_not_fit_the_case_is_warned_about_not_refused(office):
+    case = new_case(office, cause="某口腔诊所未取得医疗机构执业许可证擅自执业", category="医")
+    result = compute_for_case(
+        office.ctx, office.officer, case.id, Facts(persons_affected=1), codes=("SY-001",)
+    )
+    assert any("“生活饮用水卫生”类" in w for w in result.warnings)
+    assert any("没有共同的关键词" in w for w in result.warnings)
+    fitting = compute_for_case(
+        office.ctx, office.officer, case.id, Facts(illegal_gains=Decimal("3000")), codes=("YL-001",)
+    )
+    assert not [w for w in fitting.warnings if "请核对是否选错" in w]
+
+
+def test_the_adopted_proposal_keeps_the_provisions_and_where_their_texts_were_checked(office):
+    case = new_case(office, violation_code="YL-001")
+    detail = choose_for_case(
+        office.ctx, office.officer, case.id, case.version, Facts(illegal_gains=Decimal("3000"))
+    )
+    assert detail.proposal.violated_provision.startswith(
+        "《中华人民共和国基本医疗卫生与健康促进法》第三十八条第二款"
+    )
+    assert detail.proposal.legal_basis.startswith(
+        "《中华人民共和国基本医疗卫生与健康促进法》第九十九条第一款"
+    )
+    source = detail.discretion["source"]
+    assert source["violated"] == source["penalty"]
+    assert source["penalty"].startswith("LawRefBook/Laws@2f4c5c2 ")
+    shown = show_violation(office.ctx, office.officer, "SY-002")
+    assert shown.versions[0].source.label.startswith("未核实（未与法规文本核对）")
 
 
 # ---- the same from a terminal ------------------------------------------------------------------
@@ -306,3 +349,51 @@ def test_a_first_offence_waiver_becomes_a_no_penalty_proposal(office):
     assert detail.proposed_outcome.value == "no_penalty" and detail.fine_amount is None
     assert detail.discretion["level"] == "免予处罚"
     assert "第二十五条" in detail.discretion["penalty_basis"]
+
+
+def test_cli_lists_the_suggestions_for_a_case_first_and_says_why(office, terminal):
+    case = new_case(office, cause="某口腔诊所未取得医疗机构执业许可证擅自执业", category="医")
+    code, out, _ = terminal("wang", "discretion", "list", "--case", f"#{case.id}")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[2].startswith("建议") and "YL-001" in lines[2] and "完整名称" in lines[2]
+    code, out, _ = terminal("zhou", "--json", "discretion", "list", "--case", f"#{case.id}", "--suggested")
+    rows = json.loads(out)
+    assert code == 0 and rows[0]["code"] == "YL-001" and all(r["suggested"] for r in rows)
+    assert rows[0]["source"]["penalty"].startswith("LawRefBook/")
+    code, _, err = terminal("wang", "discretion", "list", "--suggested")
+    assert code == 1 and "--suggested 须与 --case 同用" in err
+
+
+def test_cli_compute_warns_about_a_violation_that_does_not_fit_and_shows_sources(office, terminal):
+    case = new_case(office, cause="某口腔诊所未取得医疗机构执业许可证擅自执业", category="医")
+    code, out, _ = terminal(
+        "wang", "--json", "discretion", "compute", "--case", f"#{case.id}", "--code", "SY-001"
+    )
+    result = json.loads(out)
+    assert code == 0 and any("与本案执法类别“医疗卫生”不一致" in w for w in result["warnings"])
+    assert result["source"] == {
+        "violated": "未核实",
+        "penalty": "未核实（二十元以上一千元以下的幅度未见原文）",
+    }
+    code, out, _ = terminal("wang", "discretion", "compute", "--case", f"#{case.id}", "--code", "SY-001")
+    assert code == 0 and "! 所选违法行为 SY-001" in out and "未核实（未与法规文本核对）" in out
+    code, out, _ = terminal("wang", "discretion", "show", "YS-002")
+    assert code == 0 and "依据来源：LawRefBook/Laws@2f4c5c2 行政法/医师法(2021-08-20).md" in out
+    code, out, _ = terminal("wang", "--json", "discretion", "show", "CR-001")
+    versions = json.loads(out)["versions"]
+    assert [v["effective_from"] for v in versions] == ["2004-12-01", "2025-09-01"]
+    assert "第一百零七条" in versions[1]["penalty"] and versions[1]["source"]["penalty"].startswith(
+        "X-STORAGE/"
+    )
+
+
+def test_case_show_prints_the_provisions_of_the_adopted_proposal(office, terminal):
+    case = new_case(office, violation_code="YL-001")
+    code, _, _ = terminal("wang", "discretion", "choose", f"#{case.id}", "--gains", "3000")
+    assert code == 0
+    code, out, _ = terminal("zhou", "case", "show", f"#{case.id}")
+    assert code == 0
+    assert "违反条款：《中华人民共和国基本医疗卫生与健康促进法》第三十八条第二款" in out
+    assert "处罚依据：《中华人民共和国基本医疗卫生与健康促进法》第九十九条第一款" in out
+    assert "依据来源：LawRefBook/Laws@2f4c5c2 行政法/基本医疗卫生与健康促进法(2019-12-28).md" in out

@@ -1,5 +1,6 @@
 """Execution: the surcharge accrues on the overdue balance, each sum is paid by its kind, and a case closes
-only when nothing is owed or court enforcement was applied."""
+only when the record shows how each sum ended (tests/services/test_execution_steps.py: the court, review and
+suit, waivers)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.procedure.execution import Instalment, PaymentEntry, balance
 from enforcement_desk.core.stages import Outcome, Stage
 from enforcement_desk.procedure.cases import Proposal, get_case, set_proposal, update_case
-from enforcement_desk.procedure.steps import advance
+from enforcement_desk.procedure.steps import advance, record_reminder_service
 
 DUE = date(2026, 11, 25)
 
@@ -166,22 +167,33 @@ def test_confiscation_alone_has_its_fifteen_days_and_a_reminder_after_them(offic
     office.at(date(2026, 11, 26))
     assert get_case(office.ctx, office.officer, case.id).confiscation_due == Decimal("800.00")
     assert issue_document(office.ctx, office.officer, case.id, "payment_reminder").number
-    office.at(date(2026, 12, 9))  # 10 working days after 11-26 end on 12-10
-    with pytest.raises(DomainError, match="2026-12-10 之后方可申请强制执行"):
+    with pytest.raises(DomainError, match="催告书尚未登记送达"):  # the ten days run from its service, not its issue
+        issue_document(office.ctx, office.officer, case.id, "enforcement_application")
+    office.at(date(2026, 11, 27))
+    record_reminder_service(office.ctx, office.officer, case.id, served_on=date(2026, 11, 27), method="直接送达",
+                            receiver="张某某")  # fmt: skip
+    office.at(date(2026, 12, 11))  # 10 working days after 11-27 end on 12-11
+    with pytest.raises(DomainError, match="2026-12-11 之后方可申请强制执行"):
         issue_document(office.ctx, office.officer, case.id, "enforcement_application")
 
 
 def test_the_enforcement_application_records_everything_owed(office):
     from sqlalchemy import select
 
+    from enforcement_desk.documents.service import issue_document
     from enforcement_desk.store.models_steps import EnforcementApplication
 
     case_id = _served_penalty(office, confiscation="500")
-    office.at(date(2026, 12, 5))  # nothing paid, ten days late: 3,000 + 900 + 500
+    office.at(date(2026, 12, 5))  # nothing paid, ten days late
+    issue_document(office.ctx, office.officer, case_id, "payment_reminder")
+    record_reminder_service(office.ctx, office.officer, case_id, served_on=date(2026, 12, 5), method="直接送达",
+                            receiver="张某某")  # fmt: skip
+    # Served 2026-11-10: the six months to sue end on 2027-05-10; the surcharge has long reached the fine.
+    office.at(date(2027, 5, 11))
     advance(office.ctx, office.head2, case_id, "apply_enforcement", {"reason": "经催告仍未履行"})
     with office.ctx.db.read() as session:
         amount = session.scalars(select(EnforcementApplication.amount)).one()
-    assert amount == Decimal("4400.00")
+    assert amount == Decimal("6500.00")  # 3,000 + 3,000 (capped at the fine) + 500
 
 
 def test_the_reminder_states_the_surcharge_only_when_one_is_owed(office):

@@ -59,10 +59,12 @@ def test_report_package_verify_receipt_and_status_from_the_terminal(run, sqlite_
 
     scan = tmp_path / "回执.pdf"
     scan.write_bytes(b"%PDF-1.4 receipt")
-    status = run(
-        "transfer", "receipt", str(case_id), "--scan", str(scan), "--receiver", "孙警官", user="wang"
-    )
+    approved_at = run("transfer", "status", str(case_id), user="wang")["decided_at"]
+    received_at = approved_at[:16].replace("T", " ")  # received in the minute of the approval
+    status = run("transfer", "receipt", str(case_id), "--scan", str(scan), "--receiver", "孙警官",
+                 "--received-at", received_at, user="wang")  # fmt: skip
     assert status["receipt"]["receiving_unit"] == POLICE_UNIT and status["receipt"]["on_time"]
+    assert status["receipt"]["received_at"].startswith(received_at.replace(" ", "T"))
     assert run("transfer", "status", str(case_id), user="chen")["packages_built"] == 1
 
 

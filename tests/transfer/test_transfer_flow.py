@@ -3,7 +3,7 @@ decide, a refusal recorded with its reasons, the 24-hour transfer closed by the 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 from case_builders import new_case
@@ -157,24 +157,26 @@ def test_the_receipt_closes_the_24_hour_transfer_and_keeps_the_scan(office, tmp_
     status = transfer_status(office.ctx, office.officer, case_id)
     assert status.decision == "已批准移送" and status.police_unit == POLICE_UNIT
     (period,) = _deadline(office, case_id, "crime_transfer")
-    assert period.status == "open"
+    assert period.status == "open" and period.due_at == status.decided_at + timedelta(hours=24)
     scan = tmp_path / "回执 扫描.pdf"
     scan.write_bytes(b"%PDF-1.4 receipt scan")
-    with pytest.raises(DomainError, match="晚于今天"):
-        record_transfer_receipt(office.ctx, office.officer, case_id, scan, received_on=date(2026, 11, 3),
+    received_at = status.decided_at.replace(second=0, microsecond=0)  # handed over in the minute of approval
+    with pytest.raises(DomainError, match="晚于现在"):
+        record_transfer_receipt(office.ctx, office.officer, case_id, scan, received_at=received_at + timedelta(days=1),
                                 receiver="孙警官")  # fmt: skip
     with pytest.raises(DomainError, match="本案承办人或负责人"):
-        record_transfer_receipt(office.ctx, office.officer3, case_id, scan, received_on=date(2026, 11, 2),
+        record_transfer_receipt(office.ctx, office.officer3, case_id, scan, received_at=received_at,
                                 receiver="孙警官")  # fmt: skip
-    status = record_transfer_receipt(office.ctx, office.officer, case_id, scan, received_on=date(2026, 11, 2),
+    status = record_transfer_receipt(office.ctx, office.officer, case_id, scan, received_at=received_at,
                                      receiver="孙警官")  # fmt: skip
     receipt = status.receipt
     assert receipt.receiving_unit == POLICE_UNIT and receipt.on_time and receipt.scan_name == "回执 扫描.pdf"
+    assert receipt.received_at == received_at and receipt.received_on == received_at.date()
     assert BlobStore(office.ctx.evidence_dir).path_for(receipt.scan_sha256).read_bytes() == scan.read_bytes()
     (period,) = _deadline(office, case_id, "crime_transfer")
     assert period.status == "met"
     with pytest.raises(DomainError, match="已经登记"):
-        record_transfer_receipt(office.ctx, office.officer, case_id, scan, received_on=date(2026, 11, 2),
+        record_transfer_receipt(office.ctx, office.officer, case_id, scan, received_at=received_at,
                                 receiver="孙警官")  # fmt: skip
     assert _events(office, "transfer_receipt_recorded") == [case_id]
 
@@ -184,5 +186,5 @@ def test_a_receipt_needs_an_approved_transfer(office, tmp_path):
     scan = tmp_path / "回执.jpg"
     scan.write_bytes(b"scan")
     with pytest.raises(DomainError, match="未经负责人批准移送"):
-        record_transfer_receipt(office.ctx, office.officer, case_id, scan, received_on=date(2026, 11, 2),
+        record_transfer_receipt(office.ctx, office.officer, case_id, scan, received_at=datetime(2026, 11, 2, 9, 0),
                                 receiver="孙警官")  # fmt: skip

@@ -94,7 +94,10 @@ def test_after_the_heads_approval_the_receipt_is_recorded_with_its_scan(qtbot, s
     desk.click(panel.receipt_button)
     dialog = panel.open_dialog
     desk.type_into(dialog.findChild(QLineEdit, "field_scan_path"), str(tmp_path / "没有这个文件.pdf"))
-    desk.fill(dialog, {"receiver": "刘警官"})
+    approved_at = transfer_status(office.ctx, office.officer, case_id).decided_at
+    assert f"{approved_at:%H:%M}" in dialog.ui.hintLabel.text()  # the 24 hours' end, to the minute
+    # received on 11-03 at the minute of the approval: 24 hours later, still in time
+    desk.fill(dialog, {"receiver": "刘警官", "received_time": f"{approved_at:%H:%M}"})
     desk.confirm(dialog)
     assert dialog.isVisible() and dialog.ui.errorLabel.text().startswith("找不到回执扫描件")
     desk.type_into(dialog.findChild(QLineEdit, "field_scan_path"), str(scan))
@@ -105,6 +108,7 @@ def test_after_the_heads_approval_the_receipt_is_recorded_with_its_scan(qtbot, s
     receipt = transfer_status(office.ctx, office.officer, case_id).receipt
     assert receipt is not None and receipt.receiver == "刘警官" and receipt.scan_name == "回执.pdf"
     assert "沂水县公安局" in panel.info.toPlainText() and "刘警官" in panel.info.toPlainText()
+    assert f"2026-11-03 {approved_at:%H:%M}" in panel.info.toPlainText() and receipt.on_time
     assert not panel.receipt_button.isEnabled() and panel.receipt_button.toolTip() == "移送回执已经登记"
 
 

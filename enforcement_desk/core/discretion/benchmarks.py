@@ -189,18 +189,49 @@ class FineBand:
     when: tuple[Condition, ...] = ()
 
 
+# A citation whose text could not be checked against the law's text says so with this mark.
+UNVERIFIED = "未核实"
+
+
+def is_unverified(source: str) -> bool:
+    """True when a citation's source mark says its text was not (fully) checked against the law."""
+    return not source.strip() or source.strip().startswith(UNVERIFIED)
+
+
+def source_label(source: str) -> str:
+    """The source mark as officers read it: 依据来源：… or 未核实（未与法规文本核对）…."""
+    if is_unverified(source):
+        rest = source.strip()[len(UNVERIFIED) :].strip("：:（）() ")
+        return "未核实（未与法规文本核对）" + (f"：{rest}" if rest else "")
+    return f"依据来源：{source.strip()}"
+
+
+def sources_label(violated: str, penalty: str) -> str:
+    """The source marks of a violated provision and its penalty provision as one line for officers."""
+    if violated.strip() == penalty.strip():
+        return source_label(penalty)
+    return f"违反条款的{source_label(violated)}；处罚依据的{source_label(penalty)}"
+
+
 @dataclass(frozen=True)
 class Citation:
-    """An article cited by a benchmark: the law, the article and its text."""
+    """An article cited by a benchmark: the law, the article, its text, and what the text was checked
+    against (``source``: an address, ``LawRefBook/Laws@<commit> <path>``, or 未核实 …)."""
 
     law: str
     article: str
     text: str
+    source: str = UNVERIFIED
 
     @property
     def reference(self) -> str:
         """The law and article as one reference, e.g. 《公共场所卫生管理条例实施细则》第三十六条."""
         return f"{self.law}{self.article}"
+
+    @property
+    def verified(self) -> bool:
+        """True when the text was checked against the source named."""
+        return not is_unverified(self.source)
 
 
 @dataclass(frozen=True)
@@ -386,10 +417,16 @@ def parse_level(data: Mapping[str, Any], where: str) -> LevelRule:
 
 
 def _parse_citation(data: Mapping[str, Any], where: str) -> Citation:
+    source = data.get("source")
+    if not isinstance(source, str) or not source.strip():
+        raise BenchmarkFormatError(
+            f"{where}：缺少依据来源“source”（写明条文核对所依据的文本或网址；未能核对的写“{UNVERIFIED}”）"
+        )
     return Citation(
         law=_require(data, "law", where),
         article=_require(data, "article", where),
         text=_require(data, "text", where),
+        source=source.strip(),
     )
 
 

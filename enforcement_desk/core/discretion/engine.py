@@ -78,6 +78,8 @@ class Recommendation:
     explanation: tuple[AppliedRule, ...]
     warnings: tuple[str, ...] = ()
     facts: Facts = field(default_factory=Facts)
+    violated_source: str = ""  # what the two texts were checked against (or 未核实 …)
+    penalty_source: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The recommendation as JSON-ready data (amounts as decimal text), as the case keeps it."""
@@ -110,6 +112,7 @@ class Recommendation:
             "explanation": [{"article": r.article, "text": r.text} for r in self.explanation],
             "warnings": list(self.warnings),
             "facts": self.facts.to_json(),
+            "source": {"violated": self.violated_source, "penalty": self.penalty_source},
         }
 
 
@@ -306,6 +309,8 @@ def recommend(
         explanation=tuple(explanation),
         warnings=tuple(warnings),
         facts=facts,
+        violated_source=version.violated.source,
+        penalty_source=version.penalty.source,
     )
 
 
@@ -343,6 +348,8 @@ def _no_penalty(
         explanation=tuple(explanation),
         warnings=tuple(warnings),
         facts=facts,
+        violated_source=version.violated.source,
+        penalty_source=version.penalty.source,
     )
 
 

@@ -56,10 +56,12 @@ class IssueFacts:
     amount_overdue: Decimal  # owed and past its last day to pay (an approved instalment not yet due is not)
     payment_due_on: date | None
     reminder_issued_on: date | None
-    reminder_ready_on: date | None  # ten working days after the 催告书 (行政强制法 arts. 54, 69)
+    reminder_ready_on: date | None  # ten working days after the 催告书's service (行政强制法 arts. 54, 69)
     enforcement_applied: bool
     transfer_approved: bool
     issued_kinds: frozenset[str]
+    reminder_served_on: date | None = None  # the service of the current 催告书, once recorded
+    application_refusal: str | None = None  # why the agency may not apply to the court today (execution rules)
 
 
 Check = Callable[[IssueFacts], str | None]
@@ -137,14 +139,25 @@ def _money_overdue(f: IssueFacts) -> str | None:
 
 
 def _reminder_elapsed(f: IssueFacts) -> str | None:
-    if f.reminder_issued_on is None or f.reminder_ready_on is None:
+    """行政强制法 art. 54: ten days after the 催告书 was served (art. 69: working days), not after its issue."""
+    if f.enforcement_applied:
+        return None  # the application is on record: its 申请书 may be printed
+    if f.reminder_issued_on is None:
         return "申请人民法院强制执行前须先催告当事人履行（《中华人民共和国行政强制法》第五十四条），尚未出具催告书"
+    if f.reminder_served_on is None or f.reminder_ready_on is None:
+        return "催告书尚未登记送达：催告书送达十日后当事人仍未履行的，方可申请强制执行（《中华人民共和国行政强制法》第五十四条）"
     if f.today <= f.reminder_ready_on:
         return (
-            f"催告书出具后十个工作日内当事人仍可履行，{f.reminder_ready_on} 之后方可申请强制执行"
-            "（《中华人民共和国行政强制法》第五十四条、第六十九条）"
+            f"催告书于 {f.reminder_served_on} 送达，十个工作日内（至 {f.reminder_ready_on}）当事人仍可履行，"
+            f"{f.reminder_ready_on} 之后方可申请强制执行（《中华人民共和国行政强制法》第五十四条、第六十九条）"
         )
     return None
+
+
+def _application_allowed(f: IssueFacts) -> str | None:
+    """The other conditions of applying to the court (the periods for review and suit, a plan's last day, the
+    three months, nothing pending), unless the application is already on record."""
+    return None if f.enforcement_applied else f.application_refusal
 
 
 def _hearing_arranged(f: IssueFacts) -> str | None:
@@ -234,9 +247,9 @@ RULES: dict[str, DocumentRule] = {
         _rule("payment_reminder", "执行", {Stage.SERVED, Stage.EXECUTING}, {_H}, _money_overdue,
               article="《中华人民共和国行政强制法》第五十四条"),
         _rule("enforcement_application", "执行", {Stage.SERVED, Stage.EXECUTING}, {_H, _HEAD}, _money_overdue,
-              _reminder_elapsed, article="《中华人民共和国行政强制法》第五十三条、第五十四条"),
+              _reminder_elapsed, _application_allowed, article="《中华人民共和国行政强制法》第五十三条、第五十四条"),
         _rule("case_transfer", "移送管辖", {Stage.TRANSFERRED_AGENCY}, {_H, _HEAD},
-              article="《行政处罚法》第二十二条、第二十五条"),
+              article="《卫生健康行政处罚程序规定》第九条第一款"),
         _rule("crime_transfer", "移送司法机关", {Stage.TRANSFERRED_POLICE}, {_H, _HEAD}, _transfer_approved,
               article="《行政执法机关移送涉嫌犯罪案件的规定》第五条、第六条"),
         _rule("closing_report", "结案", {Stage.CLOSED}, {_H, _HEAD}),

@@ -11,8 +11,14 @@ from decimal import Decimal
 from typing import Any
 
 from enforcement_desk.core.errors import DomainError, PermissionDenied
+from enforcement_desk.core.procedure.execution import CLOSING_RULE, closing_refusal
 from enforcement_desk.core.procedure.limitation import check_limitation
-from enforcement_desk.core.procedure.major import MajorAssessment, ProposedPenalty
+from enforcement_desk.core.procedure.major import (
+    DISCUSSION_RULE,
+    DiscussionAssessment,
+    MajorAssessment,
+    ProposedPenalty,
+)
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import PRE_DECISION_STAGES, Outcome, Stage
 
@@ -38,6 +44,16 @@ class ActorInfo:
 
 
 @dataclass(frozen=True)
+class TransferApprover:
+    """A head who may approve or refuse a transfer to the police (国务院令第310号 art. 5), and in which
+    capacity: 正职负责人 or 主持工作的负责人."""
+
+    user_id: int
+    name: str
+    capacity: str
+
+
+@dataclass(frozen=True)
 class CaseState:
     """What the guards need to know of a case; built by the service from the store."""
 
@@ -60,18 +76,42 @@ class CaseState:
     hearing_request_deadline: date | None = None
     hearing_requested_on: date | None = None
     hearing_held_on: date | None = None
+    hearing_terminated_on: date | None = None  # 终止听证 (art. 64(六)): the party gave up the hearing
+    basis_missing: tuple[str, ...] = ()  # what the penalty proposal leaves blank: 违反条款, 处罚依据
     major: MajorAssessment = field(default_factory=lambda: MajorAssessment(False, ()))
+    # 卫生健康行政处罚程序规定 art. 40: whether the heads must decide by collective discussion, and why.
+    discussion: DiscussionAssessment = field(default_factory=lambda: DiscussionAssessment(False, ()))
     review_passed: bool = False
     discussion_recorded: bool = False
     decision_deadline: date | None = None
+    # A period not counted in the decision period still running (卫生健康行政处罚程序规定 art. 42(3)), in words
+    # (its kind and first day); None when none runs.
+    decision_paused: str | None = None
     decided_outcome: Outcome | None = None
     fine_outstanding: Decimal = Decimal(0)
     surcharge_due: Decimal = Decimal(0)  # 加处罚款 accrued on the overdue fine and not yet paid
     confiscation_due: Decimal = Decimal(0)
     enforcement_applied: bool = False
+    # The sums whose end the record does not show (core/procedure/execution.open_sums), and why the agency may
+    # not apply to the court today (a Refusal naming its article; None when it may).
+    execution_open: tuple[str, ...] = ()
+    enforcement_refusal: str | None = None
     resume_stage: Stage | None = None
     review_return_stage: Stage | None = None
     filing_approver_id: int | None = None
+    transfer_approvers: tuple[TransferApprover, ...] = ()  # named in the agency's settings (310号 art. 5)
+
+
+class Refusal(str):
+    """A guard's refusal that names the article setting the rule; `check` passes it on as DomainError.rule."""
+
+    rule: str
+
+    def __new__(cls, text: str, rule: str) -> Refusal:
+        """The refusal's words, with its article kept beside them."""
+        refusal = super().__new__(cls, text)
+        refusal.rule = rule
+        return refusal
 
 
 Guard = Callable[[CaseState, ActorInfo, Mapping[str, Any]], str | None]
@@ -91,6 +131,9 @@ class Action:
     handler_only: bool = False  # the actor must be one of the case's handlers
     not_handler: bool = False  # the actor must not be a handler (approvals, reviews)
     shortcut: str | None = None
+    # Written reasons that lift a guard's refusal when given (decide's late_reason past the decision period):
+    # availability counts them as written, and the faces ask for them when the guard would refuse.
+    excuses: tuple[str, ...] = ()
 
 
 # ---- guards ---------------------------------------------------------------------------------
@@ -145,8 +188,8 @@ def _hearing_request_allowed(state: CaseState, actor: ActorInfo, params: Mapping
     requested_on = params.get("requested_on") or state.today
     if state.hearing_request_deadline and requested_on > state.hearing_request_deadline:
         return (
-            f"当事人应在被告知后五个工作日内提出听证要求（《行政处罚法》第六十四条），"
-            f"期限已于 {state.hearing_request_deadline} 届满"
+            f"当事人应在被告知后五个工作日内提出听证要求（《卫生健康行政处罚程序规定》第四十四条、第六十九条；"
+            f"《行政处罚法》第六十四条第（一）项），期限已于 {state.hearing_request_deadline} 届满"
         )
     return None
 
@@ -174,29 +217,144 @@ def _defence_period_over(state: CaseState, actor: ActorInfo, params: Mapping[str
 
 
 def _hearing_held_if_requested(state: CaseState, actor: ActorInfo, params: Mapping[str, Any]) -> str | None:
-    if state.hearing_requested_on and not state.hearing_held_on:
-        return "当事人已要求听证，听证结束前不得作出决定（《行政处罚法》第六十五条）"
+    """Art. 65: decided after the hearing; a hearing terminated under art. 64(六) has ended as well."""
+    if state.hearing_requested_on and not (state.hearing_held_on or state.hearing_terminated_on):
+        return (
+            "当事人已要求听证，听证结束前不得作出决定（《行政处罚法》第六十五条）；"
+            "当事人无正当理由拒不出席或中途退出的，请登记终止听证"
+        )
     return None
+
+
+# ---- the hearing's record (行政处罚法 art. 64) ----------------------------------------------------
+
+HEARING_HELD = "held"
+HEARING_TERMINATED = "terminated"
+HEARING_OUTCOME_LABELS = {HEARING_HELD: "听证已举行", HEARING_TERMINATED: "终止听证"}
+# Art. 64(六): "当事人及其代理人无正当理由拒不出席听证或者未经许可中途退出听证的，视为放弃听证权利，行政机关终止听证".
+TERMINATION_REASONS = ("无正当理由拒不出席", "未经许可中途退出")
+TERMINATION_RULE = "《卫生健康行政处罚程序规定》第五十条第二款；《行政处罚法》第六十四条第（六）项"
+AGENTS_RULE = "《行政处罚法》第六十四条第（五）项"  # 当事人可以亲自参加听证，也可以委托一至二人代理
+MAX_HEARING_AGENTS = 2
+_REASON_WORDS = {"拒不出席": TERMINATION_REASONS[0], "中途退出": TERMINATION_REASONS[1]}
+
+
+def termination_reason(text: str) -> str:
+    """The art. 64(六) ground as recorded, from what the user typed (中途退出 → 未经许可中途退出)."""
+    typed = text.strip()
+    reason = typed if typed in TERMINATION_REASONS else _REASON_WORDS.get(typed)
+    if reason is None:
+        raise DomainError(
+            f"终止听证的事由应为：{'、'.join(TERMINATION_REASONS)}（收到“{typed}”）", rule=TERMINATION_RULE
+        )
+    return reason
+
+
+def hearing_record_refusal(
+    outcome: str, reason: str | None, agents: tuple[str, ...], party_signature: str
+) -> Refusal | None:
+    """Why a hearing record cannot stand as given: the outcome and its ground (art. 64(六)), at most two
+    agents (art. 64(五)), and a hearing nobody attended for the party recorded as held."""
+    if outcome not in HEARING_OUTCOME_LABELS:
+        return Refusal(f"听证结果应为：{'、'.join(HEARING_OUTCOME_LABELS.values())}", TERMINATION_RULE)
+    if outcome == HEARING_TERMINATED and reason not in TERMINATION_REASONS:
+        return Refusal(f"终止听证须写明事由：{'、'.join(TERMINATION_REASONS)}", TERMINATION_RULE)
+    if outcome == HEARING_HELD and reason:
+        return Refusal("听证已举行的，不能同时登记终止听证的事由", TERMINATION_RULE)
+    if len(agents) > MAX_HEARING_AGENTS:
+        return Refusal(
+            f"当事人可以委托一至二人代理参加听证，登记了 {len(agents)} 名代理人（{'、'.join(agents)}）", AGENTS_RULE
+        )
+    if outcome == HEARING_HELD and party_signature == "未到场" and not agents:
+        return Refusal(
+            "当事人及其代理人均未到场，听证未能举行：无正当理由拒不出席的，应登记为终止听证（视为放弃听证权利）；"
+            "有正当理由的，应另行安排听证",
+            TERMINATION_RULE,
+        )
+    return None
+
+
+def _basis_stated(state: CaseState, actor: ActorInfo, params: Mapping[str, Any]) -> str | None:
+    if state.proposed_outcome is not Outcome.PENALTY or not state.basis_missing:
+        return None
+    return (
+        f"处理意见未写明{'和'.join(state.basis_missing)}：行政处罚决定书应当载明违反法律、法规、规章的事实和"
+        "行政处罚的依据（《卫生健康行政处罚程序规定》第四十一条；《行政处罚法》第五十九条），请先在处理意见中补全"
+    )
+
+
+REVIEW_RULE = "《卫生健康行政处罚程序规定》第三十八条；《行政处罚法》第五十八条"
 
 
 def _major_gate(state: CaseState, actor: ActorInfo, params: Mapping[str, Any]) -> str | None:
-    if state.proposed_outcome is not Outcome.PENALTY or not state.major.is_major:
+    """Art. 38: a major decision only after a passed legal review."""
+    if state.proposed_outcome is not Outcome.PENALTY or not state.major.is_major or state.review_passed:
         return None
-    if not state.review_passed:
-        reasons = "；".join(state.major.reasons)
-        return f"本案属重大执法决定（{reasons}），未经法制审核或审核未通过的不得作出决定（《行政处罚法》第五十八条）"
-    if not state.discussion_recorded:
-        return "本案属重大执法决定，须经负责人集体讨论并记录后方可作出决定（《行政处罚法》第五十七条）"
+    reasons = "；".join(state.major.reasons)
+    return Refusal(f"本案属重大执法决定（{reasons}），未经法制审核或者审核未通过的，不得作出决定", REVIEW_RULE)
+
+
+def _discussion_gate(state: CaseState, actor: ActorInfo, params: Mapping[str, Any]) -> str | None:
+    """Art. 40: the cases its five grounds name are decided by the heads' collective discussion, on record."""
+    if state.proposed_outcome is not Outcome.PENALTY or not state.discussion.needed or state.discussion_recorded:
+        return None
+    grounds = "；".join(state.discussion.grounds)
+    return Refusal(f"本案应当由负责人集体讨论决定（{grounds}），尚未登记集体讨论记录", DISCUSSION_RULE)
+
+
+def discussion_refusal(state: CaseState) -> str | None:
+    """Why the heads' collective discussion cannot be recorded now (None: it can). After a passed review the
+    case waits for it in its own stage; a case art. 40 sends to discussion that needs no review (art. 38) has
+    it where the decision is taken, once the party has been heard (the defence period over, a requested
+    hearing ended)."""
+    if state.stage is Stage.COLLECTIVE_DISCUSSION:
+        return None
+    if state.stage not in (Stage.PRIOR_NOTICE, Stage.HEARING):
+        return f"案件当前处于“{state.stage.label}”阶段，不能登记集体讨论"
+    if state.proposed_outcome is not Outcome.PENALTY or not state.discussion.needed:
+        return Refusal(
+            "本案不属于应当由负责人集体讨论决定的情形（拟罚款、没收数额较大，拟吊销许可证件等，涉及重大安全问题或者有重大"
+            "社会影响，调查处理意见与审核意见存在分歧，或者负责人认为应当提交的）；需要讨论的，请先由负责人标记",
+            DISCUSSION_RULE,
+        )
+    if state.major.is_major and not state.review_passed:
+        return Refusal("本案属重大执法决定，须先经法制审核，审核同意后再集体讨论", REVIEW_RULE)
+    for guard in (_defence_period_over, _hearing_held_if_requested):
+        message = guard(state, ActorInfo(0, "", Role.HEAD), {})
+        if message:
+            return message
     return None
+
+
+DECISION_RULE = "《卫生健康行政处罚程序规定》第四十二条；《行政处罚法》第六十条"
+LATE_DECISION_PREFIX = "超过办案期限作出决定："
+
+
+def decided_late(state: CaseState) -> bool:
+    """True when the decision period (with its extensions and the time not counted) has run out."""
+    return state.decision_paused is None and state.decision_deadline is not None and state.today > state.decision_deadline
 
 
 def _within_decision_limit(state: CaseState, actor: ActorInfo, params: Mapping[str, Any]) -> str | None:
-    if state.decision_deadline and state.today > state.decision_deadline:
-        return (
-            f"自立案之日起九十日内应当作出决定（《行政处罚法》第六十条），期限已于 {state.decision_deadline} 届满；"
-            "如需延长，请先办理延期审批"
-        )
-    return None
+    """Art. 42: the decision within ninety days of filing, as extended and without the time not counted. Past
+    it the refusal stands unless the head writes the reason for the delay (`late_reason`): extensions are no
+    longer possible then, and a case must still be decided; the reason goes on record."""
+    if not decided_late(state) or str(params.get("late_reason") or "").strip():
+        return None
+    return Refusal(
+        "自立案之日起九十日内（经批准延长的，在延长的期限内；听证、检验、鉴定等所需时间不计入）应当作出处理决定，"
+        f"期限已于 {state.decision_deadline} 届满，届满后不能再批准延期；确需作出决定的，须写明超过办案期限的理由",
+        DECISION_RULE,
+    )
+
+
+def _no_running_pause(state: CaseState, actor: ActorInfo, params: Mapping[str, Any]) -> str | None:
+    if state.decision_paused is None:
+        return None
+    return Refusal(
+        f"不计入办案期限的期间（{state.decision_paused}）尚未结束：请先登记其结束日期，再作出决定",
+        "《卫生健康行政处罚程序规定》第四十二条第三款",
+    )
 
 
 def _no_penalty_from_deliberation(
@@ -209,7 +367,10 @@ def _no_penalty_from_deliberation(
 
 def _reviewer_qualified(state: CaseState, actor: ActorInfo, params: Mapping[str, Any]) -> str | None:
     if not actor.legal_qualified:
-        return "初次从事法制审核的人员应当取得法律职业资格（《行政处罚法》第五十八条），未登记该资格"
+        return (
+            "初次从事法制审核的人员应当取得法律职业资格（《卫生健康行政处罚程序规定》第三十八条第二款；"
+            "《行政处罚法》第五十八条第二款），未登记该资格"
+        )
     return None
 
 
@@ -220,15 +381,38 @@ def _not_filing_approver(state: CaseState, actor: ActorInfo, params: Mapping[str
 
 
 def _execution_finished(state: CaseState, actor: ActorInfo, params: Mapping[str, Any]) -> str | None:
-    """A case closes only when the record shows how each sum ended: paid, or court enforcement applied."""
-    owed = [(state.fine_outstanding, "罚款"), (state.surcharge_due, "加处罚款"), (state.confiscation_due, "没收违法所得")]
-    unpaid = "、".join(f"{label} {amount:,.2f} 元" for amount, label in owed if amount > 0)
-    if unpaid and not state.enforcement_applied:
-        return (
-            f"尚有{unpaid}未缴纳，且未申请人民法院强制执行，不能结案"
-            "（《行政处罚法》第六十七条、第七十二条；《中华人民共和国行政强制法》第五十三条）"
+    """A case closes only when the record shows how each sum ended: paid, waived or reduced by a decision,
+    the decision annulled, or the court's ruling not to execute or its execution (docs/law.md §9); an
+    application to the court alone is not enough."""
+    message = closing_refusal(state.execution_open)
+    return Refusal(message, CLOSING_RULE) if message else None
+
+
+def _enforcement_allowed(state: CaseState, actor: ActorInfo, params: Mapping[str, Any]) -> str | None:
+    """行政强制法 arts. 53, 54: reminder served and its ten working days passed, review and suit periods over,
+    within three months; the reason is computed with the case's records (core/procedure/execution)."""
+    return state.enforcement_refusal
+
+
+TRANSFER_APPROVER_RULE = "《行政执法机关移送涉嫌犯罪案件的规定》第五条第一款"
+
+
+def _principal_or_presiding(state: CaseState, actor: ActorInfo, params: Mapping[str, Any]) -> str | None:
+    """310号 art. 5: the report goes to the 正职负责人 or the 主持工作的负责人 for approval; no other head
+    approves or refuses it."""
+    if any(a.user_id == actor.user_id for a in state.transfer_approvers):
+        return None
+    if not state.transfer_approvers:
+        return Refusal(
+            "移送涉嫌犯罪案件须报经本机关正职负责人或者主持工作的负责人审批，本机关尚未指定"
+            "（请管理员在“移送审批负责人”中指定）",
+            TRANSFER_APPROVER_RULE,
         )
-    return None
+    named = "、".join(f"{a.name}（{a.capacity}）" for a in state.transfer_approvers)
+    return Refusal(
+        f"移送涉嫌犯罪案件须报经本机关正职负责人或者主持工作的负责人审批（本机关为{named}），{actor.name}不能审批",
+        TRANSFER_APPROVER_RULE,
+    )
 
 
 def _can_resume(state: CaseState, actor: ActorInfo, params: Mapping[str, Any]) -> str | None:
@@ -363,11 +547,14 @@ ACTIONS: dict[str, Action] = {
                 _defence_period_over,
                 _hearing_held_if_requested,
                 _major_gate,
+                _discussion_gate,
+                _no_running_pause,
                 _within_decision_limit,
                 _not_time_barred,
             ),
             not_handler=True,
             shortcut="Ctrl+D",
+            excuses=("late_reason",),
         ),
         Action("serve", "送达决定书", frozenset({Stage.DECIDED}), Stage.SERVED, _OFFICER, handler_only=True),
         Action(
@@ -384,6 +571,7 @@ ACTIONS: dict[str, Action] = {
             frozenset({Stage.SERVED, Stage.EXECUTING}),
             Stage.EXECUTING,
             _HEAD,
+            (_enforcement_allowed,),
             needs_reason=True,
             not_handler=True,
         ),
@@ -419,6 +607,7 @@ ACTIONS: dict[str, Action] = {
             _INVESTIGATION_ON,
             Stage.TRANSFERRED_POLICE,
             _HEAD,
+            (_principal_or_presiding,),
             needs_reason=True,
             not_handler=True,
         ),
@@ -428,6 +617,7 @@ ACTIONS: dict[str, Action] = {
             _INVESTIGATION_ON,
             None,
             _HEAD,
+            (_principal_or_presiding,),
             needs_reason=True,
             not_handler=True,
         ),
@@ -453,7 +643,7 @@ ACTIONS: dict[str, Action] = {
             "report_onsite",
             "当场处罚备案",
             frozenset({Stage.ONSITE_DECIDED}),
-            Stage.CLOSED,
+            None,  # closed when nothing is owed; a fine not collected on the spot goes on to execution (art. 53)
             _OFFICER,
             handler_only=True,
         ),
@@ -509,7 +699,8 @@ def check(
     reasons = refusals(action, state, actor, params)
     if reasons:
         error_type = PermissionDenied if _is_permission_problem(reasons[0]) else DomainError
-        raise error_type(f"不能{action.label}：{reasons[0]}", details=reasons[1:])
+        rule = getattr(reasons[0], "rule", None)  # a Refusal names its article
+        raise error_type(f"不能{action.label}：{reasons[0]}", rule=rule, details=reasons[1:])
     return action
 
 
@@ -526,6 +717,8 @@ def target_stage(action: Action, state: CaseState) -> Stage:
     if action.key == "police_declined":
         assert state.resume_stage is not None
         return state.resume_stage
+    if action.key == "report_onsite":
+        return Stage.SERVED if state.execution_open else Stage.CLOSED
     if action.key == "refuse_transfer":  # 310号令 art. 5: a refusal is recorded; the case goes on where it is
         return state.stage
     raise DomainError(f"操作“{action.label}”没有目标阶段")
@@ -539,6 +732,7 @@ def available_actions(state: CaseState, actor: ActorInfo) -> list[ActionAvailabi
         if state.stage not in action.from_stages:
             continue
         params = {"reason": "（待填写）"} if action.needs_reason else {}
+        params |= {key: "（待填写）" for key in action.excuses}
         reasons = refusals(action, state, actor, params)
         result.append(ActionAvailability(action, not reasons, tuple(reasons)))
     return result

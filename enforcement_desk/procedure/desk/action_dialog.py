@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QTextBrowser,
     QWidget,
 )
 
@@ -31,7 +33,7 @@ from enforcement_desk.desk.forms_compiled.ui_action import Ui_ActionDialog
 from enforcement_desk.desk.messages import error_text
 from enforcement_desk.desk.operations import Changes, run_write
 from enforcement_desk.procedure.case_views import CaseDetail
-from enforcement_desk.procedure.review import ReviewCheck, record_review
+from enforcement_desk.procedure.review import ReviewCheck, record_review, review_history
 from enforcement_desk.procedure.steps import (
     CHECK_PASSED,
     CHECK_PROBLEM,
@@ -63,12 +65,17 @@ ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("consent", "当事人已签署电子送达确认书", "bool"),
     ),
     "record_payment": (
+        Field("kind", "缴纳的款项", "choice", True, ("罚款", "加处罚款", "没收违法所得")),
         Field("amount", "缴纳金额（元）", "money", True),
         Field("paid_on", "缴纳日期", "date", True),
         Field("receipt_no", "缴款书/票据号"),
     ),
     "close": (Field("summary", "结案说明", "multiline", True),),
-    "police_accepted": (Field("note", "公安机关立案情况"),),
+    "police_accepted": (
+        Field("answered_on", "收到立案通知书的日期", "date", True),
+        Field("note", "公安机关立案情况"),
+    ),
+    "police_declined": (Field("answered_on", "收到不予立案通知书的日期", "date", True),),
     "transfer_police": (
         Field("police_unit", "接收的公安机关", required=True),
         Field("procuratorate", "抄送的人民检察院", required=True),
@@ -232,20 +239,70 @@ class FormDialog(QDialog):
         self.ui.errorLabel.setText(error_text(exc))
 
 
+# 卫生健康行政处罚程序规定 art. 42: past the decision period the head decides only with the reason for the delay.
+LATE_REASON = Field("late_reason", "超过办案期限作出决定的理由", "multiline", True)
+
+
+def _decided_late(ctx: AppContext, case: CaseDetail) -> bool:
+    running = any(p.ended_on is None for p in case.decision_pauses)
+    return not running and case.decision_deadline is not None and ctx.today() > case.decision_deadline
+
+
 def action_dialog(
     ctx: AppContext, actor: Actor, case: CaseDetail, action: Action, parent: QWidget | None = None
 ) -> FormDialog:
-    return FormDialog(
+    fields = fields_for(action)
+    late = "late_reason" in action.excuses and _decided_late(ctx, case)
+    if late:
+        fields = (*fields, LATE_REASON)
+    dialog = FormDialog(
         ctx,
         case,
         action.label,
-        fields_for(action),
+        fields,
         lambda values: advance(ctx, actor, case.id, action.key, values),
         parent,
     )
+    if late:
+        dialog.ui.hintLabel.setText(
+            f"办案期限已于 {case.decision_deadline} 届满（《卫生健康行政处罚程序规定》第四十二条），届满后不能再批准延期。"
+            "确需作出决定的，请写明超过办案期限的理由：将记入办理过程和审计记录，并在案件中显示。"
+        )
+        dialog.ui.hintLabel.setWordWrap(True)
+    return dialog
 
 
 OUTCOMES = (("approved", "同意"), ("returned", "建议修改（退回承办人）"), ("rejected", "不同意"))
+
+
+def review_basis_html(ctx: AppContext, actor: Actor, case: CaseDetail) -> str:
+    """The proposal under review and the provisions it cites, from the package of the latest round (what
+    was submitted), or from the case's current proposal before anything was submitted."""
+    from enforcement_desk.procedure.desk.case_record_panels import basis_html
+
+    rounds = review_history(ctx, actor, case.id)
+    if rounds and rounds[-1].package:
+        package = rounds[-1].package
+        draft = package.get("draft_decision", {})
+        outcome = f"{draft.get('outcome', '')}：{'、'.join(draft.get('penalty_kinds', []))}；罚款 {draft.get('fine') or '—'}"
+        note = "（提交审核时固定）"
+    elif case.proposal is not None:
+        package = {
+            "violated_provision": case.proposal.violated_provision,
+            "legal_basis": case.proposal.legal_basis,
+            "discretion": case.discretion,
+        }
+        outcome = f"{'、'.join(case.proposal.penalty_kinds)}；罚款 {case.proposal.fine or '—'} 元"
+        note = "（尚未提交审核，显示当前处理意见）"
+    else:
+        return "<p style='color:#b3261e'>本案尚无处理意见，无可审核的依据。</p>"
+    level = (package.get("discretion") or {}).get("level", "")
+    return (
+        f"<p><b>拟处理{escape(note)}：</b>{escape(outcome)}"
+        + (f"　裁量阶次：{escape(str(level))}" if level else "")
+        + "</p>"
+        + basis_html(package)
+    )
 
 
 class ReviewDialog(QDialog):
@@ -260,6 +317,13 @@ class ReviewDialog(QDialog):
         self.setWindowTitle(f"法制审核 · {case.filing_no or case.case_no}")
         self.ui.titleLabel.setText(f"<b>法制审核</b>　{case.party.name}　{case.cause}")
         self.ui.hintLabel.setText("逐项审核；同意须七项全部通过，退回或不同意须写明问题。")
+        # What was submitted for review (fixed at submission): the proposal, its 违反条款 and 处罚依据 with
+        # where their texts were checked, so the 依据 check is made against what the decision will cite.
+        self.basis = QTextBrowser(self)
+        self.basis.setObjectName("reviewBasis")
+        self.basis.setMinimumHeight(150)
+        self.basis.setHtml(review_basis_html(ctx, actor, case))
+        self.ui.formLayout.addRow("审核材料", self.basis)
         self.results: dict[str, QComboBox] = {}
         self.comments: dict[str, QLineEdit] = {}
         for item in REVIEW_CHECKS:

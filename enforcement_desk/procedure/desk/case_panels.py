@@ -4,6 +4,7 @@ side of the case and refreshes from a CaseDetail. The read-only records are in c
 from __future__ import annotations
 
 from decimal import Decimal
+from html import escape
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -50,6 +51,16 @@ def edit_refusal(case: CaseDetail, actor: Actor, stages: frozenset[Stage], actio
 def _show_refusal(message: QLabel, refusal: str) -> None:
     message.setText(f"只读：{refusal}" if refusal else "")
     message.setStyleSheet("color: #6b6b6b;")
+
+
+def _decision_period_text(case: CaseDetail) -> str:
+    """The decision period's last day, or that it stands still while a period not counted runs (卫生健康行政处罚
+    程序规定 art. 42(3)), with the days not counted so far."""
+    running = next((p for p in case.decision_pauses if p.ended_on is None), None)
+    if running is not None:
+        return f"暂停计算（{escape(running.kind)}，自 {running.started_on} 起）"
+    counted = sum(p.days for p in case.decision_pauses)
+    return str(case.decision_deadline or "—") + (f"（已扣除不计入期间 {counted} 日）" if counted else "")
 
 
 class KeepsUnsavedEdits:
@@ -109,6 +120,32 @@ class KeepsUnsavedEdits:
         say(self.message, error_text(exc), ok=False)
 
 
+def execution_rows(execution) -> list[tuple[str, str]]:
+    """The execution at a glance: the 催告书's service, the periods for review and suit, the window to apply to
+    the court, review or suit, the court's replies, and how each sum ended."""
+    if execution is None:
+        return []
+    rows = []
+    if execution.reminder_issued_on:
+        rows.append(("催告书", f"{execution.reminder_issued_on} 出具；" + (
+            f"{execution.reminder_served_on} {execution.reminder_method}（{execution.reminder_receiver}），"
+            f"十个工作日至 {execution.reminder_ends_on}" if execution.reminder_served_on else "尚未登记送达")))  # fmt: skip
+    if execution.suit_ends_on:
+        rows.append(("复议、诉讼期限", f"申请行政复议至 {execution.review_ends_on}；提起行政诉讼至 {execution.suit_ends_on}"))
+    if execution.apply_by:
+        start = f"{execution.apply_from} 起" if execution.apply_from else "催告书送达满十个工作日后"
+        rows.append(("申请强制执行", f"{start}，至 {execution.apply_by} 止"
+                     + (f"（已于 {execution.applied_on} 申请）" if execution.applied_on else "")))  # fmt: skip
+    for c in execution.challenges:
+        rows.append((c.label, f"{c.filed_on} 向{c.body}提出；"
+                     + (f"{c.decided_on} {c.outcome}（{c.document_no}）" if c.outcome else "尚无结果，其间加处罚款不予计算")))  # fmt: skip
+    for r in execution.court_replies:
+        rows.append(("人民法院", f"{r.replied_on} {r.kind}（{r.document_no}）"))
+    for item in execution.sums:
+        rows.append((item.label, f"{item.imposed:,.2f} 元：{item.ended}"))
+    return rows
+
+
 class SummaryPanel(KeepsUnsavedEdits, QWidget):
     """The case at a glance; the handlers can edit the facts until the decision."""
 
@@ -156,13 +193,18 @@ class SummaryPanel(KeepsUnsavedEdits, QWidget):
             ("违法行为发生日期", str(case.act_date or "—")),
             ("地点", case.location or "—"),
             ("重大执法决定", "是：" + "；".join(case.major.reasons) if case.major.is_major else "否"),
+            ("集体讨论", "须经负责人集体讨论决定：" + escape("；".join(case.discussion.grounds)) if case.discussion.needed
+             else "否"),
             ("听证权利", "有" if case.hearing_right else "无"),
-            ("办案期限", str(case.decision_deadline or "—")),
+            ("办案期限", _decision_period_text(case)),
         ]
+        if case.late_decision_reason:
+            rows.append(("超过办案期限作出决定", escape(case.late_decision_reason)))
         if case.decided_outcome is not None and case.fine_amount:
             rows.append(("尚欠", f"罚款 {case.fine_due:,.2f} 元　加处罚款 {case.surcharge_due:,.2f} 元　"
                                  f"没收违法所得 {case.confiscation_due:,.2f} 元"
                                  + ("（加处罚款每日按罚款数额的 3% 计，不超过罚款数额）" if case.surcharge_due else "")))  # fmt: skip
+        rows += execution_rows(case.execution)
         self.info.setHtml(
             "<table cellspacing=4>"
             + "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows)

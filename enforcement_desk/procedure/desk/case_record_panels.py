@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from enforcement_desk.context import Actor, AppContext
+from enforcement_desk.core.discretion.benchmarks import is_unverified, source_label
 from enforcement_desk.core.procedure.periods import URGENCY_LABELS
 from enforcement_desk.desk.tables import fill_rows, read_only_table
 from enforcement_desk.procedure.case_views import CaseDetail
@@ -60,6 +63,11 @@ class TimelinePanel(QWidget):
         )
 
 
+# How a period that no longer runs ended (store/models.Deadline.status).
+CLOSED_LABELS = {"met": "已完成", "extended": "已延长", "moved": "已改期", "cancelled": "已取消", "late": "逾期完成",
+                 "paused": "暂停计算", "resumed": "已恢复计算"}  # fmt: skip
+
+
 class DeadlinesPanel(QWidget):
     """The case's legal periods, and the period calculator for any other question of dates."""
 
@@ -77,7 +85,13 @@ class DeadlinesPanel(QWidget):
         rows = []
         for d in case.deadlines:
             due = f"{d.due_at:%Y-%m-%d %H:%M}" if d.due_at else str(d.due_on)
-            rows.append((URGENCY_LABELS.get(d.urgency, d.urgency), d.name, str(d.start_on), due, d.article))
+            status = URGENCY_LABELS.get(d.urgency, d.urgency) if d.status == "open" else CLOSED_LABELS.get(d.status, d.status)
+            rows.append((status, d.name, str(d.start_on), due, d.article))
+        # The time not counted in the decision period (卫生健康行政处罚程序规定 art. 42(3)), below the periods.
+        for p in case.decision_pauses:
+            rows.append(("进行中" if p.ended_on is None else "不计入", f"不计入办案期限：{p.kind}（{p.days} 日）" if p.ended_on
+                         else f"不计入办案期限：{p.kind}（暂停计算）", str(p.started_on), str(p.ended_on or "—"),
+                         "《卫生健康行政处罚程序规定》第四十二条第三款"))  # fmt: skip
         fill_rows(self.table, rows)
 
 
@@ -95,12 +109,10 @@ class ReviewPanel(QWidget):
         if not rounds:
             self.view.setHtml(
                 "<p>尚未提交法制审核。</p>"
-                + (
-                    "<p>本案属重大执法决定，作出决定前须经法制审核和集体讨论。</p>"
-                    if case.major.is_major
-                    else ""
-                )
-            )
+                + ("<p>本案属重大执法决定，作出决定前须经法制审核。</p>" if case.major.is_major else "")
+                + ("<p>本案应当由负责人集体讨论决定（《卫生健康行政处罚程序规定》第四十条）：" + escape("；".join(case.discussion.grounds))
+                   + "</p>" if case.discussion.needed else "")
+            )  # fmt: skip
             return
         parts = []
         for r in rounds:
@@ -120,6 +132,33 @@ class ReviewPanel(QWidget):
         self.view.setHtml("".join(parts))
 
 
+def _source_mark(source: str, what: str) -> str:
+    colour = "#b05a00" if is_unverified(source) else "#6b6b6b"
+    return f"<span style='color:{colour}'>{escape(what + source_label(source))}</span>"
+
+
+def basis_html(package: dict) -> str:
+    """What the reviewer checks under 依据: the violated provision and the legal basis the package cites,
+    with where the benchmark's texts were checked (orange when they were not)."""
+    violated = package.get("violated_provision") or ""
+    basis = package.get("legal_basis") or ""
+    source = (package.get("discretion") or {}).get("source") or {}
+    if source.get("violated") == source.get("penalty"):
+        marks = _source_mark(source.get("penalty", ""), "") if source else ""
+    else:
+        marks = (
+            _source_mark(source["violated"], "违反条款的")
+            + "<br>"
+            + _source_mark(source["penalty"], "处罚依据的")
+        )
+    missing = "<span style='color:#b3261e'>未填写</span>"
+    return (
+        f"<p><b>违反条款：</b>{escape(violated) or missing}<br><b>处罚依据：</b>{escape(basis) or missing}"
+        + (f"<br>{marks}" if marks else "")
+        + "</p>"
+    )
+
+
 def package_html(package: dict) -> str:
     """The review package of the latest round, as the reviewer reads it."""
     draft = package.get("draft_decision", {})
@@ -132,14 +171,17 @@ def package_html(package: dict) -> str:
         for e in package.get("evidence", [])
     )
     reasons = "；".join(package.get("major_reasons", [])) or "—"
+    grounds = package.get("discussion_grounds") or []  # packages before art. 40's grounds were kept have none
     return (
         "<hr><h3>审核材料（提交时固定）</h3>"
         f"<p><b>重大执法决定理由：</b>{reasons}</p>"
-        f"<p><b>违法事实：</b>{package.get('facts') or '—'}</p>"
+        + (f"<p><b>集体讨论事由（《卫生健康行政处罚程序规定》第四十条）：</b>{escape('；'.join(grounds))}</p>" if grounds else "")
+        + f"<p><b>违法事实：</b>{package.get('facts') or '—'}</p>"
         f"<p><b>拟处理：</b>{draft.get('outcome', '')} {'、'.join(draft.get('penalty_kinds', []))} "
         f"罚款 {draft.get('fine') or '—'}（{draft.get('fine_in_capitals') or ''}）"
         f"{'　减轻处罚' if draft.get('mitigated') else ''}</p>"
-        f"<p><b>裁量：</b>{package.get('discretion', {}).get('level', '')} {package.get('discretion', {}).get('reason', '')}</p>"
+        + basis_html(package)
+        + f"<p><b>裁量：</b>{package.get('discretion', {}).get('level', '')} {package.get('discretion', {}).get('reason', '')}</p>"
         f"<p><b>程序审查清单：</b></p><ul>{procedure}</ul>"
         f"<p><b>证据（{len(package.get('evidence', []))} 项）：</b></p>"
         + (

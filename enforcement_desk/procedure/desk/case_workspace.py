@@ -73,6 +73,12 @@ class StageBar(QLabel):
         self.setText(text)
 
 
+def _with_rule(reason: str) -> str:
+    """A refusal with the article it names (a workflow Refusal keeps it beside its words)."""
+    rule = getattr(reason, "rule", None)
+    return f"{reason}（依据：{rule}）" if rule else reason
+
+
 class CaseWorkspace(QWidget):
     """Reloads the case after any write that changed it, its own panels' included: the stage, the
     actions and every panel move together (a hidden tab reloads when it comes to the front)."""
@@ -169,7 +175,7 @@ class CaseWorkspace(QWidget):
                 button.setObjectName(f"action_{action.key}")
             button.setEnabled(availability.allowed)
             if not availability.allowed:
-                why = "；".join(availability.reasons)
+                why = "；".join(_with_rule(r) for r in availability.reasons)
                 button.setToolTip(why)
                 blocked.append(f"{action.label}：{why}")
             button.clicked.connect(lambda _=False, a=availability: self._run(a))
@@ -206,10 +212,39 @@ class CaseWorkspace(QWidget):
             ("hearing", "登记听证…", offered("case hearing"), case_side_dialogs.hearing_dialog),
             ("waiver", "放弃陈述申辩…", offered("case waive-defence") and is_handler and not case.hearing_requested_on,
              case_side_dialogs.waiver_dialog),
-            ("discussion", "登记集体讨论…", offered("case discussion") and not case.discussion_recorded,
+            ("discussion", "登记集体讨论…", offered("case discussion") and not case.discussion_recorded
+             and (case.stage is Stage.COLLECTIVE_DISCUSSION or case.discussion.needed),
              case_side_dialogs.discussion_dialog),
+            ("discussion_grounds", "集体讨论事由…", offered("case discussion-grounds") and handles_or_oversees,
+             case_side_dialogs.discussion_grounds_dialog),
             ("extension", "延长办案期限…", offered("case extend") and case.filed_on is not None
              and case.decided_on is None and not case.stage.is_terminal, case_side_dialogs.extension_dialog),
+            ("filing_extension", "延长立案期限…", offered("case extend-filing") and case.filed_on is None,
+             case_side_dialogs.filing_extension_dialog),
+            ("pause", "结束不计入期间…" if any(p.ended_on is None for p in case.decision_pauses) else "不计入办案期限…",
+             offered("case pause-period") and is_handler and case.filed_on is not None and case.decided_on is None,
+             case_side_dialogs.pause_dialog),
+            *self._execution_actions(case, offered, is_handler, handles_or_oversees),
+        )  # fmt: skip
+
+    def _execution_actions(self, case: CaseDetail, offered, is_handler: bool, handles_or_oversees: bool):
+        """The execution's steps beside the workflow: the 催告书's service, the party's review or suit and its
+        outcome, the court's replies, a waiver by decision."""
+        execution = case.execution
+        if execution is None:
+            return ()
+        pending = bool(execution.record.pending)
+        return (
+            ("reminder_served", "登记催告书送达…", offered("case reminder-served") and is_handler
+             and execution.reminder_issued_on is not None, case_side_dialogs.reminder_service_dialog),
+            ("challenge", "登记复议或诉讼…", offered("case challenge") and handles_or_oversees and not pending
+             and not execution.record.annulled_by, case_side_dialogs.challenge_dialog),
+            ("challenge_outcome", "登记复议或诉讼结果…", offered("case challenge-outcome") and handles_or_oversees
+             and pending, case_side_dialogs.challenge_outcome_dialog),
+            ("court_reply", "登记法院答复…", offered("case court-reply") and handles_or_oversees
+             and execution.applied_on is not None, case_side_dialogs.court_reply_dialog),
+            ("execution_waiver", "登记减免…", offered("case waive") and not is_handler
+             and not execution.balance.settled, case_side_dialogs.execution_waiver_dialog),
         )  # fmt: skip
 
     def _transfer_package(self, target: str | None = None) -> None:
@@ -249,6 +284,8 @@ class CaseWorkspace(QWidget):
         assert self.case is not None
         if availability.action.key in REVIEW_ACTIONS:
             dialog: QWidget = ReviewDialog(self.ctx, self.actor, self.case, self)
+        elif availability.action.key == "serve":  # the fields follow the method of service
+            dialog = case_side_dialogs.service_dialog(self.ctx, self.actor, self.case, self)
         else:
             dialog = action_dialog(self.ctx, self.actor, self.case, availability.action, self)
         self._open(dialog)
