@@ -52,6 +52,10 @@ class _Worker(QObject):
             self.failed.emit((exc, sys.exc_info()[2]))
         else:
             self.finished.emit(result)
+        finally:
+            # The thread ends with its work, not when the GUI thread gets round to its end: a GUI thread
+            # that waits for the thread (finish_now, wait_for_jobs) would otherwise wait for itself.
+            QThread.currentThread().quit()
 
 
 class _InputHold(QObject):

@@ -135,3 +135,23 @@ def test_what_was_typed_stays_after_a_refused_save_and_a_refresh(qtbot, sqlite_o
     desk.click(proposal.save)
     assert proposal.message.text() == "已保存处理意见" and workspace.unsaved_edits() == []
     assert get_case(office.ctx, office.officer, case_id).fine_amount == 5000
+
+
+def test_waiting_for_a_job_still_working_returns_with_its_result_delivered(qtbot):
+    # A slow machine: the count is still reading when the desk waits for it. The wait must not depend on
+    # the GUI thread's own event loop, which is the one waiting.
+    from enforcement_desk.desk.workers import BackgroundJob, jobs_running
+
+    started, results = threading.Event(), []
+
+    def slow(_control):
+        started.set()
+        threading.Event().wait(0.3)
+        return 42
+
+    job = BackgroundJob(None, "", slow, results.append, lambda exc: results.append(exc), show_after_ms=None)
+    job.start()
+    assert started.wait(5)
+    assert job.finish_now(5000), "the job's end was not delivered"
+    assert results == [42]
+    assert jobs_running() == 0
