@@ -11,6 +11,12 @@ from enforcement_desk.core.stages import CaseSource
 from enforcement_desk.procedure.cases import CaseDraft, create_case
 from enforcement_desk.store.models import AuditEvent, Case, StageChange
 
+# The articles of new_case's cause, for a penalty proposal: a notice or decision needs both.
+LEGAL_BASIS = {
+    "violated_provision": "《中华人民共和国基本医疗卫生与健康促进法》第三十八条第二款",
+    "legal_basis": "《中华人民共和国基本医疗卫生与健康促进法》第九十九条第一款",
+}
+
 
 def new_case(office, **changes):
     draft = dict(

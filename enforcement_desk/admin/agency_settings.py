@@ -13,7 +13,7 @@ from enforcement_desk.context import Actor, AppContext, allowed
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.procedure.calendar import WorkingDayCalendar, parse_holiday_table
 from enforcement_desk.core.roles import Role
-from enforcement_desk.core.settings import SETTING_LABELS, AgencySettings
+from enforcement_desk.core.settings import SETTING_LABELS, AgencySettings, legal_ceiling_refusal
 from enforcement_desk.procedure.deadlines import agency_settings
 from enforcement_desk.store.models import AgencySettingsVersion, User
 from enforcement_desk.transfer.approvers import check_named_heads
@@ -70,6 +70,9 @@ def update_settings(
         changed = {k for k in after if after[k] != before[k]}
         if not changed:
             return SettingsView(agency.version, current)
+        refused = legal_ceiling_refusal(updated, changed)
+        if refused is not None:
+            raise refused
         check_named_heads(session, agency.id, updated, changed)  # 310号 art. 5: active heads only
         agency.settings = after
         session.flush()

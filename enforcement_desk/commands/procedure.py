@@ -243,7 +243,7 @@ declare(
         services=("enforcement_desk.procedure.steps:record_discussion",),
         roles=(Role.HEAD,),
         # After a passed review in its own stage; a case art. 40 sends to discussion without review, where it
-        # is decided (procedure/steps.record_discussion).
+        # is decided (procedure/steps/hearing.record_discussion).
         stages=(Stage.PRIOR_NOTICE, Stage.HEARING, Stage.COLLECTIVE_DISCUSSION),
         args=(
             Arg("case"),
@@ -322,7 +322,7 @@ declare(
     ),
     Command(
         "case extend-filing",
-        "延长立案期限（负责人，本机关立案期限规定）",
+        "延长立案期限（负责人，《卫生健康行政处罚程序规定》第三十二条）",
         services=("enforcement_desk.procedure.steps:extend_filing_deadline",),
         roles=(Role.HEAD,),
         stages=(Stage.ACCEPTED,),

@@ -99,6 +99,26 @@ class AgencySettings:
 # extensions follow 卫生健康行政处罚程序规定 art. 42(2) (60 days, then 30 by collective discussion), not settings.
 RETIRED_SETTINGS = frozenset({"decision_extension_max_days", "decision_extensions_by_head"})
 
+# Periods and amounts the 2025 卫生健康行政处罚程序规定 fixes: an agency may hold itself to less, never to more.
+LEGAL_CEILINGS: dict[str, tuple[Decimal, str]] = {
+    "filing_deadline_working_days": (Decimal(7), "《卫生健康行政处罚程序规定》第三十二条第一款、第六十九条"),
+    "filing_extension_working_days": (Decimal(7), "《卫生健康行政处罚程序规定》第三十二条第一款、第六十九条"),
+    "simple_fine_person_max": (Decimal(200), "《卫生健康行政处罚程序规定》第二十九条"),
+    "simple_fine_organisation_max": (Decimal(3000), "《卫生健康行政处罚程序规定》第二十九条"),
+}
+
+
+def legal_ceiling_refusal(settings: AgencySettings, changed: set[str]) -> DomainError | None:
+    """A changed setting above what the rule allows; settings saved before the ceiling still load."""
+    for key in sorted(changed & LEGAL_CEILINGS.keys()):
+        ceiling, rule = LEGAL_CEILINGS[key]
+        value = Decimal(getattr(settings, key))
+        if value > ceiling:
+            label = SETTING_LABELS.get(key, key)
+            return DomainError(f"设置“{label}”不能超过 {ceiling}，收到 {value}", rule=rule)
+    return None
+
+
 SETTING_LABELS = {
     "filing_deadline_working_days": "立案期限（工作日）",
     "filing_extension_working_days": "立案延长期限（工作日）",
@@ -112,6 +132,8 @@ SETTING_LABELS = {
     "major_fine_organisation": "重大决定罚款标准（法人或其他组织，元）",
     "hearing_fine_person": "听证较大数额罚款（自然人，元）",
     "hearing_fine_organisation": "听证较大数额罚款（法人或其他组织，元）",
+    "simple_fine_person_max": "简易程序罚款上限（自然人，元）",
+    "simple_fine_organisation_max": "简易程序罚款上限（法人或其他组织，元）",
     "transfer_principal_head": "移送审批：正职负责人（登录名）",
     "transfer_presiding_head": "移送审批：主持工作的负责人（登录名，可空）",
 }

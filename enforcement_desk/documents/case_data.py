@@ -21,6 +21,7 @@ from enforcement_desk.procedure.case_records import (
     execution_view,
     hearing_notice,
     hearing_record,
+    latest,
     transfer_rows,
 )
 from enforcement_desk.procedure.review import OUTCOME_LABELS
@@ -36,7 +37,7 @@ from enforcement_desk.store.models import (
     StageChange,
     User,
 )
-from enforcement_desk.store.models_steps import DocumentVoid
+from enforcement_desk.store.models_steps import DecisionService, DocumentVoid
 
 NOT_RECORDED = BLANK  # printed as a line to fill in by hand
 
@@ -139,14 +140,40 @@ def _execution_fields(session: Session, case: Case, settings: AgencySettings, to
     }
 
 
+def service_note(service: DecisionService | None) -> str:
+    """What the 送达回执 records of a service beyond its date, as the 2025 rule asks of each method (arts.
+    54–58): the signer, the refusal and its witnesses or recording, the receipt, the consent, the notice."""
+    if service is None:
+        return ""
+    evidence = "、".join(f"证据#{i}" for i in service.evidence_ids or ())
+    if service.method == "留置送达":
+        parts = [f"拒收事由：{service.refusal_reason or NOT_RECORDED}"]
+        if service.witnesses:
+            parts.append(f"见证人：{'、'.join(service.witnesses)}")
+        if evidence:
+            parts.append(f"送达过程记录：{evidence}")
+        return "；".join(parts) + "；执法文书已留置于受送达人住所（《卫生健康行政处罚程序规定》第五十五条）"
+    if service.method in ("邮寄送达", "委托送达"):
+        return f"回执：{service.receipt_ref or NOT_RECORDED}，以回执上注明的收件日期为送达日期（第五十六条）"
+    if service.method == "电子送达":
+        recorded = f"；送达记录：{evidence}" if evidence else ""
+        return f"送达确认书：{service.consent_ref or NOT_RECORDED}{recorded}；以送达信息到达之日为送达日期（第五十七条）"
+    if service.method == "公告送达":
+        return (
+            f"公告原因：{service.notice_reason}；{chinese_date(service.published_on)}在{service.publication}发出公告，"
+            f"经过三十日，于{chinese_date(service.served_on)}视为送达（《卫生健康行政处罚程序规定》第五十八条）"
+        )
+    return f"签收人：{service.recipient}" if service.recipient else ""
+
+
 def _hearing_outcome(hearing: HearingRecordView | None) -> str:
-    """听证结果 as the 听证笔录 states it: held, or terminated with its ground (行政处罚法 art. 64(六))."""
+    """听证结果 as the 听证笔录 states it: held, or terminated with its ground (卫生健康行政处罚程序规定 art. 50(2); 行政处罚法 art. 64(六))."""
     if hearing is None:
         return NOT_RECORDED
     if hearing.terminated:
         return (
             f"终止听证。当事人及其代理人{hearing.termination_reason}听证，视为放弃听证权利"
-            "（《中华人民共和国行政处罚法》第六十四条第（六）项）"
+            "（《卫生健康行政处罚程序规定》第五十条第二款；《中华人民共和国行政处罚法》第六十四条第（六）项）"
         )
     return "听证依法举行"
 
@@ -187,7 +214,7 @@ def case_fields(
         you = "你" if person else "你单位"
         defence_result = (
             f"{you}要求举行听证，因{you}{hearing.termination_reason}听证，视为放弃听证权利，"
-            f"本机关于{chinese_date(hearing.held_on)}依法终止听证（《中华人民共和国行政处罚法》第六十四条第（六）项）。"
+            f"本机关于{chinese_date(hearing.held_on)}依法终止听证（《卫生健康行政处罚程序规定》第五十条第二款）。"
         )
     elif case.defence_waived:
         defence_result = "你（单位）书面表示放弃陈述、申辩的权利。"
@@ -222,7 +249,8 @@ def case_fields(
         "defence_days": settings.defence_working_days, "hearing_request_days": 5,
         "hearing_words": hearing_words, "defence_result": defence_result,
         "hearing_right_text": (
-            "依据《中华人民共和国行政处罚法》第六十三条、第六十四条的规定，你（单位）有要求举行听证的权利。"
+            "依据《卫生健康行政处罚程序规定》第四十三条、第四十四条和《中华人民共和国行政处罚法》第六十三条、第六十四条的规定，"
+            "你（单位）有要求举行听证的权利。"
             "如要求听证，请于收到本告知书之日起5个工作日内向本机关提出，逾期视为放弃听证权利。"
         ) if has_hearing_right else "",
         "hearing_requested_on": chinese_date(case.hearing_requested_on),
@@ -249,12 +277,13 @@ def case_fields(
         "discussion_date": chinese_date(discussion.held_on) if discussion else NOT_RECORDED,
         "discussion_participants": "、".join(discussion.participants) if discussion else NOT_RECORDED,
         "discussion_conclusion": discussion.conclusion if discussion else NOT_RECORDED,
-        "service_method": case.service_method or NOT_RECORDED, "service_note": "",
+        "service_method": case.service_method or NOT_RECORDED,
+        "service_note": service_note(latest(session, DecisionService, case.id)) or NOT_RECORDED,
         "paid_amount": format_yuan(case.paid_amount or Decimal(0)), "outstanding": format_yuan(outstanding),
         "surcharge_due": format_yuan(owed.surcharge_due), "confiscation_due": format_yuan(owed.confiscation_due),
         "owed_text": owed.owed_text() or "无",
         "surcharge_sentence": (
-            f"其中加处罚款{format_yuan(owed.surcharge_due)}，系依据《中华人民共和国行政处罚法》第七十二条第一款第（一）项的规定，"
+            f"其中加处罚款{format_yuan(owed.surcharge_due)}，系依据《中华人民共和国行政处罚法》第七十二条第一款第（一）项和《卫生健康行政处罚程序规定》第六十六条第一款第（一）项的规定，"
             "自缴款期限届满次日起，每日按逾期未缴罚款数额的百分之三加处，加处罚款的数额不超出罚款的数额。"
         ) if owed.surcharge_due else "",
         "closing_summary": case.closing_summary,

@@ -209,7 +209,7 @@ class TransferItemHandover(Base):
 class DecisionService(Base):
     """How the decision was served, with what the 2025 卫生健康行政处罚程序规定 asks of each method: 留置送达
     the refusal and witnesses or a photo/video record (art. 55), 委托/邮寄 the receipt (art. 56), 电子送达 the
-    signed consent and the record (art. 57), 公告送达 the notice, deemed served 30 days on (民事诉讼法 art. 95)."""
+    signed consent and the record (art. 57), 公告送达 the notice, deemed served 30 days on (art. 58)."""
 
     __tablename__ = "decision_services"
 

@@ -3,7 +3,7 @@
 Art. 9: on a 不予立案 notice the agency may, within 3 days of receiving it, ask the police who refused to
 reconsider (or suggest that the procuratorate supervise). Art. 12: on a 立案 notice the agency hands the
 items involved and the other materials to the police within 3 days of receiving it. The police's answer
-itself is a procedure action (police_accepted / police_declined, procedure/steps.py), which opens these
+itself is a procedure action (police_accepted / police_declined, procedure/steps/actions.py), which opens these
 periods; 310号 has no working-day clause, so they are calendar days.
 """
 

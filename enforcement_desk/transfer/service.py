@@ -2,7 +2,7 @@
 
 Art. 5: two or more officers check the facts and report in writing; the principal head (or the head
 presiding) approves or refuses within 3 days of the report (the approval and the refusal with its reasons
-are procedure actions, see procedure/steps.py; who may, transfer/approvers.py); an approved case goes to
+are procedure actions, see procedure/steps/actions.py; who may, transfer/approvers.py); an approved case goes to
 the police within 24 hours. This module records the report and the police's receipt (回执, art. 7) with
 the hour it was received, and builds and checks the package of documents and original evidence that goes
 with the 涉嫌犯罪案件移送书; transfer/follow_up.py records what follows the police's answer (arts. 8, 9, 12).

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from case_builders import new_case
+from case_builders import LEGAL_BASIS, new_case
 from sqlalchemy import func, select
 
 from enforcement_desk.admin.auth import login
@@ -157,7 +157,7 @@ def _major_case_submitted_for_review(office) -> int:
     )
     advance(ctx, office.officer, case.id, "close_investigation")
     proposal = Proposal(
-        Outcome.PENALTY, ("没收违法所得", "罚款"), Decimal("50000"), Decimal("3000"), level="一般"
+        Outcome.PENALTY, ("没收违法所得", "罚款"), Decimal("50000"), Decimal("3000"), level="一般", **LEGAL_BASIS
     )
     set_proposal(ctx, office.officer, case.id, get_case(ctx, office.officer, case.id).version, proposal)
     advance(ctx, office.officer, case.id, "deliberate")

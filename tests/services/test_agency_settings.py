@@ -69,3 +69,22 @@ def test_a_holiday_table_for_a_new_year_moves_deadlines_and_removes_the_warning(
     assert known.due == date(2027, 1, 5) and known.warnings == ()
     with pytest.raises(DomainError, match="不是有效日期"):
         save_holiday_table(office.ctx, office.admin, {"year": 2027, "holidays": ["2027-02-30"]})
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "article"),
+    [
+        ("filing_deadline_working_days", "10", "第三十二条"),
+        ("filing_extension_working_days", "8", "第三十二条"),
+        ("simple_fine_person_max", "500", "第二十九条"),
+        ("simple_fine_organisation_max", "3000.01", "第二十九条"),
+    ],
+)
+def test_a_period_or_amount_the_rule_fixes_cannot_be_set_above_it(office, key, value, article):
+    before = get_settings(office.ctx, office.admin)
+    with pytest.raises(DomainError, match="不能超过") as refused:
+        update_settings(office.ctx, office.admin, {key: value})
+    assert article in refused.value.rule
+    assert get_settings(office.ctx, office.admin).version == before.version
+    stricter = update_settings(office.ctx, office.admin, {key: "5" if "days" in key else "100"})
+    assert stricter.version == before.version + 1  # an agency may hold itself to less

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from case_builders import db_snapshot, new_case
+from case_builders import LEGAL_BASIS, db_snapshot, new_case
 from sqlalchemy import select
 
 from enforcement_desk.core.errors import ConcurrentChange, DomainError, PermissionDenied
@@ -161,7 +161,7 @@ def test_a_fine_for_a_person_above_the_threshold_makes_the_case_major_and_gives_
         office.officer,
         case.id,
         detail.version,
-        Proposal(Outcome.PENALTY, ("罚款",), Decimal("50000")),
+        Proposal(Outcome.PENALTY, ("罚款",), Decimal("50000"), **LEGAL_BASIS),
     )
     assert detail.major.is_major and "超过重大执法决定标准" in detail.major.reasons[0]
     assert detail.hearing_right

@@ -124,3 +124,16 @@ def test_a_review_that_returned_the_case_sends_it_to_discussion(office):
     assert refused.value.rule == RULE
     discuss(office, office.head, returned)
     assert advance(office.ctx, office.head2, returned, "decide").stage is Stage.DECIDED
+
+
+def test_a_discussion_needs_two_of_the_agencys_heads_among_those_taking_part(office):
+    # Art. 40 is the heads' discussion: the reviewer and a handler attending do not make up for a second head.
+    case_id = noticed_case(office, "6000")
+    office.at(HEARD)
+    before = db_snapshot(office, case_id)
+    with pytest.raises(DomainError, match="两名以上本机关负责人") as refused:
+        record_discussion(office.ctx, office.head, case_id, held_on=HEARD, participants=["陈军", "周敏", "王强"],
+                          opinions=[], conclusion="同意")  # fmt: skip
+    assert refused.value.rule == RULE and "其中负责人 1 人" in str(refused.value)
+    assert db_snapshot(office, case_id) == before
+    assert discuss(office, office.head, case_id).stage is Stage.PRIOR_NOTICE

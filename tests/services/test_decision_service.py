@@ -1,4 +1,4 @@
-"""送达决定书 by method, with what 卫生健康行政处罚程序规定 (2025) arts. 53–57 and 民事诉讼法 art. 95 ask on
+"""送达决定书 by method, with what 卫生健康行政处罚程序规定 (2025) arts. 53–58 ask on
 record: 留置送达 the refusal and witnesses or a photo/video record (art. 55); 委托/邮寄 the receipt, whose date
 is the date of service (art. 56); 电子送达 the signed consent and the record (art. 57); 公告送达 deemed served
 thirty days after the notice, the date computed. A refusal names the article and saves nothing."""
@@ -10,13 +10,15 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from case_builders import db_snapshot, new_case
+from case_builders import LEGAL_BASIS, db_snapshot, new_case
+from docx import Document
 from sqlalchemy import select
 
 from enforcement_desk.admin.audit_check import verify_all
 from enforcement_desk.cli import main as cli
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.stages import Outcome, Stage
+from enforcement_desk.documents.service import export_document, issue_document
 from enforcement_desk.evidence.service import add_evidence, void_evidence
 from enforcement_desk.procedure.cases import Proposal, get_case, set_proposal, update_case
 from enforcement_desk.procedure.steps import advance
@@ -40,7 +42,7 @@ def _decided(office) -> int:
     )
     advance(office.ctx, office.officer, case.id, "close_investigation")
     set_proposal(office.ctx, office.officer, case.id, get_case(office.ctx, office.officer, case.id).version,
-                 Proposal(Outcome.PENALTY, ("警告", "罚款"), Decimal("3000")))  # fmt: skip
+                 Proposal(Outcome.PENALTY, ("警告", "罚款"), Decimal("3000"), **LEGAL_BASIS))  # fmt: skip
     advance(office.ctx, office.officer, case.id, "deliberate")
     advance(office.ctx, office.officer, case.id, "send_prior_notice", {"served_on": "2026-11-03"})
     office.at(date(2026, 11, 10))
@@ -100,6 +102,12 @@ def test_service_left_at_the_residence_needs_the_refusal_and_witnesses_or_a_reco
         "刘某",
     )
     assert verify_all(office.ctx, office.admin).ok
+    # The 送达回执 records it: the refusal, the witnesses and the recording, not a blank line.
+    receipt = issue_document(office.ctx, office.officer, case_id, "service_receipt")
+    printed = export_document(office.ctx, office.officer, receipt.id, tmp_path / "回执.docx", fmt="docx")
+    text = "".join(p.text for p in Document(str(printed)).paragraphs)
+    assert "送达方式：留置送达" in text and "拒收事由：法定代表人拒不签收" in text
+    assert "见证人：村委会主任张某、李某" in text and f"证据#{recorded}" in text and "第五十五条" in text
 
 
 def test_a_photo_or_video_alone_suffices_for_service_left_at_the_residence(office, tmp_path):

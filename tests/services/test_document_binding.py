@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from case_builders import new_case
+from case_builders import LEGAL_BASIS, new_case
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
@@ -82,7 +82,7 @@ def test_the_kinds_of_a_case_list_issuable_ones_first_with_reasons_for_the_rest(
 def test_a_reminder_needs_money_owed_after_the_payment_deadline(office):
     case = _investigation_closed(office)
     set_proposal(office.ctx, office.officer, case.id, get_case(office.ctx, office.officer, case.id).version,
-                 Proposal(Outcome.PENALTY, ("警告", "罚款"), Decimal("3000")))  # fmt: skip
+                 Proposal(Outcome.PENALTY, ("警告", "罚款"), Decimal("3000"), **LEGAL_BASIS))  # fmt: skip
     advance(office.ctx, office.officer, case.id, "deliberate")
     advance(office.ctx, office.officer, case.id, "send_prior_notice", {"served_on": "2026-11-03"})
     office.at(date(2026, 11, 10))
@@ -134,7 +134,7 @@ def test_the_head_voids_a_document_which_keeps_its_number_and_can_be_issued_anew
 def test_a_failure_after_numbering_leaves_no_gap(office, monkeypatch):
     case = _investigation_closed(office)
     set_proposal(office.ctx, office.officer, case.id, get_case(office.ctx, office.officer, case.id).version,
-                 Proposal(Outcome.PENALTY, ("警告",)))  # fmt: skip
+                 Proposal(Outcome.PENALTY, ("警告",), **LEGAL_BASIS))  # fmt: skip
     advance(office.ctx, office.officer, case.id, "deliberate")
     before = _numbers_taken(office)
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from case_builders import new_case
+from case_builders import LEGAL_BASIS, new_case
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -55,7 +55,7 @@ def _served_penalty(office, fine="3000", confiscation=None):
     advance(office.ctx, office.officer, case.id, "close_investigation")
     kinds = ("警告", "罚款") + (("没收违法所得",) if confiscation else ())
     set_proposal(office.ctx, office.officer, case.id, get_case(office.ctx, office.officer, case.id).version,
-                 Proposal(Outcome.PENALTY, kinds, Decimal(fine), Decimal(confiscation) if confiscation else None))  # fmt: skip
+                 Proposal(Outcome.PENALTY, kinds, Decimal(fine), Decimal(confiscation) if confiscation else None, **LEGAL_BASIS))  # fmt: skip
     advance(office.ctx, office.officer, case.id, "deliberate")
     advance(office.ctx, office.officer, case.id, "send_prior_notice", {"served_on": "2026-11-03"})
     office.at(date(2026, 11, 10))
@@ -158,7 +158,7 @@ def test_confiscation_alone_has_its_fifteen_days_and_a_reminder_after_them(offic
     update_case(office.ctx, office.officer, case.id, get_case(office.ctx, office.officer, case.id).version, facts="事实")
     advance(office.ctx, office.officer, case.id, "close_investigation")
     set_proposal(office.ctx, office.officer, case.id, get_case(office.ctx, office.officer, case.id).version,
-                 Proposal(Outcome.PENALTY, ("警告", "没收违法所得"), None, Decimal("800")))  # fmt: skip
+                 Proposal(Outcome.PENALTY, ("警告", "没收违法所得"), None, Decimal("800"), **LEGAL_BASIS))  # fmt: skip
     advance(office.ctx, office.officer, case.id, "deliberate")
     advance(office.ctx, office.officer, case.id, "send_prior_notice", {"served_on": "2026-11-03"})
     office.at(date(2026, 11, 10))

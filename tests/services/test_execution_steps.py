@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from case_builders import db_snapshot, new_case
+from case_builders import LEGAL_BASIS, db_snapshot, new_case
 from services.test_execution import _served_penalty
 from sqlalchemy import func, select
 
@@ -39,7 +39,7 @@ def _served_in_march(office, fine="3000", confiscation=None) -> int:
     advance(office.ctx, office.officer, case.id, "close_investigation")
     kinds = ("警告", "罚款") + (("没收违法所得",) if confiscation else ())
     set_proposal(office.ctx, office.officer, case.id, get_case(office.ctx, office.officer, case.id).version,
-                 Proposal(Outcome.PENALTY, kinds, Decimal(fine), Decimal(confiscation) if confiscation else None))  # fmt: skip
+                 Proposal(Outcome.PENALTY, kinds, Decimal(fine), Decimal(confiscation) if confiscation else None, **LEGAL_BASIS))  # fmt: skip
     advance(office.ctx, office.officer, case.id, "deliberate")
     office.at(date(2026, 2, 9))
     advance(office.ctx, office.officer, case.id, "send_prior_notice", {"served_on": "2026-02-09"})
@@ -253,7 +253,7 @@ def test_under_instalments_the_three_months_run_from_the_last_instalment(office)
     office.at(date(2026, 10, 30))
     with pytest.raises(DomainError, match="最后一期至 2026-10-30") as refused:
         _apply(office, case_id)
-    assert refused.value.rule == "《行政处罚法》第七十二条第二款"
+    assert "《行政处罚法》第七十二条第二款" in refused.value.rule and "第六十六条第二款" in refused.value.rule
     detail = get_case(office.ctx, office.officer, case_id)
     assert detail.execution.apply_by == date(2027, 2, 1)  # 2027-01-30 is a Saturday
     windows = [(d.start_on, d.status) for d in detail.deadlines if d.key == "enforcement_application"]

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from case_builders import db_snapshot, new_case
+from case_builders import LEGAL_BASIS, db_snapshot, new_case
 from services.test_step_records import _fields
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
@@ -50,7 +50,7 @@ def org_case_at_hearing(office, *, fine: str = "60000"):
                 facts="未取得公共场所卫生许可证擅自营业")  # fmt: skip
     advance(office.ctx, office.officer, case.id, "close_investigation")
     set_proposal(office.ctx, office.officer, case.id, get_case(office.ctx, office.officer, case.id).version,
-                 Proposal(Outcome.PENALTY, ("罚款",), Decimal(fine), level="一般", reason="营业三个月"))  # fmt: skip
+                 Proposal(Outcome.PENALTY, ("罚款",), Decimal(fine), level="一般", reason="营业三个月", **LEGAL_BASIS))  # fmt: skip
     advance(office.ctx, office.officer, case.id, "deliberate")
     office.at(date(2026, 11, 4))
     advance(office.ctx, office.officer, case.id, "send_prior_notice", {"served_on": "2026-11-04"})

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from case_builders import db_snapshot, new_case
+from case_builders import LEGAL_BASIS, db_snapshot, new_case
 
 from enforcement_desk.admin.auth import login
 from enforcement_desk.admin.users import UserDraft, add_user
@@ -35,7 +35,7 @@ def major_case_waiting_for_review(office):
     update_case(ctx, office.officer, case.id, version, facts="当事人未取得医疗机构执业许可证开展诊疗活动，违法所得3000元。")
     advance(ctx, office.officer, case.id, "close_investigation")
     proposal = Proposal(
-        Outcome.PENALTY, ("没收违法所得", "罚款"), Decimal("50000"), Decimal("3000"), level="一般"
+        Outcome.PENALTY, ("没收违法所得", "罚款"), Decimal("50000"), Decimal("3000"), level="一般", **LEGAL_BASIS
     )
     set_proposal(ctx, office.officer, case.id, get_case(ctx, office.officer, case.id).version, proposal)
     advance(ctx, office.officer, case.id, "deliberate")

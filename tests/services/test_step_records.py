@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from case_builders import new_case
+from case_builders import LEGAL_BASIS, new_case
 from sqlalchemy import select
 
 from enforcement_desk.core.errors import ConcurrentChange
@@ -79,9 +79,9 @@ def test_a_later_proposal_keeps_the_hearing_record_and_its_documents(office):
 def test_a_stale_proposal_is_refused_and_the_versions_stay(office):
     case = case_at_hearing(office)
     stale = case.version
-    set_proposal(office.ctx, office.officer, case.id, stale, Proposal(Outcome.PENALTY, ("罚款",), Decimal("40000")))
+    set_proposal(office.ctx, office.officer, case.id, stale, Proposal(Outcome.PENALTY, ("罚款",), Decimal("40000"), **LEGAL_BASIS))
     with pytest.raises(ConcurrentChange):
-        set_proposal(office.ctx, office.officer2, case.id, stale, Proposal(Outcome.PENALTY, ("警告",)))
+        set_proposal(office.ctx, office.officer2, case.id, stale, Proposal(Outcome.PENALTY, ("警告",), **LEGAL_BASIS))
     with office.ctx.db.read() as session:
         versions = session.scalars(select(CaseProposal.version).where(CaseProposal.case_id == case.id)).all()
     assert versions == [1, 2]
@@ -93,7 +93,7 @@ def test_the_transfer_report_and_refusal_survive_a_proposal(office):
                            "涉嫌非法行医罪")  # fmt: skip
     advance(office.ctx, office.head, case.id, "refuse_transfer", {"reason": "情节尚不严重"})
     set_proposal(office.ctx, office.officer, case.id, get_case(office.ctx, office.officer, case.id).version,
-                 Proposal(Outcome.PENALTY, ("警告",), level="从轻"))  # fmt: skip
+                 Proposal(Outcome.PENALTY, ("警告",), level="从轻", **LEGAL_BASIS))  # fmt: skip
     status = transfer_status(office.ctx, office.officer, case.id)
     assert status.report is not None and status.report.findings == "涉嫌非法行医罪"
     assert status.decision == "不批准移送" and status.reason == "情节尚不严重"

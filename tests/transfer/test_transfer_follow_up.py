@@ -9,6 +9,7 @@ import json
 from datetime import date
 
 import pytest
+from case_builders import db_snapshot
 from transfer_cases import transferred_case
 
 from enforcement_desk.admin.audit_check import verify_all
@@ -63,6 +64,15 @@ def test_the_hand_over_opens_the_polices_three_days_and_their_answer_closes_them
         date(2026, 11, 6),
         "犯罪事实显著轻微",
     )
+
+
+def test_no_answer_of_the_police_is_recorded_before_their_receipt_of_the_transfer(office, tmp_path):
+    # The answer would otherwise leave the 24 hours of art. 5 open with nothing to close them.
+    case_id = transferred_case(office, tmp_path)
+    before = db_snapshot(office, case_id)
+    with pytest.raises(DomainError, match="尚未登记公安机关签收的移送回执") as refused:
+        advance(office.ctx, office.officer, case_id, "police_accepted", {"answered_on": "2026-11-02"})
+    assert "第七条" in refused.value.rule and db_snapshot(office, case_id) == before
 
 
 def test_a_reconsideration_is_asked_within_three_days_of_the_notice_and_once(office, tmp_path):

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from case_builders import LEGAL_BASIS
 from desk_driver import Desk
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
@@ -132,7 +133,7 @@ def decided_by_services(office, case_id: int) -> None:
         facts="无证经营住宿业务。",
     )
     advance(ctx, office.officer, case_id, "close_investigation")
-    proposal = Proposal(Outcome.PENALTY, ("警告", "罚款"), Decimal("3000"), level="一般")
+    proposal = Proposal(Outcome.PENALTY, ("警告", "罚款"), Decimal("3000"), level="一般", **LEGAL_BASIS)
     set_proposal(ctx, office.officer, case_id, get_case(ctx, office.officer, case_id).version, proposal)
     advance(ctx, office.officer, case_id, "deliberate")
     advance(ctx, office.officer, case_id, "send_prior_notice", {"served_on": "2026-11-03"})

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from case_builders import LEGAL_BASIS
 from desk_driver import Desk
 
 from enforcement_desk.core.stages import Outcome, Stage
@@ -34,7 +35,7 @@ def major_case_after_prior_notice(office) -> int:
     )
     advance(ctx, office.officer, case_id, "close_investigation")
     proposal = Proposal(
-        Outcome.PENALTY, ("没收违法所得", "罚款"), Decimal("50000"), Decimal("3000"), level="一般"
+        Outcome.PENALTY, ("没收违法所得", "罚款"), Decimal("50000"), Decimal("3000"), level="一般", **LEGAL_BASIS
     )
     set_proposal(ctx, office.officer, case_id, get_case(ctx, office.officer, case_id).version, proposal)
     advance(ctx, office.officer, case_id, "deliberate")

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from case_builders import db_snapshot, new_case
+from case_builders import LEGAL_BASIS, db_snapshot, new_case
 from desk_driver import Desk
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QListWidget
@@ -39,7 +39,7 @@ def _decided(office) -> int:
     )
     advance(office.ctx, office.officer, case.id, "close_investigation")
     set_proposal(office.ctx, office.officer, case.id, get_case(office.ctx, office.officer, case.id).version,
-                 Proposal(Outcome.PENALTY, ("警告", "罚款"), Decimal("3000")))  # fmt: skip
+                 Proposal(Outcome.PENALTY, ("警告", "罚款"), Decimal("3000"), **LEGAL_BASIS))  # fmt: skip
     advance(office.ctx, office.officer, case.id, "deliberate")
     advance(office.ctx, office.officer, case.id, "send_prior_notice", {"served_on": "2026-11-03"})
     office.at(date(2026, 11, 12))

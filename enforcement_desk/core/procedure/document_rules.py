@@ -68,12 +68,12 @@ Check = Callable[[IssueFacts], str | None]
 
 
 def _filed(f: IssueFacts) -> str | None:
-    return None if f.filed else "案件尚未立案（立案报告经负责人批准后才有立案文号，《行政处罚法》第五十四条）"
+    return None if f.filed else "案件尚未立案（立案报告经负责人批准后才有立案文号，《卫生健康行政处罚程序规定》第三十二条）"
 
 
 def _penalty_proposal(f: IssueFacts) -> str | None:
     if f.proposed_outcome is not Outcome.PENALTY or not f.penalty_kinds:
-        return "尚未提出拟给予行政处罚的处理意见（事先告知须载明拟作出的行政处罚内容，《行政处罚法》第四十四条）"
+        return "尚未提出拟给予行政处罚的处理意见（事先告知须载明拟作出的行政处罚内容，《卫生健康行政处罚程序规定》第二十条第一款）"
     return None
 
 
@@ -83,20 +83,20 @@ def _any_proposal(f: IssueFacts) -> str | None:
 
 def _hearing_right(f: IssueFacts) -> str | None:
     if not f.hearing_right:
-        return "拟作出的处罚不属于当事人有权要求听证的情形（《行政处罚法》第六十三条）"
+        return "拟作出的处罚不属于当事人有权要求听证的情形（《卫生健康行政处罚程序规定》第四十三条；《行政处罚法》第六十三条）"
     return None
 
 
 def _prior_notice_served(f: IssueFacts) -> str | None:
-    return None if f.prior_notice_served else "尚未送达行政处罚事先告知书（《行政处罚法》第四十四条、第四十五条）"
+    return None if f.prior_notice_served else "尚未送达行政处罚事先告知书（《卫生健康行政处罚程序规定》第二十条）"
 
 
 def _hearing_requested(f: IssueFacts) -> str | None:
-    return None if f.hearing_requested else "当事人尚未要求听证（《行政处罚法》第六十四条第（一）项）"
+    return None if f.hearing_requested else "当事人尚未要求听证（《卫生健康行政处罚程序规定》第四十四条）"
 
 
 def _hearing_recorded(f: IssueFacts) -> str | None:
-    return None if f.hearing_recorded else "尚未登记听证笔录（《行政处罚法》第六十四条第（八）项）"
+    return None if f.hearing_recorded else "尚未登记听证笔录（《卫生健康行政处罚程序规定》第五十一条）"
 
 
 def _hearing_opinion(f: IssueFacts) -> str | None:
@@ -104,29 +104,29 @@ def _hearing_opinion(f: IssueFacts) -> str | None:
 
 
 def _review_decided(f: IssueFacts) -> str | None:
-    return None if f.review_decided else "法制审核尚未作出审核意见（《行政处罚法》第五十八条）"
+    return None if f.review_decided else "法制审核尚未作出审核意见（《卫生健康行政处罚程序规定》第三十八条）"
 
 
 def _discussion_recorded(f: IssueFacts) -> str | None:
-    return None if f.discussion_recorded else "尚未登记集体讨论（《行政处罚法》第五十七条第二款）"
+    return None if f.discussion_recorded else "尚未登记集体讨论（《卫生健康行政处罚程序规定》第四十条）"
 
 
 def _ordinary_decision(f: IssueFacts) -> str | None:
     if f.procedure == "simple":
-        return "本案适用简易程序，应出具当场行政处罚决定书（《行政处罚法》第五十二条）"
+        return "本案适用简易程序，应出具当场行政处罚决定书（《卫生健康行政处罚程序规定》第三十条）"
     if f.decided_outcome is not Outcome.PENALTY or not f.decision_numbered:
-        return "案件尚未作出行政处罚决定（《行政处罚法》第五十七条、第五十九条）"
+        return "案件尚未作出行政处罚决定（《卫生健康行政处罚程序规定》第三十九条、第四十一条）"
     return None
 
 
 def _onsite_decision(f: IssueFacts) -> str | None:
     if f.procedure != "simple":
-        return "本案适用普通程序，应出具行政处罚决定书（《行政处罚法》第五十九条）"
+        return "本案适用普通程序，应出具行政处罚决定书（《卫生健康行政处罚程序规定》第四十一条）"
     return None
 
 
 def _decided(f: IssueFacts) -> str | None:
-    return None if f.decided_outcome is not None else "案件尚未作出决定，没有可送达的决定书（《行政处罚法》第六十一条）"
+    return None if f.decided_outcome is not None else "案件尚未作出决定，没有可送达的决定书（《卫生健康行政处罚程序规定》第五十三条）"
 
 
 def _money_overdue(f: IssueFacts) -> str | None:
@@ -172,7 +172,7 @@ def _transfer_approved(f: IssueFacts) -> str | None:
 
 def _preservation_decided(f: IssueFacts) -> str | None:
     if "evidence_preservation_decision" not in f.issued_kinds:
-        return "尚未出具证据先行登记保存决定书，无可处理的登记保存物品（《行政处罚法》第五十六条）"
+        return "尚未出具证据先行登记保存决定书，无可处理的登记保存物品（《卫生健康行政处罚程序规定》第三十三条）"
     return None
 
 
@@ -208,42 +208,42 @@ RULES: dict[str, DocumentRule] = {
     for rule in (
         _rule("case_acceptance", "受理", _OPEN_CASE - {Stage.ONSITE_DECIDED}, {_H, _HEAD}),
         _rule("supervision_opinion", "调查取证", {Stage.ACCEPTED, Stage.INVESTIGATING}, {_H},
-              article="《行政处罚法》第二十八条"),
-        _rule("onsite_record", "调查取证", {Stage.ACCEPTED, Stage.INVESTIGATING}, {_H}, article="《行政处罚法》第五十五条"),
-        _rule("inquiry_record", "调查取证", {Stage.ACCEPTED, Stage.INVESTIGATING}, {_H}, article="《行政处罚法》第五十五条"),
+              article="《卫生健康行政处罚程序规定》第二十八条第一款"),
+        _rule("onsite_record", "调查取证", {Stage.ACCEPTED, Stage.INVESTIGATING}, {_H}, article="《卫生健康行政处罚程序规定》第二十七条"),
+        _rule("inquiry_record", "调查取证", {Stage.ACCEPTED, Stage.INVESTIGATING}, {_H}, article="《卫生健康行政处罚程序规定》第二十六条"),
         _rule("filing_report", "立案", _AFTER[Stage.INVESTIGATING] | {Stage.TRANSFERRED_POLICE}, {_H, _HEAD}, _filed,
-              article="《行政处罚法》第五十四条"),
+              article="《卫生健康行政处罚程序规定》第三十二条"),
         _rule("evidence_preservation_decision", "证据先行登记保存", {Stage.INVESTIGATING}, {_H}, _filed,
-              article="《行政处罚法》第五十六条"),
+              article="《卫生健康行政处罚程序规定》第三十三条"),
         _rule("evidence_preservation_handling", "证据先行登记保存", {Stage.INVESTIGATING, Stage.INVESTIGATION_CLOSED},
-              {_H}, _preservation_decided, article="《行政处罚法》第五十六条"),
+              {_H}, _preservation_decided, article="《卫生健康行政处罚程序规定》第三十三条"),
         _rule("item_list", "调查取证", {Stage.INVESTIGATING, Stage.INVESTIGATION_CLOSED, Stage.TRANSFERRED_POLICE},
               {_H, _HEAD}),
         _rule("investigation_report", "调查终结", _AFTER[Stage.INVESTIGATION_CLOSED] | {Stage.TRANSFERRED_POLICE},
               {_H, _HEAD}, _filed),
         _rule("deliberation_record", "合议", _AFTER[Stage.DELIBERATED], {_H}, _any_proposal),
         _rule("prior_notice", "事先告知", {Stage.DELIBERATED, Stage.PRIOR_NOTICE}, {_H}, _penalty_proposal,
-              article="《行政处罚法》第四十四条"),
+              article="《卫生健康行政处罚程序规定》第二十条第一款"),
         _rule("hearing_right_notice", "事先告知", {Stage.DELIBERATED, Stage.PRIOR_NOTICE}, {_H}, _penalty_proposal,
-              _hearing_right, article="《行政处罚法》第六十三条"),
+              _hearing_right, article="《卫生健康行政处罚程序规定》第四十三条"),
         _rule("defence_record", "陈述申辩", {Stage.PRIOR_NOTICE, Stage.HEARING}, {_H}, _prior_notice_served,
-              article="《行政处罚法》第四十五条"),
+              article="《卫生健康行政处罚程序规定》第二十条第三款"),
         _rule("hearing_notice", "听证", {Stage.HEARING}, {_H, _HEAD}, _hearing_requested, _hearing_arranged,
-              article="《行政处罚法》第六十四条第（二）项"),
+              article="《卫生健康行政处罚程序规定》第四十六条"),
         _rule("hearing_record", "听证", _AFTER[Stage.HEARING], {_H, _HEAD}, _hearing_recorded,
-              article="《行政处罚法》第六十四条第（八）项"),
+              article="《卫生健康行政处罚程序规定》第五十一条"),
         _rule("hearing_opinion", "听证", _AFTER[Stage.HEARING], {_H, _HEAD}, _hearing_recorded, _hearing_opinion,
-              article="《行政处罚法》第六十五条"),
+              article="《卫生健康行政处罚程序规定》第五十二条"),
         _rule("legal_review_opinion", "法制审核", _AFTER[Stage.DELIBERATED], {_R}, _review_decided,
-              article="《行政处罚法》第五十八条"),
+              article="《卫生健康行政处罚程序规定》第三十八条"),
         _rule("collective_discussion_record", "集体讨论", _AFTER[Stage.DELIBERATED], {_HEAD, _H},
-              _discussion_recorded, article="《行政处罚法》第五十七条第二款"),
+              _discussion_recorded, article="《卫生健康行政处罚程序规定》第四十条"),
         _rule("penalty_decision", "决定", {Stage.DECIDED, Stage.SERVED, Stage.EXECUTING, Stage.CLOSED}, {_H, _HEAD},
-              _ordinary_decision, article="《行政处罚法》第五十九条"),
+              _ordinary_decision, article="《卫生健康行政处罚程序规定》第四十一条"),
         _rule("onsite_decision", "当场处罚", {Stage.ONSITE_DECIDED, Stage.CLOSED}, {_H}, _onsite_decision,
-              article="《行政处罚法》第五十二条"),
+              article="《卫生健康行政处罚程序规定》第三十条"),
         _rule("service_receipt", "送达", {Stage.DECIDED, Stage.SERVED, Stage.EXECUTING, Stage.CLOSED}, {_H, _HEAD},
-              _decided, article="《行政处罚法》第六十一条"),
+              _decided, article="《卫生健康行政处罚程序规定》第五十三条"),
         _rule("payment_reminder", "执行", {Stage.SERVED, Stage.EXECUTING}, {_H}, _money_overdue,
               article="《中华人民共和国行政强制法》第五十四条"),
         _rule("enforcement_application", "执行", {Stage.SERVED, Stage.EXECUTING}, {_H, _HEAD}, _money_overdue,

@@ -98,14 +98,15 @@ PERIODS: dict[str, LegalPeriod] = {
         LegalPeriod(
             "service", "送达期限", 7, Unit.WORKING_DAYS, "《卫生健康行政处罚程序规定》第五十三条第二款；《行政处罚法》第六十一条"
         ),
-        # 公告送达: deemed served when thirty days have passed since the notice was published (民事诉讼法
-        # art. 95); a period of the civil procedure law, so its last day moves past a holiday (its art. 85).
+        # 公告送达: deemed served when thirty days have passed since the notice was published (2025 rule art.
+        # 58(2), as 民事诉讼法 art. 95); thirty is not one of the working-day periods of its art. 69, so calendar
+        # days, the last day moving past a holiday as 民事诉讼法 art. 85 does.
         LegalPeriod(
             "public_notice_service",
             "公告送达期间",
             30,
             Unit.CALENDAR_DAYS,
-            "《中华人民共和国民事诉讼法》第九十五条、第八十五条（《卫生健康行政处罚程序规定》的公告送达条文未核实）",
+            "《卫生健康行政处罚程序规定》第五十八条第二款；《中华人民共和国民事诉讼法》第九十五条、第八十五条",
         ),
         LegalPeriod("payment", "缴纳罚款期限", 15, Unit.CALENDAR_DAYS, "《行政处罚法》第六十七条"),
         LegalPeriod(

@@ -278,8 +278,9 @@ def _basis_stated(state: CaseState, actor: ActorInfo, params: Mapping[str, Any])
     if state.proposed_outcome is not Outcome.PENALTY or not state.basis_missing:
         return None
     return (
-        f"处理意见未写明{'和'.join(state.basis_missing)}：行政处罚决定书应当载明违反法律、法规、规章的事实和"
-        "行政处罚的依据（《卫生健康行政处罚程序规定》第四十一条；《行政处罚法》第五十九条），请先在处理意见中补全"
+        f"处理意见未写明{'和'.join(state.basis_missing)}：事先告知书应当告知拟作出的行政处罚的依据，"
+        "行政处罚决定书应当载明违反法律、法规、规章的事实和行政处罚的依据（《行政处罚法》第四十四条、第五十九条；"
+        "《卫生健康行政处罚程序规定》第四十一条），请先在处理意见中补全"
     )
 
 
@@ -486,7 +487,7 @@ ACTIONS: dict[str, Action] = {
             frozenset({Stage.DELIBERATED}),
             Stage.PRIOR_NOTICE,
             _OFFICER,
-            (_penalty_proposed,),
+            (_penalty_proposed, _basis_stated),
             handler_only=True,
         ),
         Action(
@@ -544,6 +545,7 @@ ACTIONS: dict[str, Action] = {
             _HEAD,
             (
                 _no_penalty_from_deliberation,
+                _basis_stated,
                 _defence_period_over,
                 _hearing_held_if_requested,
                 _major_gate,

@@ -269,7 +269,7 @@ def pause_dialog(
 def filing_extension_dialog(
     ctx: AppContext, actor: Actor, case: CaseDetail, parent: QWidget | None = None
 ) -> FormDialog:
-    """立案期限延长 (本机关立案期限规定): once, by the head, before the filing period runs out."""
+    """立案期限延长 (卫生健康行政处罚程序规定 art. 32): once, by the head, before the filing period runs out."""
     terms = procedure.extension_terms(ctx, actor, case.id, "filing")
     fields = (Field("reason", "延长立案期限的理由", "multiline", True),)
     dialog = FormDialog(
@@ -322,7 +322,7 @@ def _show_terms(
         follow()
 
 
-# ---- 送达决定书 (卫生健康行政处罚程序规定 arts. 53–57; 民事诉讼法 art. 95) -------------------------------
+# ---- 送达决定书 (卫生健康行政处罚程序规定 arts. 53–58) ------------------------------------------------------
 
 # The fields each method asks for, beyond the method itself (the service refuses what is missing, with the
 # article); the others are hidden and not sent.
@@ -346,7 +346,7 @@ SERVICE_RULES = {
     "邮寄送达": "《卫生健康行政处罚程序规定》第五十六条：以回执上注明的收件日期为送达日期。",
     "委托送达": "《卫生健康行政处罚程序规定》第五十六条：以回执上注明的收件日期为送达日期。",
     "电子送达": "《卫生健康行政处罚程序规定》第五十七条：受送达人同意并签订确认书；以拍照、截屏、录音、录像等方式记录。",
-    "公告送达": "《民事诉讼法》第九十五条：自发出公告之日起经过三十日视为送达（送达日期由程序计算）。",
+    "公告送达": "《卫生健康行政处罚程序规定》第五十八条：自发出公告之日起经过三十日视为送达（送达日期由程序计算）。",
 }
 
 
