@@ -44,7 +44,7 @@ from pathlib import Path
 from enforcement_desk.transfer.package import verify_package
 started = time.perf_counter()
 report = verify_package(Path(sys.argv[1]))
-assert report.ok, report.problems
+assert report.intact, report.problems
 print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 

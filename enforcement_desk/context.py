@@ -71,7 +71,8 @@ def role_rule_of(service: Callable) -> RoleRule | None:
 
 @dataclass
 class AppContext:
-    """Where the data lives: the database, the evidence store, and an optional pinned business date."""
+    """Where the data lives: the database, the evidence store, and an optional pinned business date (set
+    by the demo, the tests, and ENFORCEMENT_DESK_TODAY through `admin.training.pin_business_date`)."""
 
     db: Database
     evidence_dir: Path
@@ -86,7 +87,9 @@ class AppContext:
         return cls(db=db, evidence_dir=Path(evidence_dir))
 
     def today(self) -> date:
-        """The business date; tests and demos can pin it (ENFORCEMENT_DESK_TODAY) to replay a timeline."""
+        """The business date: today, or the date pinned to replay a timeline — on a training database only
+        (the demo, `init --training`, the tests' databases); `admin.training.pin_business_date` refuses a
+        real one, whose business date is always the real day."""
         return self.today_override or date.today()
 
     def now(self) -> datetime:

@@ -37,6 +37,17 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("ENFORCEMENT_DESK_HOME", str(home))
     monkeypatch.delenv("ENFORCEMENT_DESK_DB", raising=False)
     monkeypatch.delenv("ENFORCEMENT_DESK_TODAY", raising=False)
+    # Every command that writes signs an audit checkpoint with the agency key: keep that key (and any other
+    # keyring entry a test makes) in the test's own home, never in the keyring of the machine running them.
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    previous = keyring.get_keyring()
+    backend = PlaintextKeyring()
+    backend.file_path = str(home / "keyring" / "keyring_pass.cfg")
+    keyring.set_keyring(backend)
+    yield
+    keyring.set_keyring(previous)
 
 
 def fresh_postgres_url() -> Iterator[str]:
@@ -93,7 +104,7 @@ class Office:
         self.ctx.today_override = day
 
 
-def make_office(url: str, evidence_dir: Path, today: date = date(2026, 11, 2)) -> Office:
+def make_office(url: str, evidence_dir: Path, today: date = date(2026, 11, 2), *, training: bool = True) -> Office:
     # Imported here so that core tests collect even while a service module is being written.
     from enforcement_desk.admin.agency_settings import set_transfer_approvers
     from enforcement_desk.admin.auth import login
@@ -104,7 +115,8 @@ def make_office(url: str, evidence_dir: Path, today: date = date(2026, 11, 2)) -
 
     ctx = AppContext.open(url, evidence_dir)
     ctx.today_override = today
-    admin = initialize(ctx, AgencyDraft(**TEST_AGENCY), AdminDraft("admin", "管理员", PASSWORD))
+    # A training database: the tests pin the business date (office.at), which only a training one allows.
+    admin = initialize(ctx, AgencyDraft(**TEST_AGENCY), AdminDraft("admin", "管理员", PASSWORD), training=training)
     staff = [
         UserDraft("wang", "王强", Role.OFFICER, PASSWORD, "3713002023001", date(2028, 12, 31)),
         UserDraft("li", "李娜", Role.OFFICER, PASSWORD, "3713002023002", date(2028, 12, 31)),

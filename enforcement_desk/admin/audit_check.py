@@ -6,20 +6,27 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from enforcement_desk.admin import record_admin_event
+from enforcement_desk.admin.audit_anchor import (
+    CheckpointCheck,
+    check_backup_checkpoints,
+    check_local_checkpoints,
+)
 from enforcement_desk.context import Actor, AppContext, allowed
 from enforcement_desk.core.roles import Role
 from enforcement_desk.procedure.step_log import RECORDS_KEY, comparable, rebuild_step_records, row_content
 from enforcement_desk.store.audit import GENESIS_HASH, ChainReport, verify_chain
 from enforcement_desk.store.blobs import BlobStore
 from enforcement_desk.store.models import (
+    Agency,
     AuditEvent,
     AuditHead,
     DocumentRecord,
@@ -37,6 +44,7 @@ class VerificationReport:
     events_checked: int
     blobs_checked: int
     problems: tuple[str, ...]
+    checkpoints: tuple[CheckpointCheck, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -273,15 +281,26 @@ def check_chain(session: Session, progress: Callable[[int], None] | None = None)
 
 @allowed(Role.ADMIN, Role.HEAD, Role.REVIEWER, Role.OFFICER, action="校验审计记录")
 def verify_all(
-    ctx: AppContext, actor: Actor, progress: Callable[[str, int], None] | None = None
+    ctx: AppContext,
+    actor: Actor,
+    progress: Callable[[str, int], None] | None = None,
+    backups: Sequence[Path] = (),
 ) -> VerificationReport:
-    """Check the audit chain, every row against its event and every stored file against its SHA-256.
+    """Check the audit chain (also against this PC's signed checkpoints of its head and those of the given
+    `backups`, which a cut or a recomputed chain cannot match), every row against its event and every
+    stored file against its SHA-256.
 
     The check itself is appended to the audit trail (`audit_verified`), whatever it found."""
     problems: list[str] = []
     with ctx.db.read() as session:
         chain = check_chain(session, (lambda n: progress("audit", n)) if progress else None)
         problems += [p.message for p in chain.problems]
+        head, checkpoints = check_local_checkpoints(session)
+        checkpoints += check_backup_checkpoints(session, backups)
+        problems += [c.problem for c in checkpoints if c.problem]
+        initialized = session.scalar(select(Agency.id).limit(1)) is not None
+        if head is None and chain.events_checked == 0 and initialized:
+            problems.append("数据库已初始化，却没有任何审计事件（审计记录被全部删除，链头被重置）")
         problems += rows_against_events(session)
         referenced: dict[str, str] = {}
         for ev_id, name, sha in session.execute(select(Evidence.id, Evidence.original_name, Evidence.sha256)):
@@ -314,8 +333,15 @@ def verify_all(
             action="audit_verified",
             entity="audit",
             entity_id=chain.events_checked,
-            payload={"ok": not problems, "problems": problems[:20]},
+            payload={
+                "ok": not problems,
+                "problems": problems[:20],
+                "checkpoints": [[c.source, c.checkpoint.seq, c.signature, c.ok] for c in checkpoints],
+            },
         )
     return VerificationReport(
-        events_checked=chain.events_checked, blobs_checked=len(referenced), problems=tuple(problems)
+        events_checked=chain.events_checked,
+        blobs_checked=len(referenced),
+        problems=tuple(problems),
+        checkpoints=tuple(checkpoints),
     )

@@ -1,16 +1,31 @@
-"""Logging in and password hashing (argon2id)."""
+"""Logging in and password hashing (argon2id), with the lockout that throttles password guessing.
+
+Every failed sign-in gets the same answer, whether the login is unknown, the account disabled or the
+password wrong, so that trying names tells an attacker nothing. After AgencySettings.login_max_failures
+failures in a row an account is locked for login_lock_minutes of wall-clock time (not the business
+date): meanwhile every sign-in to it is refused, the right password included, with a message saying
+until when — shown whatever password was typed, so it never tells a guess apart. An administrator can
+lift the lock (admin/users.unlock_user). Locks, unlocks and every attempt go to the audit trail in the
+transaction that counts them.
+"""
 
 from __future__ import annotations
+
+import secrets
+import threading
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from enforcement_desk.admin import record_admin_event
 from enforcement_desk.context import Actor, AppContext
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.roles import Role
-from enforcement_desk.store.models import User
+from enforcement_desk.core.settings import AgencySettings
+from enforcement_desk.store.models import Agency, User
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
@@ -35,28 +50,131 @@ def actor_from_user(user: User) -> Actor:
     )
 
 
+SIGN_IN_REFUSED = "用户名或密码不正确"
+
+
+def locked_message(locked_until: datetime, now: datetime) -> str:
+    """The refusal while an account is locked, with the moment the lock ends."""
+    moment = locked_until.strftime("%H:%M" if locked_until.date() == now.date() else "%m月%d日 %H:%M")
+    return f"该账户因多次登录失败已锁定至 {moment}，请稍后再试或联系管理员解锁"
+
+
+def is_locked(user: User, now: datetime) -> bool:
+    """Whether the account refuses every sign-in at wall-clock time `now`."""
+    return user.locked_until is not None and user.locked_until > now
+
+
+# An unknown login is checked against this hash (of a random password nobody knows, with the hasher's
+# parameters), so that it takes as long as a known login's check. Made afresh only if the parameters change.
+_STAND_IN_HASH = (
+    "$argon2id$v=19$m=65536,t=3,p=4$VBTHrcwobED6OGIRYwmAOA$xtuRw2vC4faVnyo8vf4iwoeAUWoL+KvU7QW1D12Sev8"
+)
+_stand_in: list[str] = []
+_stand_in_lock = threading.Lock()
+
+
+def _stand_in_hash() -> str:
+    """A hash no password matches, with the parameters real hashes have."""
+    with _stand_in_lock:
+        if not _stand_in:
+            fits = not _hasher.check_needs_rehash(_STAND_IN_HASH)
+            _stand_in.append(_STAND_IN_HASH if fits else _hasher.hash(secrets.token_hex(32)))
+        return _stand_in[0]
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _lock_end(now: datetime, minutes: int) -> datetime:
+    """`minutes` from now, rounded up to the whole minute, so that the HH:MM shown is when it ends."""
+    end = now + timedelta(minutes=minutes)
+    whole = end.replace(second=0, microsecond=0)
+    return whole if whole == end else whole + timedelta(minutes=1)
+
+
 def login(ctx: AppContext, login_name: str, password: str) -> Actor:
-    """Sign a user in by login name and password, auditing the success or the failure
-    (a failed attempt is recorded even under an unknown name); a deactivated user cannot sign in."""
+    """Sign a user in by login name and password; refuses a locked, deactivated or unknown account and a
+    wrong password, counting the failures of a known account and locking it after too many in a row.
+
+    Every attempt is audited (a failure even under an unknown name). The password hash is checked before
+    the write transaction (it takes a moment by design, and on SQLite the write lock is the whole
+    database's); the count is then kept under the user row's lock, so that attempts made at the same
+    time on a server are all counted and none slips past a lock another has just set."""
+    name = login_name.strip()
+    now = datetime.now()
+    with ctx.db.read() as session:
+        seen = session.execute(
+            select(User.password_hash, User.locked_until).where(User.login == name)
+        ).one_or_none()
+    checked_hash: str | None = None
+    valid = False
+    if seen is None:
+        _verify(_stand_in_hash(), password)  # the same time as a known login's check
+    elif not (seen.locked_until is not None and seen.locked_until > now):
+        checked_hash, valid = seen.password_hash, _verify(seen.password_hash, password)
     with ctx.db.write() as session:
-        user = session.execute(select(User).where(User.login == login_name.strip())).scalar_one_or_none()
-        valid = False
-        if user is not None and user.active:
-            try:
-                valid = _hasher.verify(user.password_hash, password)
-            except (VerificationError, InvalidHashError):
-                valid = False
-        if not valid:
-            record_admin_event(
-                session,
-                actor_id=user.id if user else None,
-                actor_login=login_name.strip()[:64],
-                action="login_failed",
-                entity="user",
-                entity_id=user.id if user else "-",
-            )
-            failed = DomainError("用户名或密码不正确" if user is None or user.active else "该用户已停用，请联系管理员")
-        else:
-            record_admin_event(session, actor_id=user.id, actor_login=user.login, action="login", entity="user", entity_id=user.id)
+        user = session.execute(select(User).where(User.login == name).with_for_update()).scalar_one_or_none()
+        if user is not None and not is_locked(user, now) and user.password_hash != checked_hash:
+            valid = _verify(user.password_hash, password)  # unlocked or the password changed meanwhile
+        refusal = _count_attempt(session, user, name, valid, now)
+        if refusal is None:
             return actor_from_user(user)
-    raise failed
+    raise refusal
+
+
+def _count_attempt(
+    session: Session, user: User | None, name: str, valid: bool, now: datetime
+) -> DomainError | None:
+    """Record one sign-in attempt in the caller's transaction: None when it succeeds, else the refusal."""
+
+    def failed(reason: str, **payload) -> None:
+        record_admin_event(
+            session,
+            actor_id=user.id if user else None,
+            actor_login=name[:64],
+            action="login_failed",
+            entity="user",
+            entity_id=user.id if user else "-",
+            payload={"reason": reason, **payload},
+        )
+
+    if user is None:
+        failed("unknown_login")
+        return DomainError(SIGN_IN_REFUSED)
+    if is_locked(user, now):
+        failed("locked", locked_until=user.locked_until)
+        return DomainError(locked_message(user.locked_until, now))
+    user.locked_until = None  # a lock that has run out
+    if valid and user.active:
+        user.failed_logins = 0
+        record_admin_event(
+            session,
+            actor_id=user.id,
+            actor_login=user.login,
+            action="login",
+            entity="user",
+            entity_id=user.id,
+        )
+        return None
+    settings = AgencySettings.from_json(session.get(Agency, user.agency_id).settings)
+    # A disabled account counts and locks like any other: otherwise its answers would set it apart.
+    user.failed_logins = (user.failed_logins or 0) + 1
+    failed("wrong_password" if user.active else "inactive", failures=user.failed_logins)
+    if user.failed_logins < settings.login_max_failures:
+        return DomainError(SIGN_IN_REFUSED)
+    user.locked_until = _lock_end(now, settings.login_lock_minutes)
+    record_admin_event(
+        session,
+        actor_id=user.id,
+        actor_login=user.login,
+        action="user_locked",
+        entity="user",
+        entity_id=user.id,
+        payload={"failures": user.failed_logins, "locked_until": user.locked_until},
+    )
+    user.failed_logins = 0  # after the lock runs out, the count starts again
+    return DomainError(locked_message(user.locked_until, now))

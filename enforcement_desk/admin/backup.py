@@ -5,8 +5,9 @@ snapshot, so officers keep saving while it runs (WAL lets a reader and a writer 
 and the copy is a consistent database, never a file caught half-way through a write. The evidence
 store is copied after the snapshot; blobs are written before the row that names them commits and
 are never changed, so every file the snapshot refers to is already there. A manifest records what
-the backup must contain — table row counts, the audit chain's tip, the database file's SHA-256 —
-and restoring checks all of it before and after.
+the backup must contain — table row counts, the audit chain's tip, the database file's SHA-256, and a
+checkpoint of the tip signed with the agency key (admin.audit_anchor) — and restoring checks all of it
+before and after.
 """
 
 from __future__ import annotations
@@ -19,10 +20,18 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from enforcement_desk import __version__
 from enforcement_desk.admin import record_admin_event
+from enforcement_desk.admin.audit_anchor import (
+    TAIL_LENGTH,
+    ChainHead,
+    Checkpoint,
+    sign_checkpoint,
+    signature_status,
+)
 from enforcement_desk.context import Actor, AppContext, allowed
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.roles import Role
@@ -61,6 +70,8 @@ class BackupManifest:
     blobs: int
     blob_bytes: int
     format: int = BACKUP_FORMAT
+    # the chain's head at backup time, signed with the agency key (None in backups made before this)
+    audit_checkpoint: dict | None = None
 
     def to_json(self) -> str:
         """The manifest as indented, key-sorted JSON."""
@@ -94,6 +105,7 @@ class RestoreReport:
     events_checked: int
     blobs_checked: int
     problems: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())
 
     @property
     def ok(self) -> bool:
@@ -145,6 +157,39 @@ def _audit_tip(connection: sqlite3.Connection) -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, GENESIS_HASH)
 
 
+def _chain_head(connection: sqlite3.Connection) -> ChainHead | None:
+    """The chain's identity and last event, as audit_anchor.chain_head reads it from a live database."""
+    agency = connection.execute("SELECT MIN(id) FROM agencies").fetchone()
+    first = connection.execute("SELECT hash FROM audit_events WHERE seq = 1").fetchone()
+    last = connection.execute("SELECT seq, hash, at FROM audit_events ORDER BY seq DESC LIMIT 1").fetchone()
+    if agency is None or agency[0] is None or first is None or last is None:
+        return None
+    return ChainHead(agency[0], first[0], last[0], last[1], last[2])
+
+
+def _checkpoint_findings(connection: sqlite3.Connection, manifest: BackupManifest, what: str):
+    """The manifest's signed checkpoint against the backed-up chain: (notes, problems)."""
+    if manifest.audit_checkpoint is None:
+        return ["备份清单中没有审计检查点（旧版本程序制作的备份）"], []
+    try:
+        checkpoint = Checkpoint.from_dict(manifest.audit_checkpoint)
+    except DomainError as exc:
+        return [], [f"{what}{exc}"]
+    signature = signature_status(checkpoint)
+    notes = [f"备份时的审计链头：{checkpoint.label}，哈希 {checkpoint.hash[:16]}…，检查点签名{signature}"]
+    problems = []
+    head = _chain_head(connection)
+    if signature == "无效":
+        problems.append(f"{what}备份清单中的审计检查点签名与本机关密钥不符（检查点被伪造或改动）")
+    if head is None or head.database_id != checkpoint.database_id:
+        problems.append(f"{what}数据库与备份清单中审计检查点所属的数据库不同（首个审计事件或机关不符）")
+    elif (head.seq, head.hash) != (checkpoint.seq, checkpoint.hash):
+        problems.append(
+            f"{what}审计链末端 #{head.seq} 与备份时签名的检查点 #{checkpoint.seq} 不符（备份中的审计记录被改动）"
+        )
+    return notes, problems
+
+
 def _referenced_blobs(connection: sqlite3.Connection) -> dict[str, str]:
     present = set(_table_counts(connection))
     referenced: dict[str, str] = {}
@@ -176,6 +221,8 @@ def _check_database(path: Path, manifest: BackupManifest, evidence_dir: Path, wh
         problems += [f"{what}{p.message}" for p in chain.problems]
         if tip != (manifest.audit_last_seq, manifest.audit_last_hash):
             problems.append(f"{what}审计链链头为 #{tip[0]}，与备份清单记录的 #{manifest.audit_last_seq} 不符")
+        notes, found = _checkpoint_findings(connection, manifest, what)
+        problems += found
         referenced = _referenced_blobs(connection)
     store = BlobStore(evidence_dir)
     for sha, label in sorted(referenced.items(), key=lambda item: item[1]):
@@ -183,7 +230,9 @@ def _check_database(path: Path, manifest: BackupManifest, evidence_dir: Path, wh
             problems.append(f"{what}{label} 的文件缺失（SHA-256 {sha}）")
         elif not store.verify(sha):
             problems.append(f"{what}{label} 的文件内容与登记的 SHA-256 不符")
-    return RestoreReport(path, evidence_dir, chain.events_checked, len(referenced), tuple(problems))
+    return RestoreReport(
+        path, evidence_dir, chain.events_checked, len(referenced), tuple(problems), tuple(notes)
+    )
 
 
 # ---- backup ------------------------------------------------------------------------------------
@@ -230,6 +279,16 @@ def make_backup(
         with closing(sqlite3.connect(database)) as connection:
             counts = _table_counts(connection)
             last_seq, last_hash = _audit_tip(connection)
+            head = _chain_head(connection)
+            tail = (
+                connection.execute(
+                    "SELECT seq, hash, at FROM audit_events WHERE seq < ? ORDER BY seq DESC LIMIT ?",
+                    (head.seq, TAIL_LENGTH),
+                ).fetchall()
+                if head is not None
+                else []
+            )
+        checkpoint = sign_checkpoint(head, datetime.now()) if head is not None else None
         blobs, blob_bytes = copy_blob_store(ctx.evidence_dir, staging / EVIDENCE_NAME, progress)
         manifest = BackupManifest(
             created_at=ctx.now().isoformat(timespec="seconds"),
@@ -242,6 +301,10 @@ def make_backup(
             audit_last_hash=last_hash,
             blobs=blobs,
             blob_bytes=blob_bytes,
+            # the events just before the head ride along (unsigned) to name the first one a cut removed
+            audit_checkpoint=(
+                {**checkpoint.to_dict(), "tail": [list(row) for row in reversed(tail)]} if checkpoint else None
+            ),
         )
         (staging / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
         if as_zip:

@@ -468,7 +468,7 @@ def build_demo(
     if is_initialized(ctx):
         raise DomainError("该数据库已有数据，演示数据只能生成到新的空数据库（用 --db 指定新文件）")
     real_today = today or ctx.today()
-    admin = initialize(ctx, DEMO_AGENCY, AdminDraft("admin", "系统管理员", DEMO_PASSWORD))
+    admin = initialize(ctx, DEMO_AGENCY, AdminDraft("admin", "系统管理员", DEMO_PASSWORD), training=True)
     for draft in DEMO_USERS:
         add_user(ctx, admin, draft)
     set_transfer_approvers(ctx, admin, "chenjun", note="本局局长（正职负责人），审批涉嫌犯罪案件的移送")

@@ -71,8 +71,12 @@ def validate_agency(draft: AgencyDraft) -> AgencyDraft:
     return draft
 
 
-def initialize(ctx: AppContext, agency: AgencyDraft, admin: AdminDraft) -> Actor:
-    """Create the schema if needed, then the agency and its administrator. Refuses a second run."""
+def initialize(ctx: AppContext, agency: AgencyDraft, admin: AdminDraft, *, training: bool = False) -> Actor:
+    """Create the schema if needed, then the agency and its administrator. Refuses a second run.
+
+    `training` makes a training database (the demo's, or `init --training` for courses): its documents
+    carry the 培训 mark and its business date may be pinned. The mark goes into the database's first
+    audit event and is never changed afterwards (enforcement_desk.admin.training)."""
     validate_agency(agency)
     require_text(admin.login, "管理员登录名")
     require_text(admin.name, "管理员姓名")
@@ -117,7 +121,8 @@ def initialize(ctx: AppContext, agency: AgencyDraft, admin: AdminDraft) -> Actor
             action="initialize",
             entity="agency",
             entity_id=row.id,
-            payload={"agency": agency.name, "short_name": agency.short_name, "admin": admin.login},
+            payload={"agency": agency.name, "short_name": agency.short_name, "admin": admin.login,
+                     **({"training": True} if training else {})},  # fmt: skip
         )
         return actor_from_user(user)
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from enforcement_desk.admin import record_admin_event
-from enforcement_desk.admin.auth import hash_password
+from enforcement_desk.admin.auth import hash_password, is_locked
 from enforcement_desk.context import Actor, AppContext, allowed, require_text
 from enforcement_desk.core.errors import DomainError, NotFound
 from enforcement_desk.core.roles import Role
@@ -41,6 +41,11 @@ class UserView:
     cert_valid_until: date | None
     legal_qualified: bool
     active: bool
+    locked_until: datetime | None = None  # set while sign-ins are locked after repeated failures
+
+    def locked_at(self, now: datetime) -> bool:
+        """Whether sign-ins are locked at wall-clock time `now`."""
+        return self.locked_until is not None and self.locked_until > now
 
     @property
     def label(self) -> str:
@@ -58,6 +63,7 @@ def _view(user: User) -> UserView:
         cert_valid_until=user.cert_valid_until,
         legal_qualified=user.legal_qualified,
         active=user.active,
+        locked_until=user.locked_until,
     )
 
 
@@ -111,7 +117,9 @@ def add_user(ctx: AppContext, actor: Actor, draft: UserDraft) -> UserView:
         raise DomainError(f"登录名“{login}”已被使用") from None
 
 
-def list_users(ctx: AppContext, actor: Actor, role: Role | None = None, active_only: bool = True) -> list[UserView]:
+def list_users(
+    ctx: AppContext, actor: Actor, role: Role | None = None, active_only: bool = True
+) -> list[UserView]:
     """The agency's users in id order, optionally of one role and including inactive ones."""
     with ctx.db.read() as session:
         query = select(User).where(User.agency_id == actor.agency_id).order_by(User.id)
@@ -159,5 +167,32 @@ def set_active(ctx: AppContext, actor: Actor, user_id: int, active: bool) -> Use
             entity="user",
             entity_id=user.id,
             payload={"before": {"active": before}, "after": {"active": active}},
+        )
+        return _view(user)
+
+
+@allowed(Role.ADMIN, action="解除用户登录锁定")
+def unlock_user(ctx: AppContext, actor: Actor, login: str) -> UserView:
+    """Lift a sign-in lock set after repeated failed sign-ins (and clear the count of failures), auditing
+    it; refused when the account is not locked."""
+    name = require_text(login, "登录名")
+    now = datetime.now()
+    with ctx.db.write() as session:
+        user = session.execute(select(User).where(User.login == name).with_for_update()).scalar_one_or_none()
+        if user is None or user.agency_id != actor.agency_id:
+            raise NotFound(f"用户“{name}”不存在")
+        if not is_locked(user, now):
+            raise DomainError(f"用户“{name}”的登录未被锁定，无需解锁")
+        before = {"locked_until": user.locked_until, "failed_logins": user.failed_logins}
+        user.locked_until = None
+        user.failed_logins = 0
+        record_admin_event(
+            session,
+            actor_id=actor.user_id,
+            actor_login=actor.login,
+            action="user_unlocked",
+            entity="user",
+            entity_id=user.id,
+            payload={"login": user.login, "before": before},
         )
         return _view(user)

@@ -12,7 +12,7 @@ import importlib
 import os
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -89,11 +89,19 @@ def open_context(args: argparse.Namespace):
         from enforcement_desk.admin.server_connection import url_with_stored_password
 
         url = url_with_stored_password(url)  # the password lives in the OS keyring, never on the command line
-    ctx = AppContext.open(url, Path(args.evidence_dir) if args.evidence_dir else None)
-    pinned = os.environ.get("ENFORCEMENT_DESK_TODAY")
+    return AppContext.open(url, Path(args.evidence_dir) if args.evidence_dir else None)
+
+
+def pin_business_date(ctx: AppContext, command: Command, args: argparse.Namespace) -> None:
+    """ENFORCEMENT_DESK_TODAY pins the business date, on a training database only (or for the command
+    creating one: `demo`, `init --training`); on a real one the command is refused before it does anything."""
+    from enforcement_desk.admin.training import PIN_VARIABLE, parse_pinned_date
+    from enforcement_desk.admin.training import pin_business_date as pin
+
+    pinned = os.environ.get(PIN_VARIABLE)
     if pinned:
-        ctx.today_override = date.fromisoformat(pinned)
-    return ctx
+        creates = command.name == "demo" or (command.name == "init" and getattr(args, "training", False))
+        pin(ctx, parse_pinned_date(pinned), creates_training_database=creates)
 
 
 def require_initialized(ctx) -> None:
@@ -124,6 +132,37 @@ def sign_in(ctx: AppContext, args: argparse.Namespace) -> Actor:
     return login(ctx, user, password)
 
 
+def new_password(variable: str, what: str) -> str:
+    """A password being set (the first administrator's, a new user's): from the environment variable or
+    typed twice at a prompt — never from the command line, where every user of the computer can read it
+    in the process list."""
+    password = os.environ.get(variable)
+    if password:
+        return password
+    if not sys.stdin.isatty():
+        raise DomainError(
+            f"未提供{what}：请在终端中运行以输入密码，或设置环境变量 {variable}（密码不能写在命令行参数里）"
+        )
+    password = getpass.getpass(f"设置{what}：")
+    if getpass.getpass("再次输入以确认：") != password:
+        raise DomainError("两次输入的密码不一致，未保存")
+    return password
+
+
+def remind_of_certificate(ctx: AppContext, actor: Actor) -> None:
+    """After an officer signs in: a line on stderr when their 执法证 has run out (no enforcement step can be
+    taken) or runs out within 30 days."""
+    from enforcement_desk.core.roles import Role
+
+    if actor.role is not Role.OFFICER:
+        return
+    from enforcement_desk.procedure.worklist import my_certificate_notice
+
+    notice = my_certificate_notice(ctx, actor)
+    if notice is not None:
+        print(notice.text, file=sys.stderr)
+
+
 def resolve_case(ctx, actor, ref: str) -> int:
     from enforcement_desk.procedure.cases import find_case_id
 
@@ -137,11 +176,7 @@ def resolve_case(ctx, actor, ref: str) -> int:
 def cmd_init(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.admin.setup import AdminDraft, AgencyDraft, initialize
 
-    password = args.admin_password or os.environ.get("ENFORCEMENT_DESK_PASSWORD")
-    if password is None:
-        if not sys.stdin.isatty():
-            raise DomainError("请用 --admin-password 或环境变量 ENFORCEMENT_DESK_PASSWORD 提供管理员密码")
-        password = getpass.getpass("设置管理员密码：")
+    password = new_password("ENFORCEMENT_DESK_PASSWORD", "管理员密码")
     actor = initialize(
         ctx,
         AgencyDraft(
@@ -154,11 +189,13 @@ def cmd_init(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
             court=args.court,
         ),
         AdminDraft(login=args.admin_login, name=args.admin_name, password=password),
+        training=args.training,
     )
     if args.json:
-        print_json({"database": ctx.db.url, "admin": actor})
+        print_json({"database": ctx.db.url, "admin": actor, "training": args.training})
     else:
-        print(f"已初始化：{args.agency}；管理员 {actor.login}；数据库 {ctx.db.url}")
+        kind = "培训数据库（文书标注“培训用，非正式文书”）" if args.training else "数据库"
+        print(f"已初始化：{args.agency}；管理员 {actor.login}；{kind} {ctx.db.url}")
     return 0
 
 
@@ -166,9 +203,7 @@ def cmd_init(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
 def cmd_user_add(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.admin.users import UserDraft, add_user
 
-    password = args.password or os.environ.get("ENFORCEMENT_DESK_NEW_PASSWORD")
-    if not password:
-        raise DomainError("请用 --password 或环境变量 ENFORCEMENT_DESK_NEW_PASSWORD 提供新用户的初始密码")
+    password = new_password("ENFORCEMENT_DESK_NEW_PASSWORD", f"用户 {args.login} 的初始密码")
     view = add_user(
         ctx,
         actor,
@@ -191,6 +226,7 @@ def cmd_user_list(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> in
     from enforcement_desk.admin.users import list_users
 
     users = list_users(ctx, actor, active_only=False)
+    now = datetime.now()
     if args.json:
         print_json(users)
     else:
@@ -203,13 +239,43 @@ def cmd_user_list(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> in
                     u.name,
                     u.role.label,
                     u.cert_no,
-                    u.cert_valid_until,
+                    certificate_validity(u.role, u.cert_no, u.cert_valid_until, ctx.today()),
                     "有" if u.legal_qualified else "",
-                    "在用" if u.active else "停用",
+                    _user_state(u, now),
                 ]
                 for u in users
             ],
         )
+    return 0
+
+
+def certificate_validity(role, cert_no: str | None, valid_until, today) -> str:
+    """An officer's 执法证 validity as listed, marked when it has run out or runs out within 30 days."""
+    from enforcement_desk.core.procedure.workflow import certificate_notice
+    from enforcement_desk.core.roles import Role
+
+    shown = str(valid_until or "")
+    notice = certificate_notice(cert_no, valid_until, today) if role is Role.OFFICER else None
+    if notice is None:
+        return shown
+    if notice.expired:
+        return f"{shown}（已过期）" if cert_no and valid_until else f"{shown}（未登记）"
+    return f"{shown}（{notice.days_left} 天后到期）" if notice.days_left else f"{shown}（今天到期）"
+
+
+def _user_state(user, now: datetime) -> str:
+    state = "在用" if user.active else "停用"
+    if user.locked_at(now):
+        state += f"；登录锁定至 {user.locked_until:%m-%d %H:%M}"
+    return state
+
+
+@presents("user unlock")
+def cmd_user_unlock(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
+    from enforcement_desk.admin.users import unlock_user
+
+    view = unlock_user(ctx, actor, args.login)
+    print_json(view) if args.json else print(f"已解除 {view.label} 的登录锁定")
     return 0
 
 
@@ -698,11 +764,18 @@ def cmd_demo(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
 def cmd_audit_verify(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.admin.audit_check import verify_all
 
-    report = verify_all(ctx, actor)
+    report = verify_all(ctx, actor, backups=[Path(b) for b in args.backup])
     if args.json:
         print_json(report)
     else:
         print(f"审计事件：已校验 {report.events_checked} 条；证据文件：已校验 {report.blobs_checked} 个")
+        if not report.checkpoints:
+            print("审计检查点：本机尚无该数据库的检查点（此后每次写入后自动记录）")
+        for check in report.checkpoints:
+            print(
+                f"审计检查点：{check.source} {check.checkpoint.label}，{check.signature_label}，"
+                + ("审计链包含该事件且未被改动" if check.ok else "不符")
+            )
         for problem in report.problems:
             print(f"✗ {problem}")
         print("校验通过：审计链完整，证据文件未被改动" if report.ok else "校验未通过")
@@ -795,15 +868,27 @@ def run_command(command: Command, presenter: Presenter, args: argparse.Namespace
         return presenter(None, None, args)
     ctx = open_context(args)
     try:
+        pin_business_date(ctx, command, args)
         actor = None
         if command.access is Access.USER:
             actor = sign_in(ctx, args)
+            remind_of_certificate(ctx, actor)
             refusal = command.refusal(actor)
             if refusal:
                 raise PermissionDenied(refusal)
         return presenter(ctx, actor, args)
     finally:
+        _anchor_audit_chain(ctx)
         ctx.close()
+
+
+def _anchor_audit_chain(ctx: AppContext) -> None:
+    """A command that wrote leaves this PC's signed checkpoint of the audit chain's head behind."""
+    from enforcement_desk.admin.audit_anchor import anchor_after_writes
+
+    warning = anchor_after_writes(ctx.db)
+    if warning:
+        print(f"警告：{warning}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

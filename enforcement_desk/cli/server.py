@@ -98,11 +98,14 @@ def _print_restore(report, json_output: bool, done_text: str) -> int:
                 "events_checked": report.events_checked,
                 "blobs_checked": report.blobs_checked,
                 "problems": list(report.problems),
+                "notes": list(report.notes),
                 "ok": report.ok,
             }
         )
     else:
         print(f"审计事件：已校验 {report.events_checked} 条；证据文件：已校验 {report.blobs_checked} 个")
+        for note in report.notes:
+            print(note)
         for problem in report.problems:
             print(f"✗ {problem}")
         print(done_text if report.ok else "校验未通过")

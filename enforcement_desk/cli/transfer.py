@@ -95,18 +95,57 @@ def cmd_transfer_package(ctx: AppContext, actor: Actor, args: argparse.Namespace
 def cmd_transfer_verify(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.transfer.service import verify_transfer_package
 
-    report = verify_transfer_package(Path(args.file), Path(args.public_key) if args.public_key else None)
+    report = verify_transfer_package(
+        Path(args.file), Path(args.public_key) if args.public_key else None, args.fingerprint
+    )
     if args.json:
         print_json({"ok": report.ok, "files_checked": report.files_checked, "problems": report.problems,
-                    "fingerprint": report.fingerprint})  # fmt: skip
-    else:
-        print(f"已核对 {report.files_checked} 份材料；签名公钥指纹 {report.fingerprint or '—'}")
-        print(
-            "核对通过：清单签名有效，全部文件完整"
-            if report.ok
-            else "\n".join(f"问题：{p}" for p in report.problems)
-        )
+                    "fingerprint": report.fingerprint, "signatures_valid": report.signatures_valid,
+                    "signer": report.signer, "untrusted": report.untrusted,
+                    "audit_head": report.audit_head if report.ok else None})  # fmt: skip
+        return 0 if report.ok else 1
+    print(f"已核对 {report.files_checked} 份材料；签名公钥指纹 {report.fingerprint or '—'}")
+    if report.signer:
+        print(f"签名人已确认：{report.signer}")
+    if report.ok and report.audit_head:  # the manifest's word counts only once its signer is confirmed
+        head = report.audit_head
+        print(f"移送机关制作材料包时的审计记录链头：第 {head['seq']} 条，哈希 {head['hash']}")
+    for problem in report.problems:
+        print(f"问题：{problem}")
+    if report.untrusted:
+        print(report.untrusted)
+    if report.ok:
+        print("核对通过：签名人已确认，清单签名有效，全部文件完整")
     return 0 if report.ok else 1
+
+
+@presents("transfer trust-key")
+def cmd_transfer_trust_key(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
+    from enforcement_desk.transfer.trust import store_path, trust_key
+
+    entry, added = trust_key(Path(args.file), args.name)
+    if args.json:
+        print_json({"added": added, "name": entry.name, "fingerprint": entry.fingerprint,
+                    "added_at": entry.added_at, "store": str(store_path())})  # fmt: skip
+        return 0
+    print(f"{'已导入' if added else '本机已信任该公钥'}：{entry.name}　公钥指纹：{entry.fingerprint}")
+    print("请确认此指纹与移送机关盖章的移送书上印的指纹一致（或电话向移送机关核实）；不一致请勿使用。")
+    return 0
+
+
+@presents("transfer trusted-keys")
+def cmd_transfer_trusted_keys(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
+    from enforcement_desk.transfer.trust import store_path, trusted_keys
+
+    keys = trusted_keys()
+    if args.json:
+        print_json([{"name": k.name, "fingerprint": k.fingerprint, "added_at": k.added_at} for k in keys])
+        return 0
+    if not keys:
+        print(f"本机信任库中还没有移送机关的公钥（{store_path()}）；用 transfer trust-key 导入")
+    for key in keys:
+        print(f"{key.name}　公钥指纹：{key.fingerprint}　（{key.added_at.replace('T', ' ')} 导入）")
+    return 0
 
 
 @presents("transfer receipt")

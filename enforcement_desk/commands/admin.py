@@ -23,7 +23,7 @@ declare(
     ),
     Command(
         "init",
-        "创建数据库、机构和首个管理员",
+        "创建数据库、机构和首个管理员（管理员密码取自环境变量 ENFORCEMENT_DESK_PASSWORD 或终端输入）",
         services=("enforcement_desk.admin.setup:initialize",),
         access=Access.DATABASE,
         args=(
@@ -36,12 +36,16 @@ declare(
             Arg("--court", help="决定书载明的行政诉讼法院", default=""),
             Arg("--admin-login", required=True),
             Arg("--admin-name", required=True),
-            Arg("--admin-password"),
+            Arg(
+                "--training",
+                action="store_true",
+                help="建立培训数据库：文书标注“培训用，非正式文书”，可用 ENFORCEMENT_DESK_TODAY 指定业务日期；建库后不能更改",
+            ),
         ),
     ),
     Command(
         "user add",
-        "新增用户（管理员）",
+        "新增用户（管理员；初始密码取自环境变量 ENFORCEMENT_DESK_NEW_PASSWORD 或终端输入）",
         services=("enforcement_desk.admin.users:add_user",),
         roles=(Role.ADMIN,),
         args=(
@@ -53,7 +57,6 @@ declare(
                 type=parse_role,
                 help="officer/执法人员, reviewer/法制审核人员, head/负责人, admin/管理员",
             ),
-            Arg("--password"),
             Arg("--cert-no", help="执法证号"),
             Arg("--cert-valid-until", type=parse_date, help="执法证有效期至"),
             Arg("--legal-qualified", action="store_true", help="具有法律职业资格"),
@@ -65,6 +68,13 @@ declare(
         services=("enforcement_desk.admin.users:list_users",),
     ),
     Command(
+        "user unlock",
+        "解除因多次登录失败而锁定的账户（管理员）",
+        services=("enforcement_desk.admin.users:unlock_user",),
+        roles=(Role.ADMIN,),
+        args=(Arg("login", help="被锁定用户的登录名"),),
+    ),
+    Command(
         "demo",
         "生成演示数据库（各阶段的真实感案件）",
         services=("enforcement_desk.admin.demo:build_demo",),
@@ -73,8 +83,16 @@ declare(
     ),
     Command(
         "audit verify",
-        "校验审计链和全部证据文件的哈希",
+        "校验审计链和全部证据文件的哈希，并与本机及所给备份中签名的审计链检查点核对",
         services=("enforcement_desk.admin.audit_check:verify_all",),
+        args=(
+            Arg(
+                "--backup",
+                action="append",
+                default=[],
+                help="也与该备份（文件夹或 .zip）清单中签名的链头检查点核对；可重复",
+            ),
+        ),
     ),
     Command(
         "settings show",

@@ -279,13 +279,30 @@ declare(
     ),
     Command(
         "transfer verify",
-        "核对移送材料包（接收单位也可使用，无需数据库）",
-        services=("enforcement_desk.transfer.package:verify_package",),
+        "核对移送材料包（接收单位也可使用，无需数据库）；签名人须经公钥文件、指纹或本机信任库确认",
+        services=("enforcement_desk.transfer.service:verify_transfer_package",),
         access=Access.NONE,
         args=(
             Arg("file"),
             Arg("--public-key", help="移送机关提供的公钥文件（PEM）"),
+            Arg("--fingerprint", help="移送机关的公钥指纹（移送书上印的或电话核实的 32 位十六进制数字）"),
         ),
+    ),
+    Command(
+        "transfer trust-key",
+        "接收单位：把核实过指纹的移送机关公钥导入本机信任库，以后核对其材料包无需再指定公钥（无需数据库）",
+        services=("enforcement_desk.transfer.trust:trust_key",),
+        access=Access.NONE,
+        args=(
+            Arg("file", help="移送机关提供的公钥文件（PEM）"),
+            Arg("--name", help="移送机关名称"),
+        ),
+    ),
+    Command(
+        "transfer trusted-keys",
+        "接收单位：列出本机信任库中的移送机关公钥（无需数据库）",
+        services=("enforcement_desk.transfer.trust:trusted_keys",),
+        access=Access.NONE,
     ),
     Command(
         "transfer receipt",

@@ -47,6 +47,10 @@ class AgencySettings:
     random_results_working_days: int = 20
     complaint_reply_working_days: int = 15
     idle_lock_minutes: int = 15
+    # Password guessing: after this many failed sign-ins in a row an account is locked for this long
+    # (even the right password is refused meanwhile; an administrator can unlock it).
+    login_max_failures: int = 5
+    login_lock_minutes: int = 15
     # 重大执法决定法制审核目录清单 (art. 58): fines above these are major.
     major_fine_person: Decimal = Decimal("10000")
     major_fine_organisation: Decimal = Decimal("100000")
@@ -108,6 +112,10 @@ LEGAL_CEILINGS: dict[str, tuple[Decimal, str]] = {
 }
 
 
+# Settings that would switch a protection off at 0: the sign-in lockout cannot be disabled this way.
+SETTING_MINIMUMS: dict[str, int] = {"login_max_failures": 1, "login_lock_minutes": 1}
+
+
 def legal_ceiling_refusal(settings: AgencySettings, changed: set[str]) -> DomainError | None:
     """A changed setting above what the rule allows; settings saved before the ceiling still load."""
     for key in sorted(changed & LEGAL_CEILINGS.keys()):
@@ -128,6 +136,8 @@ SETTING_LABELS = {
     "random_results_working_days": "双随机结果公示期限（工作日）",
     "complaint_reply_working_days": "投诉举报答复期限（工作日）",
     "idle_lock_minutes": "空闲锁定（分钟）",
+    "login_max_failures": "连续登录失败几次后锁定账户",
+    "login_lock_minutes": "登录失败锁定时长（分钟）",
     "major_fine_person": "重大决定罚款标准（自然人，元）",
     "major_fine_organisation": "重大决定罚款标准（法人或其他组织，元）",
     "hearing_fine_person": "听证较大数额罚款（自然人，元）",
@@ -154,8 +164,9 @@ def _convert(key: str, value: Any, default: Any) -> Any:
             number = int(value)
         except (TypeError, ValueError):
             raise DomainError(f"设置“{label}”应为整数，收到“{value}”") from None
-        if number < 0 or number > 3650:
-            raise DomainError(f"设置“{label}”超出合理范围（0–3650），收到 {number}")
+        lowest = SETTING_MINIMUMS.get(key, 0)
+        if number < lowest or number > 3650:
+            raise DomainError(f"设置“{label}”超出合理范围（{lowest}–3650），收到 {number}")
         return number
     if isinstance(default, Decimal):
         try:

@@ -214,5 +214,10 @@ def run_gui(
         ctx.close()
         return 0
     code = app.exec()
+    from enforcement_desk.admin.audit_anchor import anchor_after_writes
+
+    warning = anchor_after_writes(ctx.db)  # this PC's signed checkpoint of the audit chain's head
+    if warning:
+        logger.warning("%s", warning)
     ctx.close()
     return code

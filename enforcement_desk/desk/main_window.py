@@ -136,12 +136,14 @@ class MainWindow(QMainWindow):
 
     def open_desk(self, ctx: AppContext, actor: Actor, agency_name: str) -> None:
         from enforcement_desk.admin.agency_settings import get_settings
+        from enforcement_desk.admin.training import TRAINING_TITLE, is_training_database
         from enforcement_desk.desk.permissions import may_run
         from enforcement_desk.procedure.desk.case_list_view import CaseListView
         from enforcement_desk.procedure.desk.today_view import TodayView
 
         self.ctx, self.actor, self.agency_name = ctx, actor, agency_name
-        self.setWindowTitle(f"{APP_TITLE} — {agency_name} — {actor.name}（{actor.role.label}）")
+        training = f"{TRAINING_TITLE} " if is_training_database(ctx) else ""  # no one takes it for the real office
+        self.setWindowTitle(f"{training}{APP_TITLE} — {agency_name} — {actor.name}（{actor.role.label}）")
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.setTabsClosable(True)

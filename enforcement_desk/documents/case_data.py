@@ -38,6 +38,7 @@ from enforcement_desk.store.models import (
     User,
 )
 from enforcement_desk.store.models_steps import DecisionService, DocumentVoid
+from enforcement_desk.transfer.signing import agency_fingerprint
 
 NOT_RECORDED = BLANK  # printed as a line to fill in by hand
 
@@ -63,13 +64,17 @@ def _public_text(public: bool | None) -> str:
     return NOT_RECORDED if public is None else ("公开举行" if public else "不公开举行")
 
 
-def transfer_status_fields(session: Session, case_id: int) -> dict[str, str]:
-    """The receiving police unit and procuratorate of the latest approved transfer."""
+def transfer_status_fields(session: Session, case_id: int, agency_id: int | None = None) -> dict[str, str]:
+    """The receiving police unit and procuratorate of the latest approved transfer, and the fingerprint of
+    the agency's key that signs the package (printed on the 移送书 so the police can confirm the package's
+    signer); the key is read (made on first use) only for a case approved for transfer."""
     approvals = [d for d in transfer_rows(session, case_id)["decisions"] if d.approved]
     latest_approval = approvals[-1] if approvals else None
+    key = agency_fingerprint(agency_id) if latest_approval and agency_id is not None else ""
     return {
         "police_unit": latest_approval.police_unit if latest_approval else "",
         "procuratorate": latest_approval.procuratorate if latest_approval else "",
+        "agency_key_fingerprint": key,
     }
 
 
@@ -195,7 +200,7 @@ def case_fields(
     discretion = proposal.as_discretion() if proposal else {}
     hearing = hearing_record(session, case.id)
     notice = hearing_notice(session, case.id)
-    transfer = transfer_status_fields(session, case.id)
+    transfer = transfer_status_fields(session, case.id, case.agency_id)
     review = views.latest_review(session, case.id)
     reviewer = session.get(User, review.reviewer_id) if review and review.reviewer_id else None
     discussion = session.scalars(
@@ -289,6 +294,7 @@ def case_fields(
         "closing_summary": case.closing_summary,
         "police_unit": transfer["police_unit"] or "________________公安局",
         "procuratorate": transfer["procuratorate"] or "________________人民检察院",
+        "agency_key_fingerprint": transfer["agency_key_fingerprint"],
         "transfer_reason": _latest_stage_note(session, case.id, "transfer_police")
         or _latest_stage_note(session, case.id, "transfer_agency"),
         **_execution_fields(session, case, settings, today),

@@ -12,6 +12,8 @@ from typing import Any
 from enforcement_desk.documents.templates import DocumentTemplate
 
 BLANK = "__________"  # printed where a value is not on record: the officer fills it in by hand
+# On every page of a document a training database issues (enforcement_desk.admin.training): never served.
+TRAINING_MARK = "培训用，非正式文书"
 _FIELD = re.compile(r"\{([a-z_0-9]+)\}")
 
 
@@ -47,6 +49,7 @@ class RenderedDocument:
     closing: tuple[str, ...]
     signature: tuple[str, ...]
     receipt: bool
+    training: bool = False  # from a training database: TRAINING_MARK in the header and footer of each page
 
     def all_text(self) -> str:
         """All of the document's text, one part a line (for searching and checks)."""
@@ -73,8 +76,11 @@ def render(
     fields: Mapping[str, Any],
     lists: Mapping[str, Sequence[Mapping[str, Any]]],
     number: str,
+    *,
+    training: bool = False,
 ) -> RenderedDocument:
-    """Fill a template with the case's fields and lists, giving the rendered document with its number."""
+    """Fill a template with the case's fields and lists, giving the rendered document with its number;
+    `training` for a training database's document (marked as such on every page)."""
     table = None
     if template.table is not None:
         rows = lists.get(template.table.source, ())
@@ -104,4 +110,5 @@ def render(
         closing=tuple(fill(t, fields) for t in template.closing),
         signature=tuple(fill(t, fields) for t in template.signature),
         receipt=template.receipt,
+        training=training,
     )

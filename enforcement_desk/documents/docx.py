@@ -1,5 +1,6 @@
 """DOCX of a document (python-docx), for officers who finish a text in Word/WPS: same content as the
-PDF, East Asian fonts set on every run (仿宋 body, 黑体 title), A4, page numbers in the footer."""
+PDF, East Asian fonts set on every run (仿宋 body, 黑体 title), A4, page numbers in the footer; a training
+database's documents say "培训用，非正式文书" in the header and the footer."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from enforcement_desk.documents.content import RenderedDocument
+from enforcement_desk.documents.content import TRAINING_MARK, RenderedDocument
 
 BODY_FONT = "仿宋"
 TITLE_FONT = "黑体"
@@ -54,9 +55,17 @@ def _paragraph(
     return paragraph
 
 
-def _page_number_footer(section) -> None:
+def _training_header(section) -> None:
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(paragraph.add_run(f"【{TRAINING_MARK}】"), BODY_FONT, 12, bold=True, colour=RGBColor(0xC0, 0x00, 0x00))
+
+
+def _page_number_footer(section, training: bool = False) -> None:
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if training:
+        _font(paragraph.add_run(f"{TRAINING_MARK}　"), BODY_FONT, 10.5, colour=RGBColor(0xC0, 0x00, 0x00))
 
     def field(instruction: str) -> None:
         run = paragraph.add_run()
@@ -85,7 +94,9 @@ def render_docx(doc: RenderedDocument) -> bytes:
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     section.top_margin, section.bottom_margin = Mm(30), Mm(25)
-    _page_number_footer(section)
+    _page_number_footer(section, doc.training)
+    if doc.training:
+        _training_header(section)
     _paragraph(document, doc.agency_name, font=TITLE_FONT, size=18, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
                colour=RGBColor(0xC0, 0x00, 0x00))  # fmt: skip
     _paragraph(document, doc.title, font=TITLE_FONT, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)

@@ -1,6 +1,7 @@
 """PDF of a document (reportlab): A4, the agency's name and the title, the number, the body with a
 two-character indent, tables that split across pages with their header repeated, the signature and
-seal area, and "第 x 页 共 y 页" under every page. The TrueType CJK font is embedded (subset)."""
+seal area, and "第 x 页 共 y 页" under every page; a training database's documents say "培训用，非正式文书" above and below
+every page. The TrueType CJK font is embedded (subset)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from enforcement_desk.documents.content import RenderedDocument
+from enforcement_desk.documents.content import TRAINING_MARK, RenderedDocument
 from enforcement_desk.documents.fonts import register_cjk_fonts
 
 BODY_SIZE = 14  # 四号 — reads well on A4 and keeps a decision to two pages
@@ -36,6 +37,7 @@ class _NumberedCanvas(pdf_canvas.Canvas):
     """Holds pages until the end so each can say how many there are (第 x 页 共 y 页)."""
 
     watermark = ""  # a draft's "草稿" across every page
+    training_mark = ""  # a training database's TRAINING_MARK at the head and the foot of every page
 
     def __init__(self, *args, **kwargs):
         # Otherwise every page names Helvetica, a font that is not embedded.
@@ -54,11 +56,25 @@ class _NumberedCanvas(pdf_canvas.Canvas):
             body, _ = register_cjk_fonts()
             self.setFont(body, 10.5)
             self.drawCentredString(A4[0] / 2, 12 * mm, f"第 {number} 页 共 {total} 页")
+            if self.training_mark:
+                self._draw_training_mark(body)
             if self.watermark:
                 self._draw_watermark(body)
             super().showPage()
         super().save()
 
+    def _draw_training_mark(self, font: str) -> None:
+        self.saveState()
+        self.setFillColor(colors.HexColor("#c00000"))
+        self.setStrokeColor(colors.HexColor("#c00000"))
+        self.setFont(font, 12)
+        top = A4[1] - 16 * mm
+        self.drawCentredString(A4[0] / 2, top, f"【{self.training_mark}】")
+        self.setLineWidth(0.8)
+        self.line(28 * mm, top - 2.5 * mm, A4[0] - 26 * mm, top - 2.5 * mm)
+        self.setFont(font, 10.5)
+        self.drawString(28 * mm, 12 * mm, self.training_mark)
+        self.restoreState()
 
     def _draw_watermark(self, font: str) -> None:
         self.saveState()
@@ -175,5 +191,8 @@ def render_pdf_bundle(docs: Sequence[RenderedDocument], title: str, *, draft: bo
         if index:
             story.append(PageBreak())
         story += story_for(doc, styles, template.width)
-    template.build(story, canvasmaker=_DraftCanvas if draft else _NumberedCanvas)
+    canvas = _DraftCanvas if draft else _NumberedCanvas
+    if any(doc.training for doc in docs):
+        canvas = type(f"_Training{canvas.__name__}", (canvas,), {"training_mark": TRAINING_MARK})
+    template.build(story, canvasmaker=canvas)
     return buffer.getvalue()

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from enforcement_desk.admin.training import training_database
 from enforcement_desk.context import Actor, AppContext, allowed, require_text
 from enforcement_desk.core.errors import DomainError, NotFound
 from enforcement_desk.core.procedure.document_rules import (
@@ -44,7 +45,7 @@ from enforcement_desk.procedure.case_records import (
     reminder_service,
     transfer_rows,
 )
-from enforcement_desk.procedure.cases import load_case
+from enforcement_desk.procedure.cases import load_case, require_certified
 from enforcement_desk.procedure.deadlines import agency_settings, close_deadlines, open_deadline
 from enforcement_desk.procedure.numbers import issue_bianhao, issue_wenhao
 from enforcement_desk.procedure.step_log import step_entry
@@ -150,6 +151,7 @@ def _stored(document: RenderedDocument) -> dict:
         "kind": document.kind, "title": document.title, "agency_name": document.agency_name,
         "number": document.number, "paragraphs": list(document.paragraphs), "closing": list(document.closing),
         "signature": list(document.signature), "receipt": document.receipt, "table": None,
+        **({"training": True} if document.training else {}),
     }  # fmt: skip
     if document.table is not None:
         data["table"] = {
@@ -167,6 +169,7 @@ def rendered_from_record(content: dict) -> RenderedDocument:
         paragraphs=tuple(content["paragraphs"]), closing=tuple(content["closing"]),
         signature=tuple(content["signature"]), receipt=content["receipt"],
         table=RenderedTable(tuple(table["headers"]), tuple(tuple(r) for r in table["rows"])) if table else None,
+        training=content.get("training") is True,
     )  # fmt: skip
 
 
@@ -331,6 +334,7 @@ def issue_document(
         if correction is not None and not correction.strip():
             raise DomainError("更正文书须写明更正理由")
         # Checked before a number is taken: a refused document consumes nothing.
+        require_certified(session, actor, today)  # an officer issues documents only with a valid 执法证
         reason = _refusal(session, actor, case, template, settings, today)
         if reason:
             rule = RULES.get(kind)
@@ -347,7 +351,7 @@ def issue_document(
         fields, lists = case_fields(session, case, agency, settings, today, filing_order(all_templates))
         _refuse_reporter_identity(session, case.id, fields)
         shown = f"编号：{number}" if template.numbering == "bianhao" and number else (number or "")
-        document = render(template, fields, lists, shown)
+        document = render(template, fields, lists, shown, training=training_database(session))
         pdf = render_pdf(document)
         pdf_blob = store.put_bytes(pdf)
         docx_blob = store.put_bytes(render_docx(document))
@@ -431,7 +435,8 @@ def preview_document(ctx: AppContext, actor: Actor, case_id: int, kind: str) -> 
         agency, settings = agency_settings(session, actor.agency_id)
         fields, lists = case_fields(session, case, agency, settings, ctx.today(), filing_order(all_templates))
         _refuse_reporter_identity(session, case.id, fields)
-    document = render(template, fields, lists, "（草稿，未编号）")
+        training = training_database(session)
+    document = render(template, fields, lists, "（草稿，未编号）", training=training)
     return render_pdf(document, draft=True)
 
 
@@ -531,9 +536,10 @@ def build_case_file(ctx: AppContext, actor: Actor, case_id: int, target: Path) -
         if not records:
             raise DomainError("本案尚未出具任何文书，无法组卷")
         fields, lists = case_fields(session, case, agency, settings, today, order)
+        training = training_database(session)
         front = render_pdf_bundle(
-            [render(all_templates["case_file_cover"], fields, lists, ""),
-             render(all_templates["case_file_index"], fields, lists, "")],
+            [render(all_templates["case_file_cover"], fields, lists, "", training=training),
+             render(all_templates["case_file_index"], fields, lists, "", training=training)],
             title=f"{case.cause} 案卷",
         )  # fmt: skip
         writer = PdfWriter()

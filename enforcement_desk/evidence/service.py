@@ -12,7 +12,7 @@ from __future__ import annotations
 import mimetypes
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
@@ -28,7 +28,7 @@ from enforcement_desk.core.procedure.evidence import (
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import Stage
 from enforcement_desk.evidence import record_evidence_event
-from enforcement_desk.procedure.cases import load_case
+from enforcement_desk.procedure.cases import load_case, require_certified
 from enforcement_desk.store.blobs import BlobStore, ImportCancelled
 from enforcement_desk.store.models import Case, Evidence, EvidenceTimeCorrection, EvidenceVoid, User
 
@@ -129,10 +129,11 @@ def scan_folder(folder: Path) -> list[CardFile]:
     return sorted(files, key=lambda f: (f.captured_at, str(f.path)))
 
 
-def _handler_case(session, actor: Actor, case_id: int, action: str) -> Case:
+def _handler_case(session, actor: Actor, case_id: int, action: str, today: date) -> Case:
     case = load_case(session, actor, case_id, lock=True)
     if actor.user_id not in {h.user_id for h in case.handlers}:
         raise PermissionDenied(f"只有本案承办人可以{action}，“{actor.name}”不是案件 {case.case_no} 的承办人")
+    require_certified(session, actor, today)  # 执法人员持证办案 (卫生健康行政处罚程序规定 art. 17)
     stage = Stage(case.stage)
     if stage.is_terminal:
         raise DomainError(f"案件已{stage.label}，全过程记录已封存，不能再{action}", rule=FULL_PROCESS_RULE)
@@ -162,12 +163,12 @@ def add_evidence(
         raise DomainError(f"文件“{path}”不存在")
     kind = check_evidence_type(evidence_type or guess_evidence_type(path.name))
     with ctx.db.read() as session:  # refuse before copying gigabytes
-        _handler_case(session, actor, case_id, "登记证据")
+        _handler_case(session, actor, case_id, "登记证据", ctx.today())
     taken = CaptureTime(captured_at, "manual") if captured_at else capture_time(path)
     blob = BlobStore(ctx.evidence_dir).put_file(path, progress=progress, cancelled=cancelled)
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     with ctx.db.write() as session:
-        case = _handler_case(session, actor, case_id, "登记证据")
+        case = _handler_case(session, actor, case_id, "登记证据", ctx.today())
         now = ctx.now()
         item = Evidence(
             case_id=case.id, stage=case.stage, evidence_type=kind, description=description.strip(),
@@ -243,7 +244,7 @@ def void_evidence(ctx: AppContext, actor: Actor, evidence_id: int, reason: str) 
     reason = require_text(reason, "作废理由")
     with ctx.db.write() as session:
         item = _evidence(session, actor, evidence_id)
-        _handler_case(session, actor, item.case_id, "作废证据")
+        _handler_case(session, actor, item.case_id, "作废证据", ctx.today())
         if session.scalar(select(EvidenceVoid.id).where(EvidenceVoid.evidence_id == item.id)):
             raise DomainError(f"证据 #{item.id} 已作废")
         void = EvidenceVoid(evidence_id=item.id, reason=reason, voided_by=actor.user_id, voided_at=ctx.now())
@@ -267,7 +268,7 @@ def correct_capture_time(
         raise DomainError("拍摄时间不能晚于现在")
     with ctx.db.write() as session:
         item = _evidence(session, actor, evidence_id)
-        _handler_case(session, actor, item.case_id, "更正证据拍摄时间")
+        _handler_case(session, actor, item.case_id, "更正证据拍摄时间", ctx.today())
         if session.scalar(select(EvidenceVoid.id).where(EvidenceVoid.evidence_id == item.id)):
             raise DomainError(f"证据 #{item.id} 已作废，不能再更正拍摄时间")
         before = _views(session, [item])[0].captured_at

@@ -19,7 +19,7 @@ from enforcement_desk.core.procedure.major import (
     hearing_right,
     within_simple_procedure,
 )
-from enforcement_desk.core.procedure.workflow import ActorInfo, available_actions
+from enforcement_desk.core.procedure.workflow import ActorInfo, available_actions, certificate_refusal
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import CATEGORY_LABELS, PRE_DECISION_STAGES, CaseSource, Outcome, Stage
 from enforcement_desk.procedure import case_views as views
@@ -99,9 +99,28 @@ EDITABLE_CASE_FIELDS = {
 }
 
 
-def actor_info(actor: Actor) -> ActorInfo:
-    """The actor as the workflow rules see them."""
-    return ActorInfo(actor.user_id, actor.name, actor.role, actor.legal_qualified)
+def actor_info(session: Session, actor: Actor) -> ActorInfo:
+    """The actor as the workflow rules see them, an officer with the 执法证 as the store holds it now."""
+    cert_no, valid_until = _certificate(session, actor) if actor.role is Role.OFFICER else (None, None)
+    return ActorInfo(actor.user_id, actor.name, actor.role, actor.legal_qualified, cert_no, valid_until)
+
+
+def _certificate(session: Session, actor: Actor) -> tuple[str | None, date | None]:
+    user = session.get(User, actor.user_id)
+    return (user.cert_no, user.cert_valid_until) if user is not None else (None, None)
+
+
+def require_certified(session: Session, actor: Actor, today: date) -> None:
+    """执法人员持证办案 (卫生健康行政处罚程序规定 art. 17; 行政处罚法 art. 42): an officer whose 执法证 is not
+    registered or has run out on `today` takes no enforcement step. Heads, reviewers and the administrator
+    act in their own capacity and are not asked for one. Every officer's step calls this inside its
+    transaction, before it writes."""
+    if actor.role is not Role.OFFICER:
+        return
+    cert_no, valid_until = _certificate(session, actor)
+    refusal = certificate_refusal(actor.name, cert_no, valid_until, today)
+    if refusal:
+        raise DomainError(str(refusal), rule=refusal.rule)
 
 
 def record_stage_change(
@@ -170,7 +189,7 @@ def load_case(session: Session, actor: Actor, case_id: int, *, lock: bool = Fals
     return case
 
 
-def _validate_handlers(session: Session, actor: Actor, handler_ids: tuple[int, ...]) -> list[User]:
+def _validate_handlers(session: Session, actor: Actor, handler_ids: tuple[int, ...], today: date) -> list[User]:
     unique_ids = list(dict.fromkeys(handler_ids))
     if len(unique_ids) < MIN_HANDLERS:
         raise DomainError("执法人员不得少于两人（《行政处罚法》第四十二条），请指定至少两名承办人")
@@ -181,6 +200,9 @@ def _validate_handlers(session: Session, actor: Actor, handler_ids: tuple[int, .
             raise DomainError(f"承办人 #{user_id} 不存在或已停用")
         if user.role != Role.OFFICER.value:
             raise DomainError(f"{user.name}不是执法人员，不能担任承办人")
+        refusal = certificate_refusal(user.name, user.cert_no, user.cert_valid_until, today, as_handler=True)
+        if refusal:
+            raise DomainError(str(refusal), rule=refusal.rule)
         users.append(user)
     return users
 
@@ -207,7 +229,8 @@ def _new_case(
     party = session.get(Party, draft.party_id)
     if party is None or party.agency_id != actor.agency_id:
         raise NotFound(f"当事人 #{draft.party_id} 不存在")
-    handlers = _validate_handlers(session, actor, draft.handler_ids)
+    require_certified(session, actor, ctx.today())
+    handlers = _validate_handlers(session, actor, draft.handler_ids, ctx.today())
     now = ctx.now()
     case = Case(
         agency_id=actor.agency_id,
@@ -409,7 +432,7 @@ def _detail(session: Session, case: Case, actor: Actor, settings, today: date) -
         review_passed=state.review_passed,
         discussion_recorded=state.discussion_recorded,
         decision_deadline=state.decision_deadline,
-        actions=tuple(available_actions(state, actor_info(actor))),
+        actions=tuple(available_actions(state, actor_info(session, actor))),
         history=views.history_of(session, case.id),
         deadlines=case_deadlines(session, case.id, case.filing_no or case.case_no, case.party.name, today),
         version=case.version,
@@ -597,7 +620,7 @@ def update_case(
     with ctx.db.write() as session:
         case = load_case(session, actor, case_id, lock=True)
         _, settings = agency_settings(session, actor.agency_id)
-        _require_handler(case, actor, "修改案件信息")
+        _require_handler(session, case, actor, "修改案件信息", ctx.today())
         if Stage(case.stage) not in PRE_DECISION_STAGES:
             raise DomainError("案件已作出决定，案情信息不能再修改（如需更正请走撤销或变更程序）")
         if Stage(case.stage) in UNDER_REVIEW_STAGES:
@@ -634,10 +657,10 @@ def update_case(
         return _detail(session, case, actor, settings, ctx.today())
 
 
-def _require_handler(case: Case, actor: Actor, action: str) -> None:
-    if actor.role is Role.OFFICER and actor.user_id in {h.user_id for h in case.handlers}:
-        return
-    raise DomainError(f"只有本案承办人可以{action}")
+def _require_handler(session: Session, case: Case, actor: Actor, action: str, today: date) -> None:
+    if actor.role is not Role.OFFICER or actor.user_id not in {h.user_id for h in case.handlers}:
+        raise DomainError(f"只有本案承办人可以{action}")
+    require_certified(session, actor, today)
 
 
 @dataclass(frozen=True)
@@ -704,7 +727,7 @@ def set_proposal(
     with ctx.db.write() as session:
         case = load_case(session, actor, case_id, lock=True)
         _, settings = agency_settings(session, actor.agency_id)
-        _require_handler(case, actor, "提出处理意见")
+        _require_handler(session, case, actor, "提出处理意见", ctx.today())
         if Stage(case.stage) not in PRE_DECISION_STAGES - UNDER_REVIEW_STAGES:
             raise DomainError(f"案件处于“{Stage(case.stage).label}”阶段，不能修改处理意见")
         _check_version(case, expected_version, session)
@@ -739,7 +762,7 @@ def set_major_flags(
         case = load_case(session, actor, case_id, lock=True)
         _, settings = agency_settings(session, actor.agency_id)
         if actor.role is not Role.HEAD:
-            _require_handler(case, actor, "标记重大案件")
+            _require_handler(session, case, actor, "标记重大案件", ctx.today())
         if Stage(case.stage) not in PRE_DECISION_STAGES:
             raise DomainError("案件已作出决定，不能再修改重大案件标记")
         before = list(case.major_flags or [])

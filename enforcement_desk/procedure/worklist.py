@@ -1,14 +1,17 @@
-"""What waits for the signed-in user: the morning's to-do list on the today view."""
+"""What waits for the signed-in user: the morning's to-do list on the today view, and the reminder of their
+own 执法证 running out."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from enforcement_desk.context import Actor, AppContext
+from enforcement_desk.core.procedure.workflow import CertificateNotice, certificate_notice
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import TERMINAL_STAGES, Stage
 from enforcement_desk.procedure.cases import CaseFilter, list_cases
 from enforcement_desk.procedure.review import review_queue
+from enforcement_desk.store.models import User
 
 # Stages at which the next step belongs to a head (负责人): approvals and decisions.
 HEAD_WAITS = {
@@ -51,3 +54,16 @@ def waiting_for_me(ctx: AppContext, actor: Actor, limit: int = 200) -> list[Work
             WorkItem(c.id, c.display_no, c.party_name, c.cause, f"承办中：{c.stage.label}") for c in cases
         ]
     return []
+
+
+def my_certificate_notice(ctx: AppContext, actor: Actor) -> CertificateNotice | None:
+    """For a signed-in officer: their 执法证 has run out or is not registered (no enforcement step can be
+    taken), or it runs out within 30 days (a reminder to renew it). None for other roles and for a
+    certificate that runs longer. Read against the business date."""
+    if actor.role is not Role.OFFICER:
+        return None
+    with ctx.db.read() as session:
+        user = session.get(User, actor.user_id)
+        if user is None:
+            return None
+        return certificate_notice(user.cert_no, user.cert_valid_until, ctx.today())

@@ -81,6 +81,9 @@ class Database:
         self.url = url or default_url()
         self.engine = make_engine(self.url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Write transactions committed through this object: a command that wrote refreshes this PC's
+        # signed checkpoint of the audit chain once at its end (admin.audit_anchor), not per event.
+        self.commits = 0
 
     @property
     def is_sqlite(self) -> bool:
@@ -100,6 +103,7 @@ class Database:
         try:
             yield session
             session.commit()
+            self.commits += 1
         except BaseException:
             session.rollback()
             raise

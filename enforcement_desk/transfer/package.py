@@ -41,7 +41,9 @@ HOW_TO_TEXT = """移送材料包核对说明
 
 本材料包的清单 manifest.json 和校验和文件 SHA256SUMS 均以移送机关的 Ed25519 私钥签名。
 包内公钥 public_key.pem 的指纹：{fingerprint}
-请与移送机关另行提供的公钥（或盖章的移送材料目录上印的指纹）核对，一致才可信。
+请与移送机关另行提供的公钥（或盖章的涉嫌犯罪案件移送书、移送材料目录上印的指纹）核对，
+一致才可信；不能确认时请电话向移送机关核实。包内的公钥任何人都能替换成自己的，只凭它核对签名
+不能证明材料来自移送机关。
 
 一、核对全部文件：在本文件夹内运行
     sha256sum -c SHA256SUMS
@@ -50,8 +52,13 @@ HOW_TO_TEXT = """移送材料包核对说明
     openssl pkeyutl -verify -pubin -inkey public_key.pem -rawin -in manifest.json -sigfile manifest.sig
     openssl pkeyutl -verify -pubin -inkey public_key.pem -rawin -in SHA256SUMS -sigfile SHA256SUMS.sig
   均应显示 Signature Verified Successfully。
-三、装有执法案件办理桌面端的，可直接核对整个 ZIP 文件：
+三、装有执法案件办理桌面端的，可直接核对整个 ZIP 文件（三种方式任选其一确认签名人）：
     enforcement-desk transfer verify 材料包.zip --public-key 移送机关公钥.pem
+    enforcement-desk transfer verify 材料包.zip --fingerprint "移送书上印的指纹"
+    enforcement-desk transfer trust-key 移送机关公钥.pem --name 移送机关名称（只需一次），
+    以后直接 enforcement-desk transfer verify 材料包.zip
+  清单 manifest.json 中的 audit_head 是移送机关制作本材料包时审计记录链的末条序号和哈希，
+  日后可据此核对移送机关的审计记录未被删改。
 """
 MAX_NAME_CHARS, MAX_NAME_BYTES, MAX_SUFFIX_CHARS = 100, 200, 16
 MAX_METADATA_BYTES = 64 * 1024 * 1024
@@ -203,18 +210,87 @@ def build_package(
         raise
 
 
+UNTRUSTED = (
+    "签名有效，但签名人未经确认：指纹 {fingerprint}；"
+    "请用 --public-key、--fingerprint 或 transfer trust-key 导入移送机关的公钥后再核验"
+)
+
+
 @dataclass(frozen=True)
 class VerifyReport:
-    """The outcome of checking a package: files checked, problems, and the signing key's fingerprint."""
+    """The outcome of checking a package: files checked, problems, the signing key's fingerprint, and
+    how that key is known to be the agency's (`signer`, empty when nobody vouched for it: any forger can
+    re-sign a package with a key of their own, so a signature alone proves nothing)."""
 
     files_checked: int
     problems: tuple[str, ...]
     fingerprint: str
+    signatures_valid: bool = False  # both signatures check with the key inside the package
+    signer: str = ""  # e.g. 移送机关提供的公钥文件; "" when the key is not confirmed
+    audit_head: dict | None = None  # the agency's audit chain head when it built the package
+
+    @property
+    def intact(self) -> bool:
+        """True when the archive, its files and its signatures are as signed, whoever signed them."""
+        return not self.problems
 
     @property
     def ok(self) -> bool:
-        """True when nothing was found wrong."""
-        return not self.problems
+        """True when the package is intact and signed with a key the receiver confirmed."""
+        return self.intact and self.signatures_valid and bool(self.signer)
+
+    @property
+    def untrusted(self) -> str:
+        """What to tell the receiver when the package checks in every other way but its signer is not
+        confirmed (a package with problems fails for those)."""
+        if self.problems or not self.signatures_valid or self.signer:
+            return ""
+        return UNTRUSTED.format(fingerprint=self.fingerprint)
+
+
+@dataclass(frozen=True)
+class Trust:
+    """What vouches for the signing key: the agency's key file the receiver was given, the fingerprint
+    printed on the 移送书 (normalized, see signing.normalized_fingerprint), and the keys the receiver
+    imported earlier (name, PEM)."""
+
+    public_pem: bytes | None = None
+    fingerprint: str | None = None
+    known: tuple[tuple[str, bytes], ...] = ()
+
+
+def _signer(pem: bytes, trust: Trust, problems: list[str]) -> str:
+    """How the package's key is confirmed ("" when it is not); a given key or fingerprint that differs
+    from the package's is a problem, not merely "unconfirmed"."""
+    raw = raw_public_key(pem)
+    vouched = []
+    if trust.public_pem is not None:
+        expected = raw_public_key(trust.public_pem)
+        if expected is None:
+            problems.append("移送机关提供的公钥文件无法读取（应为 PEM 格式的 Ed25519 公钥）")
+        elif raw != expected:
+            problems.append("包内公钥与移送机关提供的公钥不一致（可能被替换）")
+        else:
+            vouched.append("移送机关提供的公钥文件")
+    if trust.fingerprint is not None:
+        if fingerprint(pem) != trust.fingerprint:
+            problems.append(
+                f"包内公钥的指纹 {fingerprint(pem)} 与移送机关提供的指纹 {trust.fingerprint} 不一致（可能被替换）"
+            )
+        else:
+            vouched.append("移送机关提供的公钥指纹")
+    if raw is not None:
+        vouched += [
+            f"本机信任的移送机关公钥（{name}）" for name, known in trust.known if raw_public_key(known) == raw
+        ][:1]
+    return "、".join(vouched)
+
+
+def _audit_head(manifest: dict) -> dict | None:
+    head = manifest.get("audit_head")
+    if isinstance(head, dict) and isinstance(head.get("seq"), int) and isinstance(head.get("hash"), str):
+        return {"seq": head["seq"], "hash": head["hash"]}
+    return None
 
 
 def _hash_member(archive: zipfile.ZipFile, name: str) -> str:
@@ -247,9 +323,11 @@ def _parse_sums(text: str, problems: list[str]) -> dict[str, str]:
     return sums
 
 
-def verify_package(path: Path, expected_public_pem: bytes | None = None) -> VerifyReport:
-    """Check the archive, both signatures, every file's hash and size, and that nothing is missing or
-    added. Needs nothing but the file: the receiver has no database."""
+def verify_package(path: Path, trust: Trust | None = None) -> VerifyReport:
+    """Check the archive, both signatures, every file's hash and size, that nothing is missing or
+    added, and whether `trust` vouches for the signing key. Needs nothing but the file and what the
+    receiver was given: the receiver has no database."""
+    trust = trust or Trust()
     problems: list[str] = []
     try:
         archive = zipfile.ZipFile(path)
@@ -284,26 +362,23 @@ def verify_package(path: Path, expected_public_pem: bytes | None = None) -> Veri
         sums_bytes, sums_signature = read(SUMS), read(SUMS_SIG)
         if manifest_bytes is None or signature is None or pem is None:
             return VerifyReport(0, tuple(problems), "")
-        if expected_public_pem is not None:
-            expected = raw_public_key(expected_public_pem)
-            if expected is None:
-                problems.append("移送机关提供的公钥文件无法读取（应为 PEM 格式的 Ed25519 公钥）")
-            elif raw_public_key(pem) != expected:
-                problems.append("包内公钥与移送机关提供的公钥不一致（可能被替换）")
-        if not verify_signature(pem, signature, manifest_bytes):
+        signer = _signer(pem, trust, problems)
+        signed = verify_signature(pem, signature, manifest_bytes)
+        if not signed:
             problems.append("manifest.json 的签名无效：清单在签名后被改动")
-        if (
-            sums_bytes is not None
-            and sums_signature is not None
-            and not verify_signature(pem, sums_signature, sums_bytes)
-        ):
-            problems.append("SHA256SUMS 的签名无效：校验和文件在签名后被改动")
+        if sums_bytes is not None and sums_signature is not None:
+            if not verify_signature(pem, sums_signature, sums_bytes):
+                signed = False
+                problems.append("SHA256SUMS 的签名无效：校验和文件在签名后被改动")
+        else:
+            signed = False  # a missing SHA256SUMS or its signature was named by read()
+        signer = signer if signed else ""
         try:
             manifest = json.loads(manifest_bytes)
             listed = {e["path"]: e for e in manifest["files"]}
         except (ValueError, KeyError, TypeError) as exc:
             problems.append(f"manifest.json 无法解读（{exc}）")
-            return VerifyReport(0, tuple(problems), fingerprint(pem))
+            return VerifyReport(0, tuple(problems), fingerprint(pem), signed, signer)
         present = set(sizes)
         for missing in sorted(set(listed) - present):
             problems.append(f"缺少文件：{missing}")
@@ -340,4 +415,5 @@ def verify_package(path: Path, expected_public_pem: bytes | None = None) -> Veri
                     problems.append(f"SHA256SUMS 与清单对 {member} 的哈希不一致")
                 elif member in actual and actual[member] != digest and member not in listed:
                     problems.append(f"SHA256SUMS 中 {member} 的哈希不符")
-        return VerifyReport(checked, tuple(problems), fingerprint(pem))
+        head = _audit_head(manifest) if isinstance(manifest, dict) else None
+        return VerifyReport(checked, tuple(problems), fingerprint(pem), signed, signer, head)

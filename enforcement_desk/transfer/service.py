@@ -29,9 +29,11 @@ from enforcement_desk.procedure.case_records import history, transfer_rows
 from enforcement_desk.procedure.cases import load_case
 from enforcement_desk.procedure.deadlines import agency_settings, close_deadlines, open_deadline
 from enforcement_desk.procedure.step_log import record_step
+from enforcement_desk.store.audit import GENESIS_HASH
 from enforcement_desk.store.blobs import BlobStore
 from enforcement_desk.store.models import (
     Agency,
+    AuditHead,
     Case,
     Deadline,
     DocumentRecord,
@@ -51,8 +53,14 @@ from enforcement_desk.store.models_steps import (
 )
 from enforcement_desk.transfer import record_transfer_event, signing
 from enforcement_desk.transfer.index_pdf import IndexHeading, pdf_page_count, render_index
-from enforcement_desk.transfer.package import PackageItem, VerifyReport, build_package, verify_package
-from enforcement_desk.transfer.signing import agency_signing_key, fingerprint, public_key_pem
+from enforcement_desk.transfer.package import PackageItem, Trust, VerifyReport, build_package, verify_package
+from enforcement_desk.transfer.signing import (
+    agency_signing_key,
+    fingerprint,
+    normalized_fingerprint,
+    public_key_pem,
+)
+from enforcement_desk.transfer.trust import read_public_key_file, trusted_keys
 
 RULE = "《行政执法机关移送涉嫌犯罪案件的规定》第五条"
 MIN_REPORTING_OFFICERS = 2
@@ -438,10 +446,10 @@ def build_transfer_package(
         if Stage(case.stage) is not Stage.TRANSFERRED_POLICE:
             raise DomainError("案件须经负责人批准移送公安机关后才能制作移送材料包", rule=RULE)
         _may_handle(actor, case)
+    key = agency_signing_key(actor.agency_id)  # first: the 移送书 prints its fingerprint
+    pem = public_key_pem(key)
     for kind in TRANSFER_DOCUMENTS:
         issue_document(ctx, actor, case_id, kind)
-    key = agency_signing_key(actor.agency_id)
-    pem = public_key_pem(key)
     store = BlobStore(ctx.evidence_dir)
     with ctx.db.read() as session:
         case = load_case(session, actor, case_id)
@@ -462,6 +470,7 @@ def build_transfer_package(
             "case": {"case_no": case.case_no, "filing_no": case.filing_no, "cause": case.cause,
                      "party": case.party.name, "party_id_number": case.party.id_number},
             "transfer": transfer, "built_by": actor.name, "built_at": ctx.now().isoformat(timespec="seconds"),
+            "audit_head": _audit_head(session),
         }  # fmt: skip
         heading = IndexHeading(
             agency.name,
@@ -495,7 +504,21 @@ def build_transfer_package(
     return built.manifest
 
 
-def verify_transfer_package(path: Path, public_key_file: Path | None = None) -> VerifyReport:
-    """Check a package as the receiver does: from the file alone, no database."""
-    expected = Path(public_key_file).read_bytes() if public_key_file else None
-    return verify_package(Path(path), expected)
+def _audit_head(session: Session) -> dict:
+    """The audit chain's head as the package is built (read only): the receiver keeps it with the package,
+    so the agency's record cannot later be cut back past this event unnoticed."""
+    head = session.execute(select(AuditHead.last_seq, AuditHead.last_hash).where(AuditHead.id == 1)).first()
+    return {"seq": head[0], "hash": head[1]} if head else {"seq": 0, "hash": GENESIS_HASH}
+
+
+def verify_transfer_package(
+    path: Path, public_key_file: Path | None = None, key_fingerprint: str | None = None
+) -> VerifyReport:
+    """Check a package as the receiver does, with no database: from the file and what vouches for the
+    agency's key, the key file or fingerprint it was given, or the keys it imported earlier
+    (transfer/trust.py). A package signed with any other key is not `ok`, however well it checks."""
+    public_pem = read_public_key_file(Path(public_key_file)) if public_key_file else None
+    expected = normalized_fingerprint(key_fingerprint) if key_fingerprint else None
+    # What the receiver gave for this package decides; the trust store is consulted only without it.
+    known = () if public_pem or expected else tuple((k.name, k.pem.encode()) for k in trusted_keys())
+    return verify_package(Path(path), Trust(public_pem, expected, known))

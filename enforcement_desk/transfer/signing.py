@@ -8,9 +8,10 @@ import it from a passphrase-protected file exported there, so the receivers see 
 from __future__ import annotations
 
 import hashlib
+import re
 
 import keyring
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from keyring.errors import KeyringError
@@ -104,18 +105,51 @@ def public_key_pem(key: Ed25519PrivateKey | Ed25519PublicKey) -> bytes:
     return public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
+FINGERPRINT_HEX = 32
+_NOT_HEX = re.compile(r"[^0-9A-F]")
+
+
 def fingerprint(pem: bytes) -> str:
-    """SHA-256 of the public key, in groups of four, to read out over the phone or print."""
-    digest = hashlib.sha256(pem.strip()).hexdigest().upper()
-    return " ".join(digest[i : i + 4] for i in range(0, 32, 4))
+    """SHA-256 of the public key, in groups of four, to read out over the phone or print. A key saved
+    with other line ends or spacing has the fingerprint of the key, not of the file's bytes."""
+    digest = hashlib.sha256((canonical_pem(pem) or pem).strip()).hexdigest().upper()
+    return " ".join(digest[i : i + 4] for i in range(0, FINGERPRINT_HEX, 4))
+
+
+def normalized_fingerprint(text: str) -> str:
+    """A fingerprint as typed from the 移送书 or heard on the phone (spaces, colons, dashes or lower
+    case), in the printed form; refuses anything that is not the 32 hexadecimal digits."""
+    digits = re.sub(r"[\s:\-]", "", text or "").upper()
+    if len(digits) != FINGERPRINT_HEX or _NOT_HEX.search(digits):
+        raise DomainError(
+            f"公钥指纹“{text}”格式不对：应为 {FINGERPRINT_HEX} 位十六进制数字（0-9、A-F），"
+            "如移送书或 transfer public-key 印出的“1A2B 3C4D …”，共 8 组"
+        )
+    return " ".join(digits[i : i + 4] for i in range(0, FINGERPRINT_HEX, 4))
+
+
+def agency_fingerprint(agency_id: int) -> str:
+    """The fingerprint of the agency's key on this PC (created on first use, as for a package), or ""
+    when this PC has no usable keyring: then no package can be signed here either."""
+    try:
+        return fingerprint(public_key_pem(agency_signing_key(agency_id)))
+    except DomainError:
+        return ""
 
 
 def _load_public(pem: bytes) -> Ed25519PublicKey | None:
     try:
         key = serialization.load_pem_public_key(pem)
-    except ValueError:
+    except (ValueError, UnsupportedAlgorithm):
         return None
     return key if isinstance(key, Ed25519PublicKey) else None
+
+
+def canonical_pem(pem: bytes) -> bytes | None:
+    """The Ed25519 public key in `pem` as this program writes it (LF line ends, nothing around it), or
+    None when `pem` holds no such key."""
+    key = _load_public(pem)
+    return None if key is None else public_key_pem(key)
 
 
 def raw_public_key(pem: bytes) -> bytes | None:

@@ -55,6 +55,7 @@ def terminal(db_url, monkeypatch, capsys) -> Terminal:
         "admin",
         "--admin-name",
         "管理员",
+        "--training",  # the business date is pinned below: a training database only
     )
     for login, name, role, extra in (
         ("wang", "王强", "officer", ["--cert-no", "3713002023001", "--cert-valid-until", "2028-12-31"]),

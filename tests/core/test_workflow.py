@@ -31,7 +31,7 @@ from enforcement_desk.core.stages import Outcome, Stage
 TODAY = date(2026, 11, 20)
 WANG = HandlerInfo(1, "王强", "3713001", date(2028, 1, 1))
 LI = HandlerInfo(2, "李娜", "3713002", date(2028, 1, 1))
-OFFICER = ActorInfo(1, "王强", Role.OFFICER)
+OFFICER = ActorInfo(1, "王强", Role.OFFICER, cert_no="3713001", cert_valid_until=date(2028, 1, 1))
 HEAD = ActorInfo(5, "陈军", Role.HEAD)
 REVIEWER = ActorInfo(6, "周敏", Role.REVIEWER, legal_qualified=True)
 PENALTY = ProposedPenalty("person", Decimal("50000"), kinds=("罚款",))
@@ -47,10 +47,10 @@ def test_filing_needs_two_handlers_with_enforcement_certificates():
     with pytest.raises(DomainError, match="不得少于两人"):
         check("file", state(handlers=(WANG,)), HEAD)
     expired = HandlerInfo(2, "李娜", "3713002", date(2026, 1, 1))
-    with pytest.raises(DomainError, match="已过有效期"):
+    with pytest.raises(DomainError, match="承办人李娜的执法证（编号 3713002）已于 2026-01-01 到期"):
         check("file", state(handlers=(WANG, expired)), HEAD)
     no_cert = HandlerInfo(2, "李娜", None, None)
-    with pytest.raises(DomainError, match="未登记执法证号"):
+    with pytest.raises(DomainError, match="承办人李娜未登记执法证"):
         check("file", state(handlers=(WANG, no_cert)), HEAD)
     assert check("file", state(), HEAD).to_stage is Stage.INVESTIGATING
 

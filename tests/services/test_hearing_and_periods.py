@@ -483,7 +483,7 @@ def test_a_late_handling_is_issued_with_the_warning_that_the_preservation_lapsed
     handled = issue_document(office.ctx, office.officer, case.id, "evidence_preservation_handling")
     assert handled.number and len(handled.warnings) == 1
     assert "2026-11-13" in handled.warnings[0] and "依法失效" in handled.warnings[0]
-    assert "第五十六条、第八十五条" in handled.warnings[0]
+    assert "《卫生健康行政处罚程序规定》第三十三条第一款、第六十九条" in handled.warnings[0]
     assert preservation_rows(office, case.id) == [("late", date(2026, 11, 13))]
 
 

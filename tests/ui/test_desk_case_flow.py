@@ -63,8 +63,14 @@ def test_an_ordinary_case_goes_from_acceptance_to_archive_through_the_desk(desk)
     assert proposal.fine_capitals.text() == "人民币叁仟元整"
     desk.type_into(proposal.level, "一般")
     proposal.reason.setPlainText("首次发现，已停止营业并申请许可")
+    desk.type_into(proposal.violated, "《公共场所卫生管理条例》第八条")
+    desk.type_into(proposal.basis, "《公共场所卫生管理条例实施细则》第三十五条第一款")
     desk.click(proposal.save)
     assert proposal.message.text() == "已保存处理意见"
+    saved = get_case(office.ctx, officer, case_id).proposal  # the notice and decision quote both
+    assert (saved.violated_provision, saved.legal_basis) == (
+        "《公共场所卫生管理条例》第八条", "《公共场所卫生管理条例实施细则》第三十五条第一款"
+    )
 
     desk.act(officer, case_id, "action_deliberate")
     desk.act(officer, case_id, "action_send_prior_notice", served_on=date(2026, 11, 3))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from desk_driver import Desk
 
-from enforcement_desk.transfer.service import verify_transfer_package
+from enforcement_desk.transfer.service import public_key, verify_transfer_package
 
 pytestmark = pytest.mark.usefixtures("file_keyring")
 
@@ -28,4 +28,6 @@ def test_the_desk_builds_the_package_in_the_background(qtbot, sqlite_office, tmp
     workspace._transfer_package(str(target))
     qtbot.waitUntil(lambda: workspace.transfer_job is None, timeout=20_000)
     assert "签名公钥指纹" in workspace.transfer_message
-    assert verify_transfer_package(target).ok
+    _, printed = public_key(office.ctx, office.head)
+    assert printed in workspace.transfer_message
+    assert verify_transfer_package(target, key_fingerprint=printed).ok

@@ -35,12 +35,15 @@ class HandlerInfo:
 
 @dataclass(frozen=True)
 class ActorInfo:
-    """The user acting, as the rules see them: id, name, role and legal qualification."""
+    """The user acting, as the rules see them: id, name, role, legal qualification and, for an officer, the
+    执法证 with its validity (an officer without a valid one takes no enforcement step)."""
 
     user_id: int
     name: str
     role: Role
     legal_qualified: bool = False
+    cert_no: str | None = None
+    cert_valid_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,63 @@ class Refusal(str):
         return refusal
 
 
+# ---- 执法证: who may act as 执法人员 ----------------------------------------------------------------
+
+# 执法人员 hold 执法证件 and show them (行政处罚法 art. 42; 卫生健康行政处罚程序规定 art. 17).
+CERTIFICATE_RULE = "《卫生健康行政处罚程序规定》第十七条；《行政处罚法》第四十二条"
+CERTIFICATE_WARNING_DAYS = 30  # the desk and the terminal warn the officer this many days ahead
+
+
+def certificate_refusal(
+    name: str, cert_no: str | None, valid_until: date | None, today: date, *, as_handler: bool = False
+) -> Refusal | None:
+    """Why this officer cannot act as 执法人员 on `today` (None: the 执法证 is registered and valid, the last
+    day of its validity included). `as_handler` words it for naming the officer a case's handler."""
+    doing, then = ("担任承办人", "再指定") if as_handler else ("办理执法事项", "再办理")
+    if not (cert_no or "").strip():
+        return Refusal(f"{name}未登记执法证，不能{doing}；请先登记执法证信息后{then}", CERTIFICATE_RULE)
+    if valid_until is None:
+        return Refusal(
+            f"{name}的执法证（编号 {cert_no}）未登记有效期，不能{doing}；请更新执法证信息后{then}", CERTIFICATE_RULE
+        )
+    if valid_until < today:
+        return Refusal(
+            f"{name}的执法证（编号 {cert_no}）已于 {valid_until} 到期，不能{doing}；请更新执法证信息后{then}",
+            CERTIFICATE_RULE,
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class CertificateNotice:
+    """What the signed-in officer is told of their own 执法证: it has run out (or is not registered), or it
+    runs out within CERTIFICATE_WARNING_DAYS."""
+
+    expired: bool  # True: no enforcement step can be taken now
+    valid_until: date | None
+    days_left: int | None
+    text: str
+
+
+def certificate_notice(
+    cert_no: str | None, valid_until: date | None, today: date, *, window: int = CERTIFICATE_WARNING_DAYS
+) -> CertificateNotice | None:
+    """The reminder for an officer whose 执法证 is missing, out of date or ends within `window` days
+    (None when it runs longer)."""
+    refusal = certificate_refusal("你", cert_no, valid_until, today)
+    if refusal is not None:
+        return CertificateNotice(True, valid_until, None, f"注意：{refusal}（{refusal.rule}）")
+    assert valid_until is not None
+    days_left = (valid_until - today).days
+    if days_left > window:
+        return None
+    when = "今天是有效期的最后一天" if days_left == 0 else f"剩余 {days_left} 天"
+    return CertificateNotice(
+        False, valid_until, days_left,
+        f"提醒：你的执法证（编号 {cert_no}）将于 {valid_until} 到期（{when}），到期后不能办理执法事项；请及时换证并更新执法证信息",
+    )  # fmt: skip
+
+
 Guard = Callable[[CaseState, ActorInfo, Mapping[str, Any]], str | None]
 
 
@@ -143,10 +203,11 @@ def _two_certified_handlers(state: CaseState, actor: ActorInfo, params: Mapping[
     if len(state.handlers) < 2:
         return "执法人员不得少于两人（《行政处罚法》第四十二条），请先指定至少两名承办人"
     for handler in state.handlers:
-        if not handler.cert_no:
-            return f"承办人{handler.name}未登记执法证号（《行政处罚法》第四十二条：执法人员应当具有行政执法资格）"
-        if handler.cert_valid_until is None or handler.cert_valid_until < state.today:
-            return f"承办人{handler.name}的执法证（{handler.cert_no}）已过有效期或未登记有效期"
+        refusal = certificate_refusal(
+            f"承办人{handler.name}", handler.cert_no, handler.cert_valid_until, state.today, as_handler=True
+        )
+        if refusal:
+            return refusal
     return None
 
 
@@ -679,6 +740,10 @@ def refusals(
     handler_ids = {h.user_id for h in state.handlers}
     if action.handler_only and actor.role is not Role.ADMIN and actor.user_id not in handler_ids:
         reasons.append(f"只有本案承办人可以办理“{action.label}”")
+    if action.handler_only and actor.role is Role.OFFICER:
+        uncertified = certificate_refusal(actor.name, actor.cert_no, actor.cert_valid_until, state.today)
+        if uncertified:
+            reasons.append(uncertified)
     if action.not_handler and actor.user_id in handler_ids:
         reasons.append(f"本案承办人不得{action.label}（审批、审核与承办须相分离）")
     if action.needs_reason and not str(params.get("reason", "")).strip():

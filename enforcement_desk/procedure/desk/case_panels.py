@@ -270,6 +270,14 @@ class ProposalPanel(KeepsUnsavedEdits, QWidget):
         self.level.setPlaceholderText("不予处罚 / 免予处罚 / 减轻 / 从轻 / 一般 / 从重")
         self.reason = QPlainTextEdit(self)
         self.reason.setObjectName("reasonEdit")
+        # The notice and the decision quote these two (行政处罚法 arts. 44, 59; 2025 rule art. 41): typed here,
+        # or filled by adopting a benchmark in the 裁量 tab.
+        self.violated = QLineEdit(self)
+        self.violated.setObjectName("violatedEdit")
+        self.violated.setPlaceholderText("如：《公共场所卫生管理条例》第八条")
+        self.basis = QLineEdit(self)
+        self.basis.setObjectName("basisEdit")
+        self.basis.setPlaceholderText("如：《公共场所卫生管理条例实施细则》第三十五条第一款")
         self.save = QPushButton("保存处理意见", self)
         self.save.setObjectName("saveProposalButton")
         self.message = QLabel(self)
@@ -283,6 +291,8 @@ class ProposalPanel(KeepsUnsavedEdits, QWidget):
             ("", self.mitigated),
             ("裁量阶次", self.level),
             ("裁量理由", self.reason),
+            ("违反条款", self.violated),
+            ("处罚依据", self.basis),
             ("", self.save),
             ("", self.message),
         ):
@@ -309,9 +319,12 @@ class ProposalPanel(KeepsUnsavedEdits, QWidget):
             self.mitigated.setChecked(case.mitigated)
             self.level.setText(str(case.discretion.get("level", "")))
             self.reason.setPlainText(str(case.discretion.get("reason", "")))
+            self.violated.setText(case.proposal.violated_provision if case.proposal else "")
+            self.basis.setText(case.proposal.legal_basis if case.proposal else "")
             self.note_loaded(case)
             self.show_state(refusal)
-        for widget in (self.outcome, self.kinds, self.fine, self.confiscation, self.mitigated, self.level):
+        for widget in (self.outcome, self.kinds, self.fine, self.confiscation, self.mitigated, self.level,
+                       self.violated, self.basis):  # fmt: skip
             widget.setEnabled(not refusal)
         self.reason.setReadOnly(bool(refusal))
         self.save.setEnabled(not refusal)
@@ -319,7 +332,8 @@ class ProposalPanel(KeepsUnsavedEdits, QWidget):
 
     def form_values(self) -> tuple:
         return (self.outcome.currentData(), self.kinds.text(), self.fine.text(), self.confiscation.text(),
-                self.mitigated.isChecked(), self.level.text(), self.reason.toPlainText())  # fmt: skip
+                self.mitigated.isChecked(), self.level.text(), self.reason.toPlainText(), self.violated.text(),
+                self.basis.text())  # fmt: skip
 
     def _amount(self, edit: QLineEdit) -> Decimal | None:
         return parse_amount(edit.text()) if edit.text().strip() else None
@@ -341,6 +355,8 @@ class ProposalPanel(KeepsUnsavedEdits, QWidget):
                 mitigated=self.mitigated.isChecked(),
                 level=self.level.text().strip(),
                 reason=self.reason.toPlainText().strip(),
+                violated_provision=self.violated.text().strip(),
+                legal_basis=self.basis.text().strip(),
             )
         except DomainError as exc:
             self.refused(exc)

@@ -11,7 +11,13 @@ from enforcement_desk.core.procedure.periods import URGENCY_LABELS
 from enforcement_desk.desk.operations import keep_fresh
 from enforcement_desk.desk.tables import read_only_table
 from enforcement_desk.procedure.deadlines import due_deadlines
-from enforcement_desk.procedure.worklist import waiting_for_me
+from enforcement_desk.procedure.worklist import my_certificate_notice, waiting_for_me
+
+# The officer's own 执法证: run out (red, no enforcement step can be taken) or running out within 30 days (amber).
+CERTIFICATE_STYLES = {
+    True: "background: #f8d7da; color: #721c24; border: 1px solid #f1aeb5; padding: 6px;",
+    False: "background: #fff3cd; color: #664d03; border: 1px solid #ffe69c; padding: 6px;",
+}
 
 URGENCY_COLOURS = {
     "overdue": QColor("#f8d7da"),
@@ -27,6 +33,10 @@ class TodayView(QWidget):
         super().__init__(parent)
         self.ctx, self.actor = ctx, actor
         layout = QVBoxLayout(self)
+        self.certificate = QLabel(self)
+        self.certificate.setObjectName("certificateBanner")
+        self.certificate.setWordWrap(True)
+        layout.addWidget(self.certificate)
         self.work_title = QLabel(self)
         self.work = read_only_table(["案号", "当事人", "案由", "待办"], self, alternating=True)
         self.deadline_title = QLabel(self)
@@ -49,6 +59,11 @@ class TodayView(QWidget):
             self.open_case.emit(item.data(Qt.ItemDataRole.UserRole))
 
     def refresh(self) -> None:
+        notice = my_certificate_notice(self.ctx, self.actor)
+        self.certificate.setVisible(notice is not None)
+        if notice is not None:
+            self.certificate.setText(notice.text)
+            self.certificate.setStyleSheet(CERTIFICATE_STYLES[notice.expired])
         items = waiting_for_me(self.ctx, self.actor)
         self.work_title.setText(f"<h3>待我办理（{len(items)}）</h3>")
         self.work.setRowCount(len(items))

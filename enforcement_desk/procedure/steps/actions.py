@@ -43,6 +43,7 @@ from enforcement_desk.procedure.cases import (
     load_case,
     record_stage_change,
     refresh_search_text,
+    require_certified,
 )
 from enforcement_desk.procedure.deadlines import (
     agency_settings,
@@ -577,7 +578,7 @@ def advance(
         case = load_case(session, actor, case_id, lock=True)
         agency, settings = agency_settings(session, actor.agency_id)
         state = views.build_state(session, case, settings, today)
-        action: Action = check(action_key, state, actor_info(actor), params)
+        action: Action = check(action_key, state, actor_info(session, actor), params)
         destination = target_stage(action, state)
         step = _Step(session, case, actor, agency, settings, calendar_for(settings), today, params)
         effect_payload = EFFECTS[action.key](step)
@@ -592,8 +593,10 @@ def advance(
         return _detail(session, case, actor, settings, today)
 
 
-def _locked_handler_case(session: Session, actor: Actor, case_id: int, stage: Stage, what: str) -> Case:
+def _locked_handler_case(session: Session, actor: Actor, case_id: int, stage: Stage, what: str, today: date) -> Case:
+    """The case locked for a step only at `stage`; an officer taking it holds a valid 执法证 on `today`."""
     case = load_case(session, actor, case_id, lock=True)
+    require_certified(session, actor, today)
     if Stage(case.stage) is not stage:
         raise DomainError(f"案件当前处于“{Stage(case.stage).label}”阶段，只有在“{stage.label}”阶段才能{what}")
     return case

@@ -34,6 +34,7 @@ from enforcement_desk.procedure.case_records import (
 from enforcement_desk.procedure.cases import (
     _detail,
     load_case,
+    require_certified,
 )
 from enforcement_desk.procedure.deadlines import (
     agency_settings,
@@ -124,7 +125,9 @@ COURT_REPLY_RULE = "《中华人民共和国行政强制法》第五十六条、
 SURCHARGE_WAIVER_RULE = "《中华人民共和国行政强制法》第四十二条"
 
 
-def _execution_case(session: Session, actor: Actor, case_id: int, what: str, stages: frozenset[Stage]) -> Case:
+def _execution_case(
+    session: Session, actor: Actor, case_id: int, what: str, stages: frozenset[Stage], today: date
+) -> Case:
     case = load_case(session, actor, case_id, lock=True)
     if Stage(case.stage) not in stages or case.decided_outcome != Outcome.PENALTY.value or case.served_on is None:
         allowed_stages = "、".join(s.label for s in sorted(stages, key=list(Stage).index))
@@ -133,6 +136,7 @@ def _execution_case(session: Session, actor: Actor, case_id: int, what: str, sta
         )
     if actor.role is Role.OFFICER and actor.user_id not in {h.user_id for h in case.handlers}:
         raise DomainError(f"只有本案承办人或负责人可以{what}")
+    require_certified(session, actor, today)
     return case
 
 
@@ -156,7 +160,7 @@ def record_reminder_service(
     today = ctx.today()
     _not_future(served_on, today, "送达日期")
     with ctx.db.write() as session:
-        case = _execution_case(session, actor, case_id, "登记催告书的送达", EXECUTION_STAGES)
+        case = _execution_case(session, actor, case_id, "登记催告书的送达", EXECUTION_STAGES, today)
         _, settings = agency_settings(session, actor.agency_id)
         document = current_reminder(session, case.id)
         if document is None:
@@ -188,7 +192,7 @@ def record_challenge(
     today = ctx.today()
     _not_future(filed_on, today, "申请复议或起诉的日期")
     with ctx.db.write() as session:
-        case = _execution_case(session, actor, case_id, "登记当事人申请复议或起诉", CHALLENGE_STAGES)
+        case = _execution_case(session, actor, case_id, "登记当事人申请复议或起诉", CHALLENGE_STAGES, today)
         _, settings = agency_settings(session, actor.agency_id)
         if filed_on < case.served_on:
             raise DomainError(f"申请复议或起诉的日期 {filed_on} 早于处罚决定书的送达日期 {case.served_on}")
@@ -217,7 +221,7 @@ def record_challenge_outcome(
     today = ctx.today()
     _not_future(decided_on, today, "结果日期")
     with ctx.db.write() as session:
-        case = _execution_case(session, actor, case_id, "登记复议或诉讼的结果", CHALLENGE_STAGES)
+        case = _execution_case(session, actor, case_id, "登记复议或诉讼的结果", CHALLENGE_STAGES, today)
         _, settings = agency_settings(session, actor.agency_id)
         answered = set(session.scalars(select(ChallengeOutcome.challenge_id).where(ChallengeOutcome.case_id == case.id)))
         pending = [c for c in session.scalars(select(Challenge).where(Challenge.case_id == case.id)) if c.id not in answered]
@@ -268,7 +272,7 @@ def record_court_reply(
     today = ctx.today()
     _not_future(replied_on, today, "答复日期")
     with ctx.db.write() as session:
-        case = _execution_case(session, actor, case_id, "登记人民法院的答复", EXECUTION_STAGES)
+        case = _execution_case(session, actor, case_id, "登记人民法院的答复", EXECUTION_STAGES, today)
         _, settings = agency_settings(session, actor.agency_id)
         application = latest(session, EnforcementApplication, case.id)
         if application is None:
@@ -326,7 +330,7 @@ def record_execution_waiver(
     today = ctx.today()
     _not_future(decided_on, today, "减免决定的日期")
     with ctx.db.write() as session:
-        case = _execution_case(session, actor, case_id, "登记减免", EXECUTION_STAGES)
+        case = _execution_case(session, actor, case_id, "登记减免", EXECUTION_STAGES, today)
         if actor.user_id in {h.user_id for h in case.handlers}:
             raise DomainError("承办人不得批准本人承办案件的减免")
         _, settings = agency_settings(session, actor.agency_id)

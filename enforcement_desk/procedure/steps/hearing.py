@@ -31,6 +31,7 @@ from enforcement_desk.procedure.cases import (
     _detail,
     audit,
     load_case,
+    require_certified,
 )
 from enforcement_desk.procedure.deadlines import (
     agency_settings,
@@ -99,7 +100,7 @@ def record_hearing(ctx: AppContext, actor: Actor, case_id: int, minutes: Hearing
         raise DomainError(str(refused), rule=refused.rule)
     today = ctx.today()
     with ctx.db.write() as session:
-        case = _locked_handler_case(session, actor, case_id, Stage.HEARING, "登记听证")
+        case = _locked_handler_case(session, actor, case_id, Stage.HEARING, "登记听证", today)
         if actor.role is Role.OFFICER and actor.user_id not in {h.user_id for h in case.handlers}:
             raise DomainError("只有本案承办人或负责人可以登记听证笔录")
         _, settings = agency_settings(session, actor.agency_id)
@@ -168,7 +169,7 @@ def arrange_hearing(
     if scheduled_at.date() < served_on:
         raise DomainError("听证时间不能早于听证通知书的送达日期")
     with ctx.db.write() as session:
-        case = _locked_handler_case(session, actor, case_id, Stage.HEARING, "安排听证")
+        case = _locked_handler_case(session, actor, case_id, Stage.HEARING, "安排听证", today)
         if actor.role is Role.OFFICER and actor.user_id not in {h.user_id for h in case.handlers}:
             raise DomainError("只有本案承办人或负责人可以安排听证")
         _, settings = agency_settings(session, actor.agency_id)
@@ -198,7 +199,7 @@ def waive_defence(ctx: AppContext, actor: Actor, case_id: int, *, note: str) -> 
     if not note.strip():
         raise DomainError("请注明当事人书面放弃陈述申辩的材料（如放弃书的日期和签名情况）")
     with ctx.db.write() as session:
-        case = _locked_handler_case(session, actor, case_id, Stage.PRIOR_NOTICE, "登记放弃陈述申辩")
+        case = _locked_handler_case(session, actor, case_id, Stage.PRIOR_NOTICE, "登记放弃陈述申辩", ctx.today())
         if actor.user_id not in {h.user_id for h in case.handlers}:
             raise DomainError("只有本案承办人可以登记当事人放弃陈述申辩")
         _, settings = agency_settings(session, actor.agency_id)
@@ -300,6 +301,7 @@ def mark_discussion_grounds(
             raise DomainError("案件已作出决定或已终结，不能再标记集体讨论的事由", rule=DISCUSSION_RULE)
         if actor.role is Role.OFFICER and actor.user_id not in {h.user_id for h in case.handlers}:
             raise DomainError("只有本案承办人或负责人可以标记集体讨论的事由")
+        require_certified(session, actor, today)
         flags = set(case.major_flags or ())
         before = flags & DISCUSSION_FLAG_LABELS.keys()
         if "head_referral" in before ^ set(grounds) and actor.role is not Role.HEAD:

@@ -36,6 +36,7 @@ from enforcement_desk.procedure.cases import (
     _detail,
     audit,
     load_case,
+    require_certified,
 )
 from enforcement_desk.procedure.deadlines import (
     agency_settings,
@@ -280,12 +281,13 @@ def extend_filing_deadline(ctx: AppContext, actor: Actor, case_id: int, *, reaso
 DECISION_PERIOD_STAGES = PRE_DECISION_STAGES - {Stage.ACCEPTED}
 
 
-def _pause_case(session: Session, actor: Actor, case_id: int, what: str) -> Case:
+def _pause_case(session: Session, actor: Actor, case_id: int, what: str, today: date) -> Case:
     case = load_case(session, actor, case_id, lock=True)
     if case.filed_on is None or case.decided_on or Stage(case.stage) not in DECISION_PERIOD_STAGES:
         raise DomainError(f"只有已立案、尚未作出决定的案件可以{what}", rule=DECISION_PAUSE_RULE)
     if actor.user_id not in {h.user_id for h in case.handlers}:
         raise DomainError(f"只有本案承办人可以{what}")
+    require_certified(session, actor, today)
     return case
 
 
@@ -311,7 +313,7 @@ def record_decision_pause(
     kind = kind.strip()
     today = ctx.today()
     with ctx.db.write() as session:
-        case = _pause_case(session, actor, case_id, "登记不计入办案期限的期间")
+        case = _pause_case(session, actor, case_id, "登记不计入办案期限的期间", today)
         _, settings = agency_settings(session, actor.agency_id)
         calendar = calendar_for(settings)
         period = _open_deadline_row(session, case.id, "decision")
@@ -355,7 +357,7 @@ def end_decision_pause(
     the one it had when the pause began plus the pause's days (first and last day included), off a holiday."""
     today = ctx.today()
     with ctx.db.write() as session:
-        case = _pause_case(session, actor, case_id, "登记不计入期间的结束")
+        case = _pause_case(session, actor, case_id, "登记不计入期间的结束", today)
         _, settings = agency_settings(session, actor.agency_id)
         calendar = calendar_for(settings)
         pauses = views.current_pauses(session, case.id)
