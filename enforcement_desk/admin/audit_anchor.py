@@ -93,11 +93,13 @@ class ChainHead:
     hash: str
     event_at: str
     founding: str = ""
+    fork: str = ""  # the hash of the event that began this copy as a database of its own (migrate-to)
 
     @property
     def database_id(self) -> str:
-        """The database's identity: the agency and the first event's hash, never the file's path."""
-        return database_identity(self.agency_id, self.genesis)
+        """The database's identity: the agency and the first event's hash, never the file's path; a server
+        database migrated from an embedded one adds the migration's event, for the two chains go on apart."""
+        return database_identity(self.agency_id, self.genesis, self.fork)
 
 
 @dataclass(frozen=True)
@@ -125,9 +127,11 @@ class CheckpointCheck:
         }[self.signature]
 
 
-def database_identity(agency_id: int, genesis: str) -> str:
-    """The identity checkpoints are kept under: stable across copies, migration and backups."""
-    return hashlib.sha256(f"enforcement-desk audit\n{agency_id}\n{genesis}".encode()).hexdigest()[:32]
+def database_identity(agency_id: int, genesis: str, fork: str = "") -> str:
+    """The identity checkpoints are kept under: stable across copies and backups; a migration to the
+    server (`fork`) starts a new one."""
+    text = f"enforcement-desk audit\n{agency_id}\n{genesis}" + (f"\n{fork}" if fork else "")
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def _short_time(text: str) -> str:
@@ -147,15 +151,32 @@ def chain_head(session: Session) -> ChainHead | None:
     ).first()
     if agency_id is None or first is None or last is None:
         return None
-    return ChainHead(agency_id, first[0], last[0], last[1], last[2], founding_mark(agency_id, agency[1]))
+    fork = _migration_fork(session)
+    return ChainHead(agency_id, first[0], last[0], last[1], last[2], founding_mark(agency_id, agency[1], fork), fork)
 
 
-def founding_mark(agency_id: int, created_at: object) -> str:
+MIGRATION_EVENT = "migrated_from_embedded"
+
+
+def _migration_fork(session: Session) -> str:
+    """The event with which `migrate-to` began a server database from an embedded one: from there the
+    server's chain and the embedded one's go on apart. Honoured on PostgreSQL only, the one migration
+    target, so that a marker slipped into an embedded file cannot shed that file's checkpoints."""
+    if session.get_bind().dialect.name != "postgresql":
+        return ""
+    row = session.execute(
+        select(AuditEvent.hash).where(AuditEvent.action == MIGRATION_EVENT).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    return row[0] if row else ""
+
+
+def founding_mark(agency_id: int, created_at: object, fork: str = "") -> str:
     """A mark of the agency row's creation, kept beside the checkpoints: when a database's first event
     no longer matches any checkpoint but its agency was created at the same moment as one this PC saw,
     the whole chain was deleted or rewritten from its start."""
     text = created_at.isoformat(sep=" ") if isinstance(created_at, datetime) else str(created_at)
-    return hashlib.sha256(f"enforcement-desk agency\n{agency_id}\n{text}".encode()).hexdigest()[:32]
+    mark = f"enforcement-desk agency\n{agency_id}\n{text}" + (f"\n{fork}" if fork else "")
+    return hashlib.sha256(mark.encode()).hexdigest()[:32]
 
 
 def _event(session: Session, seq: int) -> tuple[str, str] | None:

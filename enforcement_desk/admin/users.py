@@ -171,6 +171,38 @@ def set_active(ctx: AppContext, actor: Actor, user_id: int, active: bool) -> Use
         return _view(user)
 
 
+@allowed(Role.ADMIN, action="更新执法证信息")
+def set_certificate(ctx: AppContext, actor: Actor, login: str, *, cert_no: str, valid_until: date) -> UserView:
+    """Record a renewed or replaced 执法证 (number and validity), auditing the old and new values: an officer
+    whose certificate ran out can take enforcement steps again once it is renewed."""
+    name = require_text(login, "登录名")
+    number = require_text(cert_no, "执法证号")
+    if len(number) > 64:
+        raise DomainError("执法证号不能超过 64 个字符")
+    if not isinstance(valid_until, date):
+        raise DomainError("请填写执法证有效期")
+    if valid_until < ctx.today():
+        raise DomainError(f"执法证有效期至 {valid_until}，已早于今天：请登记换发后的执法证")
+    with ctx.db.write() as session:
+        user = session.execute(select(User).where(User.login == name).with_for_update()).scalar_one_or_none()
+        if user is None or user.agency_id != actor.agency_id:
+            raise NotFound(f"用户“{name}”不存在")
+        if Role(user.role) is not Role.OFFICER:
+            raise DomainError(f"{user.name}不是执法人员，无需登记执法证")
+        before = {"cert_no": user.cert_no, "cert_valid_until": user.cert_valid_until}
+        user.cert_no, user.cert_valid_until = number, valid_until
+        record_admin_event(
+            session,
+            actor_id=actor.user_id,
+            actor_login=actor.login,
+            action="user_certificate_set",
+            entity="user",
+            entity_id=user.id,
+            payload={"login": user.login, "before": before, "after": {"cert_no": number, "cert_valid_until": valid_until}},
+        )
+        return _view(user)
+
+
 @allowed(Role.ADMIN, action="解除用户登录锁定")
 def unlock_user(ctx: AppContext, actor: Actor, login: str) -> UserView:
     """Lift a sign-in lock set after repeated failed sign-ins (and clear the count of failures), auditing

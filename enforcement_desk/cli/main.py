@@ -270,6 +270,18 @@ def _user_state(user, now: datetime) -> str:
     return state
 
 
+@presents("user set-cert")
+def cmd_user_set_cert(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
+    from enforcement_desk.admin.users import set_certificate
+
+    view = set_certificate(ctx, actor, args.login, cert_no=args.cert_no, valid_until=args.cert_valid_until)
+    if args.json:
+        print_json(view)
+    else:
+        print(f"已登记 {view.label} 的执法证：{view.cert_no}，有效期至 {view.cert_valid_until}")
+    return 0
+
+
 @presents("user unlock")
 def cmd_user_unlock(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
     from enforcement_desk.admin.users import unlock_user

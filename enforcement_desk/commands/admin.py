@@ -68,6 +68,17 @@ declare(
         services=("enforcement_desk.admin.users:list_users",),
     ),
     Command(
+        "user set-cert",
+        "登记换发或变更后的执法证（管理员）",
+        services=("enforcement_desk.admin.users:set_certificate",),
+        roles=(Role.ADMIN,),
+        args=(
+            Arg("login", help="执法人员的登录名"),
+            Arg("--cert-no", required=True, help="执法证号"),
+            Arg("--cert-valid-until", required=True, type=parse_date, help="执法证有效期至"),
+        ),
+    ),
+    Command(
         "user unlock",
         "解除因多次登录失败而锁定的账户（管理员）",
         services=("enforcement_desk.admin.users:unlock_user",),

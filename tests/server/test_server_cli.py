@@ -76,4 +76,4 @@ def test_migrate_to_from_the_terminal_copies_the_office_to_the_server(terminal, 
         assert report["problems"] == []
         assert {t["table"]: t["target_rows"] for t in report["tables"]}["users"] == 7
         code, out, err = terminal("audit", "verify", database=url)
-        assert code == 0, err
+        assert code == 0, out + err

@@ -160,3 +160,26 @@ def test_the_officer_is_reminded_thirty_days_before_the_certificate_runs_out(off
     assert CERTIFICATE_RULE in expired.text
     assert my_certificate_notice(office.ctx, office.officer) is None  # valid to 2028
     assert my_certificate_notice(office.ctx, office.head) is None  # heads are not reminded
+
+
+def test_the_admin_records_the_renewed_certificate_and_the_officer_works_again(office):
+    from enforcement_desk.admin.users import set_certificate
+    from enforcement_desk.core.errors import PermissionDenied
+    from enforcement_desk.store.models import AuditEvent
+
+    case_id = _case_handled_by_wang_and_zhao(office)
+    office.at(AFTER_EXPIRY)
+    version = get_case(office.ctx, office.officer3, case_id).version
+    _refused_as_expired(lambda: update_case(office.ctx, office.officer3, case_id, version, facts="补充事实"))
+    with pytest.raises(PermissionDenied):
+        set_certificate(office.ctx, office.head, "zhao", cert_no="3713002027001", valid_until=date(2030, 12, 31))
+    with pytest.raises(DomainError, match="已早于今天"):
+        set_certificate(office.ctx, office.admin, "zhao", cert_no="3713002027001", valid_until=date(2027, 1, 3))
+    with pytest.raises(DomainError, match="不是执法人员"):
+        set_certificate(office.ctx, office.admin, "chen", cert_no="X", valid_until=date(2030, 12, 31))
+    renewed = set_certificate(office.ctx, office.admin, "zhao", cert_no="3713002027001", valid_until=date(2030, 12, 31))
+    assert (renewed.cert_no, renewed.cert_valid_until) == ("3713002027001", date(2030, 12, 31))
+    assert update_case(office.ctx, office.officer3, case_id, version, facts="补充事实").facts == "补充事实"
+    with office.ctx.db.read() as session:
+        payload = session.scalars(select(AuditEvent.payload).where(AuditEvent.action == "user_certificate_set")).one()
+    assert "3713002023003" in payload and "3713002027001" in payload
