@@ -27,7 +27,7 @@ IS_WINDOWS = os.name == "nt"
 BIN = VENV / ("Scripts" if IS_WINDOWS else "bin")
 PYTHON = BIN / ("python.exe" if IS_WINDOWS else "python")
 
-FONT_PACKAGES = ["fonts-wqy-zenhei", "fonts-arphic-uming"]
+FONT_PACKAGES = ["fonts-wqy-zenhei", "fonts-arphic-uming", "fonts-hanazono", "fonts-symbola"]
 TEST_PACKAGES = ["postgresql", "postgresql-contrib", "poppler-utils", "zip", "unzip"]
 GUI_PACKAGES = [
     "libegl1", "libgl1", "libxkbcommon0", "libxkbcommon-x11-0", "libfontconfig1", "libdbus-1-3",
@@ -124,7 +124,10 @@ def cmd_test(args: list[str]) -> int:
             say(f"PostgreSQL 测试服务器：{cluster.url}")
         else:
             say("未能启动 PostgreSQL：服务器相关测试将被跳过")
-        return subprocess.call([str(PYTHON), "-m", "pytest", "-q", *args], cwd=ROOT, env=env)
+        # One worker per core: each test makes its own database files and server database, so they run
+        # side by side; `python3 dev.py test -n 0 …` runs in one process.
+        workers = [] if any(a == "-n" or a.startswith("-n") for a in args) else ["-n", "auto"]
+        return subprocess.call([str(PYTHON), "-m", "pytest", "-q", *workers, *args], cwd=ROOT, env=env)
     finally:
         if cluster:
             cluster.stop()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from enforcement_desk.core.roles import Role
 
@@ -51,13 +52,32 @@ def _isolated_home(tmp_path_factory, monkeypatch):
 
 
 def fresh_postgres_url() -> Iterator[str]:
+    """A new database set up as `server setup` does, and the URL of its desks' login role: the tests work
+    with the application's rights only (no DDL, no UPDATE/DELETE/TRUNCATE of the record)."""
+    from enforcement_desk.store.server_roles import app_group, owner_role, provision
+
+    name = f"ed_test_{uuid.uuid4().hex[:12]}"
+    login = f"{name}_desk"
+    provision(PG_URL, name, login, PASSWORD)
+    yield str(make_url(PG_URL).set(username=login, database=name).render_as_string(hide_password=False))
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            for role in (login, app_group(name), owner_role(name)):
+                conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+    finally:
+        admin.dispose()
+
+
+def fresh_empty_postgres_url() -> Iterator[str]:
+    """A new, empty database reached as the cluster's superuser (for what needs DDL rights itself)."""
     name = f"ed_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    base, _, _ = PG_URL.rpartition("/")
     try:
-        yield f"{base}/{name}"
+        yield str(make_url(PG_URL).set(database=name).render_as_string(hide_password=False))
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -170,3 +190,47 @@ def file_keyring(tmp_path: Path):
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+def with_owner_rights(db):
+    """The same database reached by someone holding the tables' owner rights — on the server, the cluster's
+    superuser (the desks' login cannot disable a trigger); on SQLite, anyone who can write the file. For
+    tests that tamper with the record as such an attacker would."""
+    from enforcement_desk.store.db import Database
+
+    if db.is_sqlite:
+        return db
+    database = db.engine.url.database
+    return Database(make_url(PG_URL).set(database=database).render_as_string(hide_password=False))
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_db_url(request, tmp_path: Path) -> Iterator[str]:
+    """A database with no tables yet, reached with the rights to create them (migration tests)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'desk.sqlite3'}"
+    else:
+        yield from fresh_empty_postgres_url()
+
+
+def migrate_with_owner_rights(db, verb: str, revision: str) -> None:
+    """Run alembic `verb` to `revision` as `server upgrade` would: on the server as the tables' owner, then
+    the desks' rights granted again on whatever the migration created; on SQLite, on the file itself."""
+    from alembic import command
+
+    from enforcement_desk.store.migrate import alembic_config
+    from enforcement_desk.store.server_roles import apply_application_rights, owner_role
+
+    config = alembic_config()
+    owner = with_owner_rights(db)
+    with owner.engine.begin() as connection:
+        if not db.is_sqlite:
+            database = connection.exec_driver_sql("SELECT current_database()").scalar()
+            connection.exec_driver_sql(f"SET LOCAL ROLE {owner_role(database)}")
+        config.attributes["connection"] = connection
+        getattr(command, verb)(config, revision)
+        if not db.is_sqlite:
+            apply_application_rights(connection, database)
+    if owner is not db:
+        owner.dispose()
+    db.dispose()  # pooled connections may hold the old table definitions

@@ -1,5 +1,6 @@
 """Verifying the full-process record: the audit chain, the rows its events vouch for, and every stored
-file's hash. Each problem names the exact event, row or file."""
+file's hash. Each problem names the exact event, row or file. What killed work left behind (orphan files,
+temporaries, backup staging) is listed apart: it does not make the record wrong."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from enforcement_desk.admin.audit_anchor import (
 )
 from enforcement_desk.context import Actor, AppContext, allowed
 from enforcement_desk.core.roles import Role
+from enforcement_desk.evidence.leftovers import find_leftovers
 from enforcement_desk.procedure.step_log import RECORDS_KEY, comparable, rebuild_step_records, row_content
 from enforcement_desk.store.audit import GENESIS_HASH, ChainReport, verify_chain
 from enforcement_desk.store.blobs import BlobStore
@@ -34,7 +36,7 @@ from enforcement_desk.store.models import (
     EvidenceTimeCorrection,
     EvidenceVoid,
 )
-from enforcement_desk.store.models_steps import STEP_TABLES, DocumentVoid
+from enforcement_desk.store.models_steps import STEP_TABLES, DocumentVoid, TransferReceipt
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,9 @@ class VerificationReport:
     blobs_checked: int
     problems: tuple[str, ...]
     checkpoints: tuple[CheckpointCheck, ...] = ()
+    # not faults in the record: what killed imports and backups left behind (cleared by `evidence gc`),
+    # and how to repair the files named in the problems
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -317,14 +322,26 @@ def verify_all(
             )
         ):
             referenced.setdefault(sha, f"文书 #{doc_id}“{title}”DOCX")
+        for receipt_id, name, sha in session.execute(
+            select(TransferReceipt.id, TransferReceipt.scan_name, TransferReceipt.scan_sha256)
+        ):
+            referenced.setdefault(sha, f"移送回执 #{receipt_id}“{name}”扫描件")
     store = BlobStore(ctx.evidence_dir)
+    broken = 0
     for checked, (sha, label) in enumerate(sorted(referenced.items(), key=lambda item: item[1]), start=1):
         if not store.exists(sha):
             problems.append(f"{label} 的文件缺失（SHA-256 {sha}）")
+            broken += 1
         elif not store.verify(sha):
             problems.append(f"{label} 的文件内容与登记的 SHA-256 不符（{sha}），文件已被改动")
+            broken += 1
         if progress:
             progress("files", checked)
+    notes = [f"{broken} 个文件缺失或被改动：用原始文件运行 evidence repair〈文件〉即可修复"] if broken else []
+    leftovers = find_leftovers(ctx)
+    if leftovers.items:
+        notes += leftovers.lines()
+        notes.append("以上遗留文件不影响记录的完整性，管理员可运行 evidence gc 查看明细并清理")
     with ctx.db.write() as session:
         record_admin_event(
             session,
@@ -337,6 +354,7 @@ def verify_all(
                 "ok": not problems,
                 "problems": problems[:20],
                 "checkpoints": [[c.source, c.checkpoint.seq, c.signature, c.ok] for c in checkpoints],
+                "leftovers": len(leftovers.items),
             },
         )
     return VerificationReport(
@@ -344,4 +362,5 @@ def verify_all(
         blobs_checked=len(referenced),
         problems=tuple(problems),
         checkpoints=tuple(checkpoints),
+        notes=tuple(notes),
     )

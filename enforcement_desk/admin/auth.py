@@ -5,12 +5,20 @@ password wrong, so that trying names tells an attacker nothing. After AgencySett
 failures in a row an account is locked for login_lock_minutes of wall-clock time (not the business
 date): meanwhile every sign-in to it is refused, the right password included, with a message saying
 until when — shown whatever password was typed, so it never tells a guess apart. An administrator can
-lift the lock (admin/users.unlock_user). Locks, unlocks and every attempt go to the audit trail in the
-transaction that counts them.
+lift the lock (admin/users.unlock_user). Locks, unlocks and every failed attempt go to the audit trail in
+the transaction that counts them, and so does a success that clears earlier failures or a lock that has run
+out.
+
+A plain success — the right password for an active account with nothing to reset — writes nothing. Every
+terminal command and every desk start signs in, and on SQLite any write takes the whole database's
+write lock: a sign-in that wrote would wait behind (and queue in front of) every other user's save, and
+a colleague opening a case would be told the database is busy. Such sign-ins go to the application log
+instead; what the audit trail must show of sign-ins — the guessing, the locks — is all still there.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 from datetime import datetime, timedelta
@@ -28,6 +36,7 @@ from enforcement_desk.core.settings import AgencySettings
 from enforcement_desk.store.models import Agency, User
 
 _hasher = PasswordHasher()
+_log = logging.getLogger(__name__)
 MIN_PASSWORD_LENGTH = 8
 
 
@@ -100,22 +109,25 @@ def login(ctx: AppContext, login_name: str, password: str) -> Actor:
     """Sign a user in by login name and password; refuses a locked, deactivated or unknown account and a
     wrong password, counting the failures of a known account and locking it after too many in a row.
 
-    Every attempt is audited (a failure even under an unknown name). The password hash is checked before
-    the write transaction (it takes a moment by design, and on SQLite the write lock is the whole
-    database's); the count is then kept under the user row's lock, so that attempts made at the same
-    time on a server are all counted and none slips past a lock another has just set."""
+    The password hash is checked before any write transaction (it takes a moment by design, and on
+    SQLite the write lock is the whole database's). A plain success then writes nothing (see the module
+    note); anything else is counted and audited under the user row's lock, so that attempts made at the
+    same time on a server are all counted and none slips past a lock another has just set."""
     name = login_name.strip()
     now = datetime.now()
     with ctx.db.read() as session:
-        seen = session.execute(
-            select(User.password_hash, User.locked_until).where(User.login == name)
-        ).one_or_none()
+        seen = session.execute(select(User).where(User.login == name)).scalar_one_or_none()
+        if seen is not None:
+            session.expunge(seen)  # kept as read: the read's rollback would otherwise expire it
     checked_hash: str | None = None
     valid = False
     if seen is None:
         _verify(_stand_in_hash(), password)  # the same time as a known login's check
-    elif not (seen.locked_until is not None and seen.locked_until > now):
+    elif not is_locked(seen, now):
         checked_hash, valid = seen.password_hash, _verify(seen.password_hash, password)
+        if valid and _nothing_to_reset(seen):
+            _log.info("sign-in: %s", seen.login)
+            return actor_from_user(seen)
     with ctx.db.write() as session:
         user = session.execute(select(User).where(User.login == name).with_for_update()).scalar_one_or_none()
         if user is not None and not is_locked(user, now) and user.password_hash != checked_hash:
@@ -124,6 +136,12 @@ def login(ctx: AppContext, login_name: str, password: str) -> Actor:
         if refusal is None:
             return actor_from_user(user)
     raise refusal
+
+
+def _nothing_to_reset(user: User) -> bool:
+    """An active account with no failures counted and no lock on record, run out or not: signing it in
+    changes no row."""
+    return user.active and not user.failed_logins and user.locked_until is None
 
 
 def _count_attempt(

@@ -7,7 +7,9 @@ store is copied after the snapshot; blobs are written before the row that names 
 are never changed, so every file the snapshot refers to is already there. A manifest records what
 the backup must contain — table row counts, the audit chain's tip, the database file's SHA-256, and a
 checkpoint of the tip signed with the agency key (admin.audit_anchor) — and restoring checks all of it
-before and after.
+before and after. The agency's edited document templates and the desk's settings ride along (they live
+outside the database, in the user's folder and the desk's settings store), each named in the manifest
+with its SHA-256, and the manifest itself is signed with the agency key (admin.backup_seal).
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ import shutil
 import sqlite3
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -32,6 +35,7 @@ from enforcement_desk.admin.audit_anchor import (
     sign_checkpoint,
     signature_status,
 )
+from enforcement_desk.admin.backup_seal import check_seal, seal_manifest
 from enforcement_desk.context import Actor, AppContext, allowed
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.roles import Role
@@ -43,6 +47,8 @@ BACKUP_FORMAT = 1
 MANIFEST_NAME = "manifest.json"
 DATABASE_NAME = "database.sqlite3"
 EVIDENCE_NAME = "evidence_store"
+TEMPLATES_NAME = "agency_templates"
+DESK_SETTINGS_NAME = "desk_settings.ini"
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
@@ -72,6 +78,8 @@ class BackupManifest:
     format: int = BACKUP_FORMAT
     # the chain's head at backup time, signed with the agency key (None in backups made before this)
     audit_checkpoint: dict | None = None
+    # the agency's templates and the desk settings: path in the backup -> SHA-256 (empty before this)
+    files: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> str:
         """The manifest as indented, key-sorted JSON."""
@@ -85,7 +93,10 @@ class BackupManifest:
             raise DomainError(
                 f"不认识的备份格式版本：{data.get('format')}（本程序支持第 {BACKUP_FORMAT} 版）"
             )
-        return cls(**data)
+        try:
+            return cls(**data)
+        except TypeError:
+            raise DomainError("备份清单的内容不完整或含有本程序不认识的项目，无法使用这份备份") from None
 
 
 @dataclass(frozen=True)
@@ -235,6 +246,97 @@ def _check_database(path: Path, manifest: BackupManifest, evidence_dir: Path, wh
     )
 
 
+# ---- the agency's files outside the database --------------------------------------------------
+
+
+def _agency_templates_dir() -> Path:
+    from enforcement_desk.documents.service import agency_templates_dir
+
+    return agency_templates_dir()
+
+
+def copy_agency_files(staging: Path) -> dict[str, str]:
+    """The agency's edited templates and the desk settings copied into the backup: {path: SHA-256}."""
+    files: dict[str, str] = {}
+    templates = _agency_templates_dir()
+    if templates.is_dir():
+        for path in sorted(p for p in templates.rglob("*") if p.is_file()):
+            relative = Path(TEMPLATES_NAME) / path.relative_to(templates)
+            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, staging / relative)
+            files[relative.as_posix()] = sha256_of(staging / relative)
+    from enforcement_desk.admin.desk.desk_settings import export_desk_settings
+
+    if export_desk_settings(staging / DESK_SETTINGS_NAME):
+        files[DESK_SETTINGS_NAME] = sha256_of(staging / DESK_SETTINGS_NAME)
+    else:
+        (staging / DESK_SETTINGS_NAME).unlink(missing_ok=True)
+    return files
+
+
+def _is_agency_file_name(name: str) -> bool:
+    path = Path(name)
+    if name == DESK_SETTINGS_NAME:
+        return True
+    return (
+        not path.is_absolute()
+        and len(path.parts) >= 2
+        and path.parts[0] == TEMPLATES_NAME
+        and not any(part in ("..", "") for part in path.parts)
+        and "\\" not in name
+        and ":" not in name
+    )
+
+
+def _agency_file_problems(folder: Path, manifest: BackupManifest, what: str) -> list[str]:
+    """Each listed file present and unchanged, and no file slipped in beside them."""
+    problems = []
+    for name, sha in sorted(manifest.files.items()):
+        path = folder / name
+        if not _is_agency_file_name(name):
+            # restore writes these files into the user's folder: a crafted name must not reach elsewhere
+            problems.append(f"{what}清单列出的文件名“{name}”不合规（只能是文书模板或桌面端设置），拒绝使用")
+        elif not path.is_file():
+            problems.append(f"{what}缺少清单所列的文件 {name}")
+        elif sha256_of(path) != sha:
+            problems.append(f"{what}文件 {name} 已被改动（SHA-256 与清单不符）")
+    extra = (
+        [p for p in (folder / TEMPLATES_NAME).rglob("*") if p.is_file()]
+        if (folder / TEMPLATES_NAME).is_dir()
+        else []
+    )
+    problems += [
+        f"{what}文件 {p.relative_to(folder).as_posix()} 不在备份清单中（备份制作后被加入）"
+        for p in sorted(extra)
+        if p.relative_to(folder).as_posix() not in manifest.files
+    ]
+    return problems
+
+
+def _restore_agency_files(folder: Path, manifest: BackupManifest, now: datetime) -> list[str]:
+    """Templates and desk settings put back; the templates found here are kept aside, not lost."""
+    notes = []
+    names = [n for n in manifest.files if n.startswith(f"{TEMPLATES_NAME}/")]
+    if names:
+        templates = _agency_templates_dir()
+        if templates.is_dir() and any(templates.iterdir()):
+            kept = templates.with_name(f"{templates.name}.恢复前-{now:%Y%m%d%H%M%S}")
+            templates.replace(kept)
+            notes.append(f"本机原有的文书模板已移至 {kept}")
+        for name in names:
+            target = templates / Path(name).relative_to(TEMPLATES_NAME)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(folder / name, target)
+        notes.append(f"已恢复本机关文书模板 {len(names)} 个到 {templates}")
+    if DESK_SETTINGS_NAME in manifest.files:
+        from enforcement_desk.admin.desk.desk_settings import import_desk_settings
+
+        notes.append(
+            f"已恢复桌面端设置 {import_desk_settings(folder / DESK_SETTINGS_NAME)} 项（数据库位置除外）"
+        )
+    return notes
+
+
 # ---- backup ------------------------------------------------------------------------------------
 
 
@@ -268,6 +370,9 @@ def make_backup(
         )
     destination.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".ed-backup-", dir=destination.parent)) if as_zip else destination
+    from enforcement_desk.evidence.leftovers import register_backup  # so `evidence gc` finds it if killed
+
+    in_progress = register_backup(staging, destination)
     try:
         staging.mkdir(parents=True, exist_ok=True)
         database = staging / DATABASE_NAME
@@ -290,6 +395,7 @@ def make_backup(
             )
         checkpoint = sign_checkpoint(head, datetime.now()) if head is not None else None
         blobs, blob_bytes = copy_blob_store(ctx.evidence_dir, staging / EVIDENCE_NAME, progress)
+        files = copy_agency_files(staging)
         manifest = BackupManifest(
             created_at=ctx.now().isoformat(timespec="seconds"),
             app_version=__version__,
@@ -303,10 +409,15 @@ def make_backup(
             blob_bytes=blob_bytes,
             # the events just before the head ride along (unsigned) to name the first one a cut removed
             audit_checkpoint=(
-                {**checkpoint.to_dict(), "tail": [list(row) for row in reversed(tail)]} if checkpoint else None
+                {**checkpoint.to_dict(), "tail": [list(row) for row in reversed(tail)]}
+                if checkpoint
+                else None
             ),
+            files=files,
         )
-        (staging / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
+        manifest_bytes = manifest.to_json().encode("utf-8")
+        (staging / MANIFEST_NAME).write_bytes(manifest_bytes)
+        seal_manifest(staging, manifest_bytes, actor.agency_id)
         if as_zip:
             _write_zip(staging, destination)
     except BaseException:
@@ -315,6 +426,7 @@ def make_backup(
     finally:
         if as_zip:
             shutil.rmtree(staging, ignore_errors=True)
+        in_progress.release()
     with ctx.db.write() as session:
         record_admin_event(
             session,
@@ -352,15 +464,26 @@ def _opened_backup(source: Path, scratch_parent: Path) -> Iterator[Path]:
         yield source
         return
     if not zipfile.is_zipfile(source):
+        if source.suffix.lower() == ".zip":
+            raise DomainError(
+                f"备份文件“{source}”已损坏或不完整（不是完整的 zip 文件，可能复制中断），无法读取；请改用其他备份"
+            )
         raise DomainError(f"“{source}”不是备份文件夹，也不是备份 zip 文件")
     scratch = Path(tempfile.mkdtemp(prefix=".ed-restore-", dir=scratch_parent))
     try:
-        with zipfile.ZipFile(source) as archive:
-            for member in archive.namelist():
-                target = (scratch / member).resolve()
-                if not target.is_relative_to(scratch.resolve()):
-                    raise DomainError(f"备份文件中有越界的路径“{member}”，拒绝解压")
-            archive.extractall(scratch)
+        try:
+            with zipfile.ZipFile(source) as archive:
+                for member in archive.namelist():
+                    target = (scratch / member).resolve()
+                    if not target.is_relative_to(scratch.resolve()):
+                        raise DomainError(f"备份文件中有越界的路径“{member}”，拒绝解压")
+                archive.extractall(scratch)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as exc:
+            # a flipped bit or a cut-off copy: zlib and zipfile say it in English and deep in a traceback
+            raise DomainError(
+                f"备份文件“{source}”已损坏或不完整，无法解压；请改用其他备份",
+                details=[f"技术信息：{type(exc).__name__}: {exc}"],
+            ) from None
         yield scratch
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -371,7 +494,10 @@ def read_manifest(folder: Path) -> BackupManifest:
     path = folder / MANIFEST_NAME
     if not path.is_file():
         raise DomainError(f"备份中没有清单文件 {MANIFEST_NAME}：这不是本程序生成的备份，或备份不完整")
-    return BackupManifest.from_json(path.read_text(encoding="utf-8"))
+    try:
+        return BackupManifest.from_json(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
+        raise DomainError(f"备份中的清单文件 {MANIFEST_NAME} 已损坏，无法读取：这份备份不能使用") from None
 
 
 def verify_backup(source: Path) -> RestoreReport:
@@ -392,7 +518,13 @@ def _verify_folder(folder: Path) -> RestoreReport:
             0,
             ("备份中的数据库文件缺失或已被改动（SHA-256 与清单不符）",),
         )
-    return _check_database(database, manifest, folder / EVIDENCE_NAME, "备份中")
+    report = _check_database(database, manifest, folder / EVIDENCE_NAME, "备份中")
+    seal = check_seal(folder, (folder / MANIFEST_NAME).read_bytes())
+    return replace(
+        report,
+        problems=(*report.problems, *_agency_file_problems(folder, manifest, "备份中"), *seal.problems),
+        notes=(*report.notes, *seal.notes),
+    )
 
 
 def restore_backup(
@@ -438,7 +570,9 @@ def restore_backup(
         if progress:
             progress("database", 1, 1)
         copy_blob_store(folder / EVIDENCE_NAME, target_evidence_dir, progress)
+        restored_files = _restore_agency_files(folder, manifest, datetime.now())
     report = _check_database(target_database, manifest, target_evidence_dir, "恢复后")
+    report = replace(report, notes=(*before.notes, *report.notes, *restored_files))
     if replacing and replacing_as is not None and report.ok:
         _record_restore(target_database, replacing_as, source, manifest)
     return report

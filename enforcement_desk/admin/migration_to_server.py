@@ -28,7 +28,7 @@ from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.roles import Role
 from enforcement_desk.store import migrate
 from enforcement_desk.store.credentials import masked_url
-from enforcement_desk.store.db import Database
+from enforcement_desk.store.db import Database, allow_long_statements
 from enforcement_desk.store.models import Base
 
 BATCH_ROWS = 2000
@@ -207,6 +207,7 @@ def _migrate(
             )
         counts = {t.name: source.execute(select(func.count()).select_from(t)).scalar_one() for t in tables}
         with target.engine.begin() as destination:
+            allow_long_statements(destination)  # a large table's copy outlasts the per-statement limit
             for table in tables:
                 _copy_table(source, destination, table, counts[table.name], progress)
             _reset_sequences(destination, tables)

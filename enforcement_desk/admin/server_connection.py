@@ -102,15 +102,24 @@ def check_connection(url: str) -> ConnectionCheck:
         with engine.connect() as connection:
             version = connection.execute(text("SHOW server_version")).scalar_one()
             tables = set(inspect(connection).get_table_names())
+            may_migrate = migrate.may_change_schema(connection)
         if "alembic_version" not in tables:
             schema = "empty"
-            message = f"已连接 PostgreSQL {version}：数据库为空，首次使用时将建立数据表"
+            message = (
+                f"已连接 PostgreSQL {version}：数据库为空，首次使用时将建立数据表"
+                if may_migrate
+                else f"已连接 PostgreSQL {version}：数据库为空，且本账号无权建表：请数据库管理员先运行 server setup"
+            )
         elif migrate.is_current(engine):
             schema = "current"
             message = f"已连接 PostgreSQL {version}：数据表为最新版本"
         else:
             schema = "outdated"
-            message = f"已连接 PostgreSQL {version}：数据表版本较旧，连接后将自动升级"
+            message = (
+                f"已连接 PostgreSQL {version}：数据表版本较旧，连接后将自动升级"
+                if may_migrate
+                else f"已连接 PostgreSQL {version}：数据表版本较旧：请数据库管理员运行 server upgrade"
+            )
         return ConnectionCheck(str(version), schema, message)
     except DBAPIError as exc:
         raise explain_connection_error(exc, url) from None

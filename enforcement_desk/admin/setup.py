@@ -13,6 +13,7 @@ from enforcement_desk.context import Actor, AppContext, require_text
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.identifiers import validate_uscc
 from enforcement_desk.core.roles import Role
+from enforcement_desk.core.text_limits import ADDRESS, CODE, NAME, PERSON_NAME, PHONE, checked_text
 from enforcement_desk.store import migrate
 from enforcement_desk.store.models import Agency, User
 
@@ -62,7 +63,13 @@ def is_initialized(ctx: AppContext) -> bool:
 def validate_agency(draft: AgencyDraft) -> AgencyDraft:
     """Check an agency draft (full name, a short name fit for 文号, a valid 统一社会信用代码) and return
     it."""
-    require_text(draft.name, "机构全称")
+    checked_text(draft.name, "机构全称", NAME, required=True)
+    for value, label, kind in (
+        (draft.address, "机构地址", ADDRESS), (draft.phone, "联系电话", PHONE),
+        (draft.reconsideration_body, "复议机关", NAME), (draft.court, "人民法院", NAME),
+        (draft.bank_name, "开户银行", NAME), (draft.bank_account, "银行账号", CODE), (draft.payee, "收款人", NAME),
+    ):  # fmt: skip
+        checked_text(value, label, kind)
     short = require_text(draft.short_name, "地区简称（文号用，如“沂”）")
     if len(short) > 6:
         raise DomainError("地区简称过长：文号中的地区简称一般为一到两个字")
@@ -78,8 +85,8 @@ def initialize(ctx: AppContext, agency: AgencyDraft, admin: AdminDraft, *, train
     carry the 培训 mark and its business date may be pinned. The mark goes into the database's first
     audit event and is never changed afterwards (enforcement_desk.admin.training)."""
     validate_agency(agency)
-    require_text(admin.login, "管理员登录名")
-    require_text(admin.name, "管理员姓名")
+    checked_text(admin.login, "管理员登录名", PERSON_NAME, required=True)
+    checked_text(admin.name, "管理员姓名", PERSON_NAME, required=True)
     password_hash = hash_password(admin.password)
     ensure_schema(ctx)
     now = datetime.now()

@@ -13,6 +13,7 @@ from enforcement_desk.admin.auth import hash_password, is_locked
 from enforcement_desk.context import Actor, AppContext, allowed, require_text
 from enforcement_desk.core.errors import DomainError, NotFound
 from enforcement_desk.core.roles import Role
+from enforcement_desk.core.text_limits import PERSON_NAME, checked_text
 from enforcement_desk.store.models import User
 
 
@@ -73,8 +74,8 @@ def add_user(ctx: AppContext, actor: Actor, draft: UserDraft) -> UserView:
 
     An officer must have a 执法证 number with its validity (行政处罚法 art. 42: penalties are imposed by
     officers qualified for enforcement)."""
-    login = require_text(draft.login, "登录名")
-    name = require_text(draft.name, "姓名")
+    login = checked_text(draft.login, "登录名", PERSON_NAME, required=True)
+    name = checked_text(draft.name, "姓名", PERSON_NAME, required=True)
     if draft.role is Role.OFFICER and not (draft.cert_no or "").strip():
         raise DomainError("执法人员须登记执法证号（《行政处罚法》第四十二条）")
     if draft.cert_no and draft.cert_valid_until is None:

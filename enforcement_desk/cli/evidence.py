@@ -1,4 +1,5 @@
-"""`enforcement-desk evidence …`: register evidence files, import a recorder's card, void, correct times."""
+"""`enforcement-desk evidence …`: register evidence files, import a recorder's card, void, correct times,
+repair a damaged stored file, clear what killed imports and backups left behind."""
 
 from __future__ import annotations
 
@@ -116,4 +117,45 @@ def cmd_evidence_correct_time(ctx: AppContext, actor: Actor, args: argparse.Name
     print_json(item) if args.json else print(
         f"证据 #{item.id} 的时间已更正为 {item.captured_at}（原时间 {item.original_captured_at} 保留）"
     )
+    return 0
+
+
+@presents("evidence gc")
+def cmd_evidence_gc(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
+    from enforcement_desk.evidence.leftovers import collect_leftovers, size_text
+
+    report = collect_leftovers(
+        ctx, actor, apply=args.apply, progress=lambda d, t: _progress(d, t, "正在检查证据文件库")
+    )
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    if args.json:
+        items = [{**to_jsonable(item), "path": str(item.path)} for item in report.items]
+        print_json({"applied": report.applied, "total_bytes": report.total_bytes, "items": items})
+        return 0
+    if not report.items:
+        print("证据文件库中没有遗留文件" if not args.apply else "没有需要清理的遗留文件，未删除任何文件")
+        return 0
+    print_table(
+        ["类别", "大小", "修改时间", "路径"],
+        [[item.label, size_text(item.size), item.modified, item.path] for item in report.items],
+    )
+    total = f"{len(report.items)} 个，共 {size_text(report.total_bytes)}"
+    if args.apply:
+        print(f"已删除 {total}，已记入审计")
+    else:
+        print(f"以上 {total} 可以清理（未删除任何文件）；确认后运行 evidence gc --apply")
+    return 0
+
+
+@presents("evidence repair")
+def cmd_evidence_repair(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
+    from enforcement_desk.evidence.service import repair_evidence_file
+
+    what = repair_evidence_file(
+        ctx, actor, Path(args.file), progress=lambda d, t: _progress(d, t, "正在修复")
+    )
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print_json({"repaired": what}) if args.json else print(f"证据文件已修复（原因：{what}），已记入审计")
     return 0

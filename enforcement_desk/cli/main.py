@@ -1,7 +1,8 @@
 """`enforcement-desk`: the desktop app with no arguments; the same services from a terminal otherwise.
 
 Every command that acts on cases runs as a user: `--user LOGIN` (or ENFORCEMENT_DESK_USER) with
-the password from ENFORCEMENT_DESK_PASSWORD or a prompt. Refusals print the rule and exit 1.
+the password from ENFORCEMENT_DESK_PASSWORD or a prompt. Refusals print the rule and exit 1; a database
+kept busy by another user's save past the wait says so in Chinese and exits 75 (try again later).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from enforcement_desk.cli.output import execution_lines, print_json, print_table
 from enforcement_desk.commands import command_table
 from enforcement_desk.commands.arguments import parse_date, parse_opinions, parse_params
 from enforcement_desk.commands.table import GROUPS, Access, Arg, Command, OneOf
-from enforcement_desk.core.errors import DomainError, PermissionDenied
+from enforcement_desk.core.errors import DatabaseBusy, DomainError, PermissionDenied
 from enforcement_desk.core.stages import CaseSource, Outcome, Stage
 
 if TYPE_CHECKING:
@@ -790,6 +791,8 @@ def cmd_audit_verify(ctx: AppContext, actor: Actor, args: argparse.Namespace) ->
             )
         for problem in report.problems:
             print(f"✗ {problem}")
+        for note in report.notes:
+            print(f"· {note}")
         print("校验通过：审计链完整，证据文件未被改动" if report.ok else "校验未通过")
     return 0 if report.ok else 2
 
@@ -903,6 +906,20 @@ def _anchor_audit_chain(ctx: AppContext) -> None:
         print(f"警告：{warning}", file=sys.stderr)
 
 
+# EX_TEMPFAIL: another user held the database past the wait; a script may run the same command again.
+EXIT_BUSY = 75
+
+
+def _busy_database(exc: Exception) -> DatabaseBusy | None:
+    """A busy database reached outside the services' own transactions (start-up checks, the schema
+    upgrade) as the same Chinese message they give."""
+    from sqlalchemy.exc import DBAPIError
+
+    from enforcement_desk.store.db import busy_error
+
+    return busy_error(exc) if isinstance(exc, DBAPIError) else None
+
+
 def main(argv: list[str] | None = None) -> int:
     """`enforcement-desk [options] command …`; with no command the desk opens."""
     argv = sys.argv[1:] if argv is None else argv
@@ -920,6 +937,9 @@ def main(argv: list[str] | None = None) -> int:
     presenter = _PRESENTERS["gui"] if key == "gui" else presenters()[key]
     try:
         return run_command(command, presenter, args)
+    except DatabaseBusy as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_BUSY
     except DomainError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
@@ -930,6 +950,12 @@ def main(argv: list[str] | None = None) -> int:
         # the reader went away (`… | head`): stop quietly, and keep Python's exit-time flush from failing too
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except Exception as exc:  # last: BrokenPipeError above is one too
+        busy = _busy_database(exc)
+        if busy is None:
+            raise
+        print(f"错误：{busy}", file=sys.stderr)
+        return EXIT_BUSY
 
 
 if __name__ == "__main__":

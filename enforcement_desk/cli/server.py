@@ -194,3 +194,57 @@ def cmd_server_keyring(ctx: AppContext, actor: Actor, args: argparse.Namespace) 
     status = keyring_status()
     print_json(status) if args.json else print(status.message)
     return 0 if status.available else 1
+
+
+APP_PASSWORD_ENV = "ENFORCEMENT_DESK_APP_PASSWORD"
+
+
+@presents("server setup")
+def cmd_server_setup(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
+    from enforcement_desk.cli.main import new_password
+    from enforcement_desk.store.credentials import masked_url
+    from enforcement_desk.store.server_roles import app_group, owner_role, provision
+
+    admin_url = server_url_with_password(args.admin_url)
+    exists = _login_exists(admin_url, args.app_user)
+    password = None if exists and not args.new_password else new_password(
+        APP_PASSWORD_ENV, f"程序账号 {args.app_user} 的密码"
+    )
+    report = provision(admin_url, args.database, args.app_user, password)
+    app_url = make_url(admin_url).set(username=args.app_user, password=None, database=args.database)
+    if args.json:
+        print_json(report)
+        return 0
+    print(f"数据库 {report.database}：属主角色 {owner_role(report.database)}（不能登录，只用于建表和升级）")
+    print(f"程序权限角色 {app_group(report.database)}：普通数据可读写；审计记录、证据等只能新增和查看")
+    print(f"各台电脑使用的账号：{report.login}（{app_group(report.database)} 的成员）")
+    if report.created:
+        print("新建：" + "、".join(report.created))
+    if report.adopted_from:
+        print(f"原属 {report.adopted_from} 的数据表已转给 {report.owner}，{report.adopted_from} 今后只有程序权限")
+    print(f"数据表为最新版本。各台电脑连接：{masked_url(app_url.render_as_string(hide_password=False))}")
+    return 0
+
+
+def _login_exists(admin_url: str, login: str) -> bool:
+    from sqlalchemy import text
+
+    from enforcement_desk.store.db import make_engine
+
+    engine = make_engine(admin_url)
+    try:
+        with engine.connect() as connection:
+            return bool(connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": login}).scalar())
+    finally:
+        engine.dispose()
+
+
+@presents("server upgrade")
+def cmd_server_upgrade(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
+    from enforcement_desk.store.server_roles import upgrade_server
+
+    database = upgrade_server(server_url_with_password(args.admin_url))
+    print_json({"database": database, "schema": "current"}) if args.json else print(
+        f"数据库 {database} 的数据表已升级到最新版本，程序权限已重新授予"
+    )
+    return 0

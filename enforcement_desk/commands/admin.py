@@ -209,6 +209,32 @@ declare(
         args=(Arg("url"),),
     ),
     Command(
+        "server setup",
+        "在服务器上建立数据库、属主角色和程序账号（最小权限；数据库管理员）",
+        services=("enforcement_desk.store.server_roles:provision",),
+        access=Access.NONE,
+        args=(
+            Arg(
+                "admin_url",
+                help="管理员账号的连接地址，如 postgresql+psycopg://postgres@主机:5432/postgres（密码不必写在地址里）",
+            ),
+            Arg("--database", default="enforcement", help="要建立或接管的数据库名（默认 enforcement）"),
+            Arg("--app-user", default="enforcement", help="各台电脑使用的程序账号（默认 enforcement）"),
+            Arg(
+                "--new-password",
+                action="store_true",
+                help="为已有的程序账号重设密码（取自环境变量 ENFORCEMENT_DESK_APP_PASSWORD 或终端输入）",
+            ),
+        ),
+    ),
+    Command(
+        "server upgrade",
+        "以属主角色升级服务器上的数据表并重新授予程序权限（数据库管理员）",
+        services=("enforcement_desk.store.server_roles:upgrade_server",),
+        access=Access.NONE,
+        args=(Arg("admin_url", help="管理员账号连接到该数据库的地址，如 postgresql+psycopg://postgres@主机/enforcement"),),
+    ),
+    Command(
         "server keyring",
         "本机密钥环是否可用",
         services=("enforcement_desk.store.credentials:keyring_status",),

@@ -176,6 +176,20 @@ declare(
         ),
     ),
     Command(
+        "evidence gc",
+        "列出（--apply 时清理）中断的导入和备份留下的文件：无记录引用的证据文件、临时文件、备份暂存（管理员）",
+        services=("enforcement_desk.evidence.leftovers:collect_leftovers",),
+        roles=(Role.ADMIN,),
+        args=(Arg("--apply", action="store_true", help="删除列出的文件并记入审计（默认只列出，不删除）"),),
+    ),
+    Command(
+        "evidence repair",
+        "用原始文件修复证据库中缺失或被改动的证据、文书文件（SHA-256 须与登记的一致）",
+        services=("enforcement_desk.evidence.service:repair_evidence_file",),
+        roles=(Role.ADMIN, Role.OFFICER),
+        args=(Arg("file", help="原始文件，如执法记录仪存储卡上的文件"),),
+    ),
+    Command(
         "discretion list",
         "基准库中的违法行为；指定案件时按案由和执法类别把建议的排在前面并说明理由",
         services=(

@@ -33,3 +33,8 @@ class NotFound(DomainError):
 
 class ConcurrentChange(DomainError):
     """Someone else saved first; nothing was overwritten."""
+
+
+class DatabaseBusy(DomainError):
+    """Another user's transaction held the database (or the rows needed) past the wait allowed; nothing
+    was saved, and the same action may simply be tried again."""

@@ -32,6 +32,21 @@ def _check_amount(amount: Decimal) -> Decimal:
     return amount.quantize(FEN)
 
 
+def checked_amount(amount: object, label: str) -> Decimal:
+    """An amount a service is handed (from the desk, the CLI or a script), or DomainError naming the
+    field and what is allowed: NaN, infinity, negatives, more than two decimals and absurd sizes never
+    reach the calculators or the database."""
+    if isinstance(amount, bool) or not isinstance(amount, (Decimal, int, str, float)):
+        raise DomainError(f"{label}不是有效金额（应为不小于0、最多两位小数、不超过一万亿元的数）")
+    try:
+        value = amount if isinstance(amount, Decimal) else Decimal(str(amount).strip())
+        return _check_amount(value)
+    except InvalidOperation:
+        raise DomainError(f"{label}“{amount}”不是有效金额（应为不小于0、最多两位小数的数）") from None
+    except DomainError as exc:
+        raise DomainError(f"{label}“{amount}”无效：{exc.message}") from None
+
+
 def _section(number: int) -> str:
     """0 < number < 10000 → e.g. 1009 → 壹仟零玖; zeros inside collapse to one 零."""
     digits = f"{number:04d}"

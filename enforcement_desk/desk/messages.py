@@ -1,12 +1,17 @@
-"""Telling the user what went wrong: a refusal with the rule and article behind it, anything unexpected
-with a reference."""
+"""Telling the user what went wrong: a refusal with the rule and article behind it, a database kept busy
+by another user's save with the choice to try again, anything unexpected with a reference."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from enforcement_desk.app_logging import log_file, log_unexpected_error
-from enforcement_desk.core.errors import DomainError
+from enforcement_desk.core.errors import DatabaseBusy, DomainError
+
+RETRY = "重试"
 
 OK_STYLE = "color: #1b6e20;"
 PROBLEM_STYLE = "color: #b3261e;"
@@ -32,3 +37,31 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str = "无法�
     box = QMessageBox(QMessageBox.Icon.Warning, title, error_text(exc), QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorBox")
     box.open()
+
+
+def offer_retry(
+    parent: QWidget | None,
+    exc: DatabaseBusy,
+    title: str,
+    retry: Callable[[], Any],
+    on_cancel: Callable[[], Any] | None = None,
+) -> QMessageBox:
+    """The busy message with 重试 (run the same operation again) and 取消 (`on_cancel`), not blocking:
+    nothing was saved, and the other user's save is usually over within seconds."""
+    box = QMessageBox(
+        QMessageBox.Icon.Information, title, str(exc), QMessageBox.StandardButton.NoButton, parent
+    )
+    box.setObjectName("busyBox")
+    again = box.addButton(RETRY, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(again)
+
+    def chosen(button) -> None:
+        if button is again:
+            retry()
+        elif on_cancel is not None:
+            on_cancel()
+
+    box.buttonClicked.connect(chosen)
+    box.open()
+    return box

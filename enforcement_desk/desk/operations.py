@@ -4,7 +4,9 @@ A write (`run_write`) calls its service on a worker thread while the user's inpu
 on the screen thread, hands the result to the panel that asked and announces what changed on the
 app-wide `ChangeBus`; every open view decides from the `Changes` whether it must show itself afresh
 (`keep_fresh`). A slow read (`run_query`) runs the same way without the announcement. A refusal is
-shown with the rule and article behind it (`error_text`), never as the bare message.
+shown with the rule and article behind it (`error_text`), never as the bare message. A database kept
+busy by another user's save (DatabaseBusy: nothing was saved) offers 重试, which runs the same operation
+again; 取消 hands the refusal to the caller as any other.
 
 Services open their own session per call (store/db.Database.write/read) and the engine's pool hands
 each thread its own connection (SQLite files are opened with check_same_thread off), so a service may
@@ -21,7 +23,8 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QWidget
 from shiboken6 import isValid
 
-from enforcement_desk.desk.messages import show_error
+from enforcement_desk.core.errors import DatabaseBusy
+from enforcement_desk.desk.messages import offer_retry, show_error
 from enforcement_desk.desk.workers import BackgroundJob, jobs_running, wait_for_jobs
 
 T = TypeVar("T")
@@ -110,9 +113,21 @@ def run_write(
             if isinstance(made, Changes):  # the data changed even if the one who asked is gone
                 change_bus().changed.emit(made, parent if isValid(parent) else None)
 
+    refused = on_refused or (lambda exc: show_error(parent, exc, f"未能{title}"))
+
+    def again() -> None:
+        run_write(parent, title, work, changes=changes, on_done=on_done, on_refused=on_refused, long=long,
+                  changes_on_failure=changes_on_failure)  # fmt: skip
+
+    def busy_or_refused(exc: BaseException) -> None:
+        # Work made of several transactions is not run again whole: the steps before the failure stay.
+        if isinstance(exc, DatabaseBusy) and not changes_on_failure and isValid(parent):
+            offer_retry(parent, exc, f"未能{title}", again, on_cancel=lambda: refused(exc))
+        else:
+            refused(exc)
+
     runner = BackgroundJob(
-        parent, title, job, on_done or (lambda _result: None),
-        on_refused or (lambda exc: show_error(parent, exc, f"未能{title}")),
+        parent, title, job, on_done or (lambda _result: None), busy_or_refused,
         cancellable=long, show_after_ms=0 if long else PROGRESS_AFTER_MS, hold_input=True,
     )  # fmt: skip
     runner.ended.connect(announce)
@@ -130,9 +145,19 @@ def run_query(
 ) -> BackgroundJob:
     """Run a slow read off the screen thread; `on_done(result)` on it. The user goes on working
     meanwhile; with a `title`, a progress dialog shows when it takes long."""
+    failed = on_failed or (lambda exc: show_error(parent if isinstance(parent, QWidget) else None, exc))
+
+    def again() -> None:
+        run_query(parent, work, on_done, on_failed, title=title)
+
+    def busy_or_failed(exc: BaseException) -> None:
+        if isinstance(exc, DatabaseBusy) and isinstance(parent, QWidget) and isValid(parent):
+            offer_retry(parent, exc, "无法读取", again, on_cancel=lambda: failed(exc))
+        else:
+            failed(exc)
+
     runner = BackgroundJob(
-        parent, title, lambda _control: work(), on_done,
-        on_failed or (lambda exc: show_error(parent if isinstance(parent, QWidget) else None, exc)),
+        parent, title, lambda _control: work(), on_done, busy_or_failed,
         cancellable=False, show_after_ms=PROGRESS_AFTER_MS if title else None,
     )  # fmt: skip
     runner.start()

@@ -35,8 +35,22 @@ _UNIX_TITLE = [
     ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
 ]
 
+# Faces for what the 仿宋/宋体 faces lack: 生僻字 of CJK Extension B and beyond (花園明朝 A/B, SimSun-ExtB)
+# and symbols and emoji in outline (Symbola, Segoe UI Symbol). Colour emoji fonts (CBDT) hold no
+# outlines reportlab can embed, so they are not candidates.
+_WINDOWS_FALLBACK = [("simsunb.ttf", 0), ("seguisym.ttf", 0)]
+_UNIX_FALLBACK = [
+    ("/usr/share/fonts/truetype/hanazono/HanaMinA.ttf", 0),
+    ("/usr/share/fonts/truetype/hanazono/HanaMinB.ttf", 0),
+    ("/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf", 0),
+]
+
 BODY_FONT_NAME = "EDBody"
 TITLE_FONT_NAME = "EDTitle"
+FALLBACK_FONT_PREFIX = "EDFallback"
+# 〓 (geta mark) is what Chinese typesetting prints for a character it has no type for: visible, and
+# every CJK face has it, unlike a blank or the \x00 a missing glyph used to become.
+MISSING_GLYPH = "〓"
 
 
 @dataclass(frozen=True)
@@ -96,7 +110,70 @@ def find_cjk_fonts(configured_body: str | None = None, configured_title: str | N
     return FontChoice(body=body, title=title)
 
 
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """The ToUnicode CMap reportlab writes, but with each character as UTF-16 (a surrogate pair beyond U+FFFF).
+    reportlab 4/5 writes such a code point as five hex digits, which PDF readers reject: copying or
+    searching 𠀀 or 😀 in the PDF then yields nothing."""
+    pairs = [f"<{i:02X}> <{chr(v).encode('utf-16-be').hex().upper()}>" for i, v in enumerate(subset)]
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
+        f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def",
+        f"/CMapName /{fontname} def", "/CMapType 2 def", "1 begincodespacerange",
+        f"<00> <{len(subset) - 1:02X}>", "endcodespacerange", f"{len(subset)} beginbfchar", *pairs,
+        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+    ])  # fmt: skip
+
+
+def find_fallback_fonts() -> list[FontFace]:
+    """The fallback faces present on this machine, in the order they are tried."""
+    candidates: list[FontFace] = []
+    if sys.platform.startswith("win"):
+        candidates += [FontFace(_windows_fonts_dir() / name, idx) for name, idx in _WINDOWS_FALLBACK]
+    candidates += [FontFace(Path(path), idx) for path, idx in _UNIX_FALLBACK]
+    return [face for face in candidates if face.path.is_file()]
+
+
 _registered: FontChoice | None = None
+_fallback_names: list[str] = []
+_coverage: dict[str, frozenset[int]] = {}
+
+
+def _code_points(font_name: str) -> frozenset[int]:
+    if font_name not in _coverage:
+        from reportlab.pdfbase import pdfmetrics
+
+        _coverage[font_name] = frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
+    return _coverage[font_name]
+
+
+def font_runs(text: str, font_name: str) -> list[tuple[str, str]]:
+    """`text` cut into (font, piece) runs: each character in `font_name` when that face has it, else in
+    the first fallback face that has it, else as MISSING_GLYPH in `font_name`. Line breaks and other
+    control characters stay in the main face (the layout handles them, no glyph is drawn)."""
+    register_cjk_fonts()
+    runs: list[tuple[str, str]] = []
+    for ch in text:
+        font = font_name
+        if ord(ch) >= 0x20 and ord(ch) not in _code_points(font_name):
+            font = next((f for f in _fallback_names if ord(ch) in _code_points(f)), "")
+            if not font:
+                font, ch = font_name, MISSING_GLYPH
+        if runs and runs[-1][0] == font:
+            runs[-1] = (font, runs[-1][1] + ch)
+        else:
+            runs.append((font, ch))
+    return runs
+
+
+def markup(text: str, font_name: str) -> str:
+    """Reportlab Paragraph markup for `text` in `font_name`, characters that face lacks set in a
+    fallback face (生僻字, emoji) or printed as 〓, never as an empty box or a NUL."""
+    from xml.sax.saxutils import escape
+
+    return "".join(
+        escape(piece) if font == font_name else f'<font name="{font}">{escape(piece)}</font>'
+        for font, piece in font_runs(text, font_name)
+    ).replace("\n", "<br/>")
 
 
 def register_cjk_fonts() -> tuple[str, str]:
@@ -106,6 +183,9 @@ def register_cjk_fonts() -> tuple[str, str]:
     from reportlab.pdfbase.ttfonts import TTFont
 
     if _registered is None:
+        from reportlab.pdfbase import ttfonts
+
+        ttfonts.makeToUnicodeCMap = _to_unicode_cmap
         choice = find_cjk_fonts()
         pdfmetrics.registerFont(
             TTFont(BODY_FONT_NAME, str(choice.body.path), subfontIndex=choice.body.subfont_index)
@@ -113,5 +193,12 @@ def register_cjk_fonts() -> tuple[str, str]:
         pdfmetrics.registerFont(
             TTFont(TITLE_FONT_NAME, str(choice.title.path), subfontIndex=choice.title.subfont_index)
         )
+        for index, face in enumerate(find_fallback_fonts()):
+            name = f"{FALLBACK_FONT_PREFIX}{index}"
+            try:
+                pdfmetrics.registerFont(TTFont(name, str(face.path), subfontIndex=face.subfont_index))
+            except Exception:  # noqa: BLE001 - a broken optional face only means its characters print as 〓
+                continue
+            _fallback_names.append(name)
         _registered = choice
     return BODY_FONT_NAME, TITLE_FONT_NAME

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
@@ -27,7 +26,7 @@ from reportlab.platypus import (
 )
 
 from enforcement_desk.documents.content import TRAINING_MARK, RenderedDocument
-from enforcement_desk.documents.fonts import register_cjk_fonts
+from enforcement_desk.documents.fonts import markup, register_cjk_fonts
 
 BODY_SIZE = 14  # 四号 — reads well on A4 and keeps a decision to two pages
 TITLE_SIZE = 22  # 二号
@@ -112,7 +111,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    return Paragraph(markup(text, style.fontName), style)
 
 
 def column_widths(doc: RenderedDocument, width: float) -> list[float]:

@@ -1,7 +1,10 @@
 """Issuing the standard documents of a case: number, render (PDF + DOCX), store, register, audit.
 
-The number is taken inside the issuing transaction; the files go to the content-addressed store, so
-`audit verify` re-checks them like evidence. Printing again returns the same files; a correction is
+The document is rendered (PDF and DOCX: fonts loaded, pages laid out) before the issuing transaction,
+from a read of the case and the number that is next; the short issuing transaction then takes the number,
+fills the text again and registers the files only if it came out the same — otherwise the document is
+rendered again, so numbers stay gap-free and nobody waits on the write lock for a render. The files go to
+the content-addressed store, so `audit verify` re-checks them like evidence. Printing again returns the same files; a correction is
 a new version under the same number that supersedes the old one, which stays on record.
 """
 
@@ -19,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from enforcement_desk.admin.training import training_database
 from enforcement_desk.context import Actor, AppContext, allowed, require_text
-from enforcement_desk.core.errors import DomainError, NotFound
+from enforcement_desk.core.errors import ConcurrentChange, DomainError, NotFound
 from enforcement_desk.core.procedure.document_rules import (
     REMINDER_WORKING_DAYS,
     RULES,
@@ -47,9 +50,15 @@ from enforcement_desk.procedure.case_records import (
 )
 from enforcement_desk.procedure.cases import load_case, require_certified
 from enforcement_desk.procedure.deadlines import agency_settings, close_deadlines, open_deadline
-from enforcement_desk.procedure.numbers import issue_bianhao, issue_wenhao
+from enforcement_desk.procedure.numbers import (
+    Sequence,
+    issue_bianhao,
+    issue_wenhao,
+    peek_sequence,
+    take_sequence,
+)
 from enforcement_desk.procedure.step_log import step_entry
-from enforcement_desk.store.blobs import BlobStore
+from enforcement_desk.store.blobs import BlobStore, StoredBlob
 from enforcement_desk.store.models import Case, Deadline, DocumentRecord, User
 from enforcement_desk.store.models_steps import DocumentVoid, HearingNotice
 from enforcement_desk.supervision.reporter_privacy import refuse_reporter_identity
@@ -124,7 +133,9 @@ def _view(record: DocumentRecord, issuer: str, void_reason: str | None = None) -
     )  # fmt: skip
 
 
-def _number(session: Session, template: DocumentTemplate, case: Case, agency, year: int) -> str:
+def _number(
+    session: Session, template: DocumentTemplate, case: Case, agency, year: int, sequence_of: Sequence
+) -> str:
     if template.numbering == "case_filing":
         if not case.filing_no:
             raise DomainError(f"案件尚未立案，不能出具{template.title}")
@@ -140,9 +151,9 @@ def _number(session: Session, template: DocumentTemplate, case: Case, agency, ye
             )
         return case.decision_no
     if template.numbering == "wenhao":
-        return issue_wenhao(session, agency, case.category, template.nature, year)
+        return issue_wenhao(session, agency, case.category, template.nature, year, sequence_of)
     if template.numbering == "bianhao":
-        return issue_bianhao(session, agency, f"文书:{template.key}", year)
+        return issue_bianhao(session, agency, f"文书:{template.key}", year, sequence_of=sequence_of)
     return ""
 
 
@@ -305,6 +316,75 @@ def _refusal(session: Session, actor: Actor, case: Case, template: DocumentTempl
     return refusal(rule, issue_facts(session, case, settings, today), _issuer(actor, case), template.title)
 
 
+@dataclass(frozen=True)
+class _Draft:
+    """A document ready to be issued: its text filled from the case and the number it gets."""
+
+    existing: DocumentRecord | None  # the version a correction supersedes
+    number: str
+    document: RenderedDocument
+
+
+@dataclass(frozen=True)
+class _Files:
+    pdf: StoredBlob
+    docx: StoredBlob
+    pdf_pages: int
+
+
+class _StaleRender(Exception):
+    """The render cannot be registered as it is: the case or the next number changed since it was read,
+    or `evidence gc` cleared the files just stored (an old unreferenced copy they re-used). Render again."""
+
+
+# Renders tried before the officer is asked to try again; each retry means another user changed the
+# case or took the same kind of number within the moment one render takes.
+RENDER_ATTEMPTS = 3
+
+
+def _draft(
+    session: Session, actor: Actor, case: Case, template: DocumentTemplate, *, correction: str | None,
+    another: bool, today: date, order: dict[str, int], sequence_of: Sequence,
+) -> _Draft | DocumentView:  # fmt: skip
+    """Check the document may be issued and fill its text; an issued one printed again is returned as it is."""
+    agency, settings = agency_settings(session, actor.agency_id)
+    existing = None if another else _current(session, case.id, template.key)
+    if existing is not None and correction is None:
+        return _view(existing, session.get(User, existing.issued_by).name)
+    if correction is not None and not correction.strip():
+        raise DomainError("更正文书须写明更正理由")
+    # Checked before a number is taken: a refused document consumes nothing.
+    require_certified(session, actor, today)  # an officer issues documents only with a valid 执法证
+    reason = _refusal(session, actor, case, template, settings, today)
+    if reason:
+        rule = RULES.get(template.key)
+        article = rule.article if rule and rule.article and rule.article not in reason else None
+        raise DomainError(reason, rule=article)
+    number = (
+        existing.number
+        if existing is not None
+        else _number(session, template, case, agency, today.year, sequence_of)
+    )
+    fields, lists = case_fields(session, case, agency, settings, today, order)
+    _refuse_reporter_identity(session, case.id, fields)
+    shown = f"编号：{number}" if template.numbering == "bianhao" and number else (number or "")
+    document = render(template, fields, lists, shown, training=training_database(session))
+    return _Draft(existing, number, document)
+
+
+def _render_files(store: BlobStore, document: RenderedDocument) -> _Files:
+    from pypdf import PdfReader  # rendering libraries load on first use, not at program start
+
+    from enforcement_desk.documents.docx import render_docx
+    from enforcement_desk.documents.pdf import render_pdf
+
+    pdf = render_pdf(document)
+    # Stored before the issuing transaction: a file whose issue then fails is an unreferenced blob in the
+    # content-addressed store, never a record without its file.
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    return _Files(store.put_bytes(pdf), store.put_bytes(render_docx(document)), pages)
+
+
 @allowed(*ISSUERS, action="出具文书")
 def issue_document(
     ctx: AppContext,
@@ -325,58 +405,62 @@ def issue_document(
         )
     store = BlobStore(ctx.evidence_dir)
     today = ctx.today()
-    with ctx.db.write() as session:
-        case = load_case(session, actor, case_id, lock=True)
-        agency, settings = agency_settings(session, actor.agency_id)
-        existing = None if another else _current(session, case.id, kind)
-        if existing is not None and correction is None:
-            return _view(existing, session.get(User, existing.issued_by).name)
-        if correction is not None and not correction.strip():
-            raise DomainError("更正文书须写明更正理由")
-        # Checked before a number is taken: a refused document consumes nothing.
-        require_certified(session, actor, today)  # an officer issues documents only with a valid 执法证
-        reason = _refusal(session, actor, case, template, settings, today)
-        if reason:
-            rule = RULES.get(kind)
-            article = rule.article if rule and rule.article and rule.article not in reason else None
-            raise DomainError(reason, rule=article)
-        number = (
-            existing.number if existing is not None else _number(session, template, case, agency, today.year)
-        )
-        from pypdf import PdfReader  # rendering libraries load on first use, not at program start
+    drafting = dict(correction=correction, another=another, today=today, order=filing_order(all_templates))
+    for _attempt in range(RENDER_ATTEMPTS):
+        with ctx.db.read() as session:
+            case = load_case(session, actor, case_id)
+            planned = _draft(session, actor, case, template, sequence_of=peek_sequence, **drafting)
+        if isinstance(planned, DocumentView):
+            return planned
+        files = _render_files(store, planned.document)
+        try:
+            with ctx.db.write() as session:
+                case = load_case(session, actor, case_id, lock=True)
+                final = _draft(session, actor, case, template, sequence_of=take_sequence, **drafting)
+                if isinstance(final, DocumentView):
+                    return final  # issued by someone else meanwhile: the same document printed again
+                if final.document != planned.document:
+                    raise _StaleRender  # rolls the number back: it stays the next one
+                return _register(ctx, session, actor, case, template, final, files, correction)
+        except _StaleRender:
+            continue
+    raise ConcurrentChange(f"{template.title}出具时本案或文号正被其他用户改动，文书未出具，请重试")
 
-        from enforcement_desk.documents.docx import render_docx
-        from enforcement_desk.documents.pdf import render_pdf
 
-        fields, lists = case_fields(session, case, agency, settings, today, filing_order(all_templates))
-        _refuse_reporter_identity(session, case.id, fields)
-        shown = f"编号：{number}" if template.numbering == "bianhao" and number else (number or "")
-        document = render(template, fields, lists, shown, training=training_database(session))
-        pdf = render_pdf(document)
-        pdf_blob = store.put_bytes(pdf)
-        docx_blob = store.put_bytes(render_docx(document))
-        record = DocumentRecord(
-            agency_id=agency.id, case_id=case.id, kind=kind, title=template.title, number=number or None,
-            version=_next_version(session, agency.id, kind, number or None), stage=case.stage, issued_at=ctx.now(),
-            issued_by=actor.user_id, pdf_sha256=pdf_blob.sha256, pdf_size=pdf_blob.size,
-            pdf_pages=len(PdfReader(io.BytesIO(pdf)).pages), docx_sha256=docx_blob.sha256, content=_stored(document),
-        )  # fmt: skip
-        session.add(record)
-        session.flush()
-        if existing is not None:
-            existing.superseded_by = record.id
-        warnings, period = (() if existing else _preservation_period(session, case.id, kind, settings, today)), {}
-        if kind == PRESERVATION_DECISION and existing is None:
-            period = {"deadline_due": views.open_deadline_due(session, case.id, PRESERVATION_PERIOD)}
-        record_documents_event(
-            session, actor_id=actor.user_id, actor_login=actor.login,
-            action="document_corrected" if existing else "document_issued", entity="document", entity_id=record.id,
-            case_id=case.id,
-            payload={"kind": kind, "title": template.title, "number": record.number, "version": record.version,
-                     "pdf_sha256": pdf_blob.sha256, "correction": correction or "", **period,
-                     **({"warnings": list(warnings)} if warnings else {})},
-        )  # fmt: skip
-        return replace(_view(record, actor.name), warnings=warnings)
+def _register(
+    ctx: AppContext, session: Session, actor: Actor, case: Case, template: DocumentTemplate, draft: _Draft,
+    files: _Files, correction: str | None,
+) -> DocumentView:  # fmt: skip
+    """Record the rendered document in the issuing transaction, with its audit event."""
+    kind, existing, number, today = template.key, draft.existing, draft.number, ctx.today()
+    agency, settings = agency_settings(session, actor.agency_id)
+    record = DocumentRecord(
+        agency_id=agency.id, case_id=case.id, kind=kind, title=template.title, number=number or None,
+        version=_next_version(session, agency.id, kind, number or None), stage=case.stage, issued_at=ctx.now(),
+        issued_by=actor.user_id, pdf_sha256=files.pdf.sha256, pdf_size=files.pdf.size,
+        pdf_pages=files.pdf_pages, docx_sha256=files.docx.sha256, content=_stored(draft.document),
+    )  # fmt: skip
+    session.add(record)
+    session.flush()
+    if existing is not None:
+        existing.superseded_by = record.id
+    warnings, period = (() if existing else _preservation_period(session, case.id, kind, settings, today)), {}
+    if kind == PRESERVATION_DECISION and existing is None:
+        period = {"deadline_due": views.open_deadline_due(session, case.id, PRESERVATION_PERIOD)}
+    record_documents_event(
+        session, actor_id=actor.user_id, actor_login=actor.login,
+        action="document_corrected" if existing else "document_issued", entity="document", entity_id=record.id,
+        case_id=case.id,
+        payload={"kind": kind, "title": template.title, "number": record.number, "version": record.version,
+                 "pdf_sha256": files.pdf.sha256, "correction": correction or "", **period,
+                 **({"warnings": list(warnings)} if warnings else {})},
+    )  # fmt: skip
+    # The event above took the chain's head, which `evidence gc` holds while it decides: files here now
+    # stay until this commits.
+    store = BlobStore(ctx.evidence_dir)
+    if not (store.exists(files.pdf.sha256) and store.exists(files.docx.sha256)):
+        raise _StaleRender
+    return replace(_view(record, actor.name), warnings=warnings)
 
 
 @dataclass(frozen=True)
@@ -493,25 +577,28 @@ def export_document(ctx: AppContext, actor: Actor, document_id: int, target: Pat
     """Copy an issued document's file out of the store (to print, send or open)."""
     if fmt not in ("pdf", "docx"):
         raise DomainError(f"不支持的格式“{fmt}”（应为 pdf 或 docx）")
-    with ctx.db.write() as session:
+    with ctx.db.read() as session:
         record = session.get(DocumentRecord, document_id)
         if record is None or record.agency_id != actor.agency_id:
             raise NotFound(f"文书 #{document_id} 不存在")
+        title, number, case_id = record.title, record.number, record.case_id
         sha = record.pdf_sha256 if fmt == "pdf" else record.docx_sha256
-        store = BlobStore(ctx.evidence_dir)
-        if not sha or not store.exists(sha):
-            raise DomainError(f"文书“{record.title}”的{fmt.upper()}文件缺失，请运行 audit verify 检查")
-        target = Path(target)
-        if target.is_dir():
-            target = target / f"{record.title}_{(record.number or str(record.id)).replace('/', '-')}.{fmt}"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with store.open(sha) as source, target.open("wb") as out:
-            shutil.copyfileobj(source, out, 1024 * 1024)
+    store = BlobStore(ctx.evidence_dir)
+    if not sha or not store.exists(sha):
+        raise DomainError(f"文书“{title}”的{fmt.upper()}文件缺失，请运行 audit verify 检查")
+    target = Path(target)
+    if target.is_dir():
+        target = target / f"{title}_{(number or str(document_id)).replace('/', '-')}.{fmt}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Copied outside the write transaction (an issued file never changes); the audit event follows it.
+    with store.open(sha) as source, target.open("wb") as out:
+        shutil.copyfileobj(source, out, 1024 * 1024)
+    with ctx.db.write() as session:
         record_documents_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="document_exported",
-            entity="document", entity_id=record.id, case_id=record.case_id, payload={"format": fmt, "to": str(target)},
+            entity="document", entity_id=document_id, case_id=case_id, payload={"format": fmt, "to": str(target)},
         )  # fmt: skip
-        return target
+    return target
 
 
 def build_case_file(ctx: AppContext, actor: Actor, case_id: int, target: Path) -> Path:
@@ -523,7 +610,8 @@ def build_case_file(ctx: AppContext, actor: Actor, case_id: int, target: Path) -
     all_templates = templates(ctx)
     store = BlobStore(ctx.evidence_dir)
     today = ctx.today()
-    with ctx.db.write() as session:
+    # Gathered in one read (a consistent snapshot), then rendered and written with no transaction open.
+    with ctx.db.read() as session:
         case = load_case(session, actor, case_id)
         agency, settings = agency_settings(session, actor.agency_id)
         order = filing_order(all_templates)
@@ -537,26 +625,29 @@ def build_case_file(ctx: AppContext, actor: Actor, case_id: int, target: Path) -
             raise DomainError("本案尚未出具任何文书，无法组卷")
         fields, lists = case_fields(session, case, agency, settings, today, order)
         training = training_database(session)
-        front = render_pdf_bundle(
-            [render(all_templates["case_file_cover"], fields, lists, "", training=training),
-             render(all_templates["case_file_index"], fields, lists, "", training=training)],
-            title=f"{case.cause} 案卷",
-        )  # fmt: skip
-        writer = PdfWriter()
-        writer.append(PdfReader(io.BytesIO(front)))
-        for record in records:
-            if not record.pdf_sha256 or not store.exists(record.pdf_sha256):
-                raise DomainError(f"文书“{record.title}”的文件缺失，无法组卷；请运行 audit verify 检查")
-            with store.open(record.pdf_sha256) as handle:
-                writer.append(PdfReader(io.BytesIO(handle.read())))
-        target = Path(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temp = target.with_name(target.name + ".part")
-        with temp.open("wb") as out:
-            writer.write(out)
-        temp.replace(target)
+        files = [(record.title, record.pdf_sha256) for record in records]
+        cause = case.cause
+    front = render_pdf_bundle(
+        [render(all_templates["case_file_cover"], fields, lists, "", training=training),
+         render(all_templates["case_file_index"], fields, lists, "", training=training)],
+        title=f"{cause} 案卷",
+    )  # fmt: skip
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(front)))
+    for title, sha in files:
+        if not sha or not store.exists(sha):
+            raise DomainError(f"文书“{title}”的文件缺失，无法组卷；请运行 audit verify 检查")
+        with store.open(sha) as handle:
+            writer.append(PdfReader(io.BytesIO(handle.read())))
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(target.name + ".part")
+    with temp.open("wb") as out:
+        writer.write(out)
+    temp.replace(target)
+    with ctx.db.write() as session:
         record_documents_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="case_file_built", entity="case",
-            entity_id=case.id, case_id=case.id, payload={"documents": len(records), "to": str(target)},
+            entity_id=case_id, case_id=case_id, payload={"documents": len(files), "to": str(target)},
         )  # fmt: skip
-        return target
+    return target

@@ -1,7 +1,8 @@
 """Evidence of a case (art. 47 full-process record): files into the blob store, rows that never change.
 
 The blob is in place before the row is written; the row and its audit event commit together, so a
-crash leaves at worst an unreferenced blob, never a row pointing to nothing. A wrong item is voided
+crash leaves at worst an unreferenced blob (which `evidence gc` clears), never a row pointing to nothing.
+Importing the genuine bytes of a file that went missing or was damaged puts it back (证据文件已修复). A wrong item is voided
 with a reason (作废), a wrong capture time corrected with the original kept — nothing is edited or
 deleted. The audit event of each step repeats what the row holds, which lets `audit verify` notice a
 row changed behind the program's back.
@@ -28,8 +29,9 @@ from enforcement_desk.core.procedure.evidence import (
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import Stage
 from enforcement_desk.evidence import record_evidence_event
+from enforcement_desk.evidence.leftovers import is_referenced
 from enforcement_desk.procedure.cases import load_case, require_certified
-from enforcement_desk.store.blobs import BlobStore, ImportCancelled
+from enforcement_desk.store.blobs import BlobStore, ImportCancelled, StoredBlob, sha256_of
 from enforcement_desk.store.models import Case, Evidence, EvidenceTimeCorrection, EvidenceVoid, User
 
 EXIF_DATETIME_ORIGINAL = 36867
@@ -165,10 +167,33 @@ def add_evidence(
     with ctx.db.read() as session:  # refuse before copying gigabytes
         _handler_case(session, actor, case_id, "登记证据", ctx.today())
     taken = CaptureTime(captured_at, "manual") if captured_at else capture_time(path)
-    blob = BlobStore(ctx.evidence_dir).put_file(path, progress=progress, cancelled=cancelled)
+    store = BlobStore(ctx.evidence_dir)
+    blob = store.put_file(path, progress=progress, cancelled=cancelled)
+    try:
+        return _register(ctx, actor, case_id, path, blob, kind, taken, description, collected_place, device)
+    except _FileCleared:
+        # `evidence gc` took an old unreferenced copy this import had just re-used: store it again, once.
+        blob = store.put_file(path, progress=progress, cancelled=cancelled)
+        try:
+            return _register(
+                ctx, actor, case_id, path, blob, kind, taken, description, collected_place, device
+            )
+        except _FileCleared:
+            raise DomainError("证据文件在登记前被清理，请重新导入") from None
+
+
+class _FileCleared(Exception):
+    """The stored file vanished between the copy and the commit."""
+
+
+def _register(
+    ctx: AppContext, actor: Actor, case_id: int, path: Path, blob: StoredBlob, kind: str, taken: CaptureTime,
+    description: str, collected_place: str, device: str,
+) -> EvidenceView:  # fmt: skip
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     with ctx.db.write() as session:
         case = _handler_case(session, actor, case_id, "登记证据", ctx.today())
+        repaired = _repair_kind(session, blob)
         now = ctx.now()
         item = Evidence(
             case_id=case.id, stage=case.stage, evidence_type=kind, description=description.strip(),
@@ -187,7 +212,59 @@ def add_evidence(
                      "collected_by": actor.user_id, "collected_at": now, "mime": mime,
                      "already_stored": blob.already_present},
         )  # fmt: skip
+        # The event above took the chain's head, which `evidence gc` holds while it decides: if the file
+        # is here now, it stays until this commits.
+        if not BlobStore(ctx.evidence_dir).exists(blob.sha256):
+            raise _FileCleared()
+        if repaired:
+            _record_repair(session, actor, blob, repaired, path.name)
         return _views(session, [item])[0]
+
+
+REPAIRS = {"missing": "文件缺失", "damaged": "文件内容与 SHA-256 不符"}
+
+
+def _repair_kind(session, blob: StoredBlob) -> str:
+    """Whether storing this file repaired one a row already named: "damaged", "missing" or ""."""
+    if blob.repaired:
+        return "damaged"
+    if not blob.already_present and is_referenced(session, blob.sha256):
+        return "missing"
+    return ""
+
+
+def _record_repair(session, actor: Actor, blob: StoredBlob, repaired: str, source_name: str) -> None:
+    record_evidence_event(
+        session, actor_id=actor.user_id, actor_login=actor.login, action="evidence_file_repaired",
+        entity="evidence_store", entity_id=blob.sha256[:16],  # the column holds 40; the payload the whole hash
+        payload={"summary": "证据文件已修复", "sha256": blob.sha256, "size": blob.size, "was": repaired,
+                 "source_name": source_name},
+    )  # fmt: skip
+
+
+@allowed(Role.ADMIN, Role.OFFICER, action="修复证据文件")
+def repair_evidence_file(ctx: AppContext, actor: Actor, path: Path, progress: Progress | None = None) -> str:
+    """Put the genuine bytes of a stored file back (the original from the recorder's card, a copy kept
+    elsewhere): accepted only when their SHA-256 is one a row names and the stored file is missing or
+    damaged. Works for closed cases too, as it adds nothing to any case. Returns what was repaired."""
+    path = Path(path)
+    if not path.is_file():
+        raise DomainError(f"文件“{path}”不存在")
+    sha = sha256_of(path)
+    store = BlobStore(ctx.evidence_dir)
+    with ctx.db.read() as session:
+        if not is_referenced(session, sha):
+            raise DomainError(
+                f"“{path.name}”与登记的任何证据或文书文件都不相同（SHA-256 {sha}），无法用它修复"
+            )
+    if store.verify(sha):
+        raise DomainError(f"证据库中的该文件完好（SHA-256 {sha}），无需修复")
+    blob = store.put_file(path, progress=progress)
+    if blob.sha256 != sha:
+        raise DomainError(f"文件“{path.name}”在读取期间被改动，未作修复")
+    with ctx.db.write() as session:
+        _record_repair(session, actor, blob, "damaged" if blob.repaired else "missing", path.name)
+    return REPAIRS["damaged" if blob.repaired else "missing"]
 
 
 def import_files(

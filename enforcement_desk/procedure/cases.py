@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from enforcement_desk.context import Actor, AppContext, allowed, require_text
 from enforcement_desk.core.errors import ConcurrentChange, DomainError, NotFound
+from enforcement_desk.core.money import checked_amount
+from enforcement_desk.core.penalty_kinds import checked_kinds
 from enforcement_desk.core.procedure.major import (
     DISCUSSION_FLAG_LABELS,
     FLAG_LABELS,
@@ -22,6 +24,15 @@ from enforcement_desk.core.procedure.major import (
 from enforcement_desk.core.procedure.workflow import ActorInfo, available_actions, certificate_refusal
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import CATEGORY_LABELS, PRE_DECISION_STAGES, CaseSource, Outcome, Stage
+from enforcement_desk.core.text_limits import (
+    CODE,
+    FREE_TEXT,
+    LEVEL,
+    PROVISION,
+    SHORT_TEXT,
+    checked_date,
+    checked_text,
+)
 from enforcement_desk.procedure import case_views as views
 from enforcement_desk.procedure import record_procedure_event
 from enforcement_desk.procedure.calendars import calendar_for
@@ -209,7 +220,12 @@ def _validate_handlers(session: Session, actor: Actor, handler_ids: tuple[int, .
 
 def _checked_draft(ctx: AppContext, draft: CaseDraft) -> str:
     """The checks every new case passes, on whichever path it comes; returns the cause."""
-    cause = require_text(draft.cause, "案由")
+    cause = checked_text(draft.cause, "案由", SHORT_TEXT, required=True)
+    for value, label, kind in (
+        (draft.facts, "违法事实", FREE_TEXT), (draft.location, "检查地点", SHORT_TEXT),
+        (draft.source_detail, "案件来源说明", FREE_TEXT), (draft.violation_code, "违法行为（裁量基准编码）", CODE),
+    ):  # fmt: skip
+        checked_text(value, label, kind)
     if draft.category not in CATEGORY_LABELS:
         raise DomainError(f"未知的执法类别“{draft.category}”，可选：{'、'.join(CATEGORY_LABELS)}")
     if draft.discovered_on > ctx.today():
@@ -308,9 +324,11 @@ def create_onsite_case(
     over on the spot (art. 52). A fine collected on the spot (art. 68: 100 yuan or less, or hard to collect
     later; art. 70: the official receipt) is paid; otherwise its 15 days to pay run from today (art. 67) and
     it goes through the same execution as any decision (art. 53)."""
-    require_text(legal_basis, "处罚依据")
+    legal_basis = checked_text(legal_basis, "处罚依据", PROVISION, required=True)
     require_text(draft.facts, "违法事实")
     cause = _checked_draft(ctx, draft)
+    penalty_kinds = checked_kinds(penalty_kinds)
+    fine = _amount(fine, "罚款金额")
     if collected_on_spot:
         _check_onsite_collection(fine, receipt_no, collection_reason)
     with ctx.db.read() as session:
@@ -610,13 +628,37 @@ def _check_version(case: Case, expected_version: int, session: Session) -> None:
         )
 
 
+CASE_TEXT_KINDS = {
+    "cause": SHORT_TEXT, "facts": FREE_TEXT, "evidence_summary": FREE_TEXT, "location": SHORT_TEXT,
+    "source_detail": FREE_TEXT, "violation_code": CODE,
+}  # fmt: skip
+CASE_DATE_FIELDS = ("act_date", "act_ended_on")
+
+
+def checked_case_fields(changes: dict[str, Any]) -> dict[str, Any]:
+    """Case fields as typed (text, dates as 年-月-日, yes/no), each refused with its own name."""
+    checked = dict(changes)
+    for key, kind in CASE_TEXT_KINDS.items():
+        if key in checked:
+            checked[key] = checked_text(checked[key], EDITABLE_CASE_FIELDS[key], kind) or (
+                None if key == "violation_code" else ""
+            )
+    for key in CASE_DATE_FIELDS:
+        if key in checked:
+            checked[key] = checked_date(checked[key], EDITABLE_CASE_FIELDS[key])
+    if isinstance(checked.get("life_health_harm"), str):
+        checked["life_health_harm"] = checked["life_health_harm"].strip().lower() in ("1", "true", "是", "yes")
+    return checked
+
+
 def update_case(
     ctx: AppContext, actor: Actor, case_id: int, expected_version: int, **changes: Any
 ) -> views.CaseDetail:
     """Edit what the handler records; refused after the decision and when someone saved first."""
     unknown = set(changes) - set(EDITABLE_CASE_FIELDS)
     if unknown:
-        raise DomainError(f"不能直接修改：{'、'.join(sorted(unknown))}")
+        raise DomainError(f"不能直接修改：{'、'.join(sorted(unknown))}；可修改：{'、'.join(EDITABLE_CASE_FIELDS)}")
+    changes = checked_case_fields(changes)
     with ctx.db.write() as session:
         case = load_case(session, actor, case_id, lock=True)
         _, settings = agency_settings(session, actor.agency_id)
@@ -711,19 +753,40 @@ def comparable_value(value: Any) -> Any:
     return value.normalize() if isinstance(value, Decimal) else value
 
 
+def _amount(value: Any, label: str) -> Decimal | None:
+    """A valid amount as given (a Decimal keeps its scale: 5000 stays 5000 in the record), else refused."""
+    if value is None:
+        return None
+    checked = checked_amount(value, label)
+    return value if isinstance(value, Decimal) else checked
+
+
+def checked_proposal(proposal: Proposal) -> Proposal:
+    """The proposal as typed, refused field by field: lawful penalty kinds, amounts that are amounts,
+    texts within their limits."""
+    return replace(
+        proposal,
+        penalty_kinds=checked_kinds(proposal.penalty_kinds),
+        fine=_amount(proposal.fine, "罚款金额"),
+        confiscation=_amount(proposal.confiscation, "没收金额"),
+        level=checked_text(proposal.level, "裁量阶次", LEVEL),
+        reason=checked_text(proposal.reason, "裁量理由", FREE_TEXT),
+        violated_provision=checked_text(proposal.violated_provision, "违反条款", PROVISION),
+        legal_basis=checked_text(proposal.legal_basis, "处罚依据", PROVISION),
+    )
+
+
 def set_proposal(
     ctx: AppContext, actor: Actor, case_id: int, expected_version: int, proposal: Proposal
 ) -> views.CaseDetail:
     """The handlers' proposed handling (拟处理意见) with the discretion behind it, saved as a new version
     of the proposal; nothing else of the case's record is touched."""
+    proposal = checked_proposal(proposal)
     if proposal.outcome is Outcome.PENALTY:
         if not proposal.penalty_kinds:
             raise DomainError("拟给予行政处罚须至少选择一种处罚种类")
         if "罚款" in proposal.penalty_kinds and not proposal.fine:
             raise DomainError("选择了罚款，请填写罚款金额")
-    for amount, label in ((proposal.fine, "罚款金额"), (proposal.confiscation, "没收金额")):
-        if amount is not None and amount < 0:
-            raise DomainError(f"{label}不能为负数")
     with ctx.db.write() as session:
         case = load_case(session, actor, case_id, lock=True)
         _, settings = agency_settings(session, actor.agency_id)

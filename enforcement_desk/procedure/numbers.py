@@ -7,6 +7,8 @@ and a rolled-back issue gives its number back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -39,13 +41,43 @@ def take_sequence(session: Session, agency_id: int, series: str, year: int) -> i
     return row.last_value
 
 
-def issue_wenhao(session: Session, agency: Agency, category: str, nature: str, year: int) -> str:
-    """Take and format the next 文号 of this category and nature for the year."""
-    sequence = take_sequence(session, agency.id, f"文号:{category}{nature}", year)
+def peek_sequence(session: Session, agency_id: int, series: str, year: int) -> int:
+    """The number `take_sequence` would give now, without taking it or locking anything: what a
+    document is rendered with before its issuing transaction, which then checks it still is the next."""
+    last = session.scalar(
+        select(DocumentSequence.last_value).where(
+            DocumentSequence.agency_id == agency_id,
+            DocumentSequence.series == series,
+            DocumentSequence.year == year,
+        )
+    )
+    return (last or 0) + 1
+
+
+Sequence = Callable[[Session, int, str, int], int]
+
+
+def issue_wenhao(
+    session: Session,
+    agency: Agency,
+    category: str,
+    nature: str,
+    year: int,
+    sequence_of: Sequence = take_sequence,
+) -> str:
+    """Take (or with `peek_sequence`, look at) and format the next 文号 of this category and nature."""
+    sequence = sequence_of(session, agency.id, f"文号:{category}{nature}", year)
     return format_wenhao(agency.short_name, category, nature, year, sequence)
 
 
-def issue_bianhao(session: Session, agency: Agency, series: str, year: int, width: int = 3) -> str:
-    """Take and format the next 编号 of this series for the year."""
-    sequence = take_sequence(session, agency.id, f"编号:{series}", year)
+def issue_bianhao(
+    session: Session,
+    agency: Agency,
+    series: str,
+    year: int,
+    width: int = 3,
+    sequence_of: Sequence = take_sequence,
+) -> str:
+    """Take (or with `peek_sequence`, look at) and format the next 编号 of this series for the year."""
+    sequence = sequence_of(session, agency.id, f"编号:{series}", year)
     return format_bianhao(year, sequence, width=width)

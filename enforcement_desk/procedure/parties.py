@@ -13,6 +13,15 @@ from enforcement_desk.core.errors import ConcurrentChange, DomainError, NotFound
 from enforcement_desk.core.identifiers import validate_resident_id, validate_uscc
 from enforcement_desk.core.party_names import MIN_CONTAINED, name_core, names_match, plain_name
 from enforcement_desk.core.roles import Role
+from enforcement_desk.core.text_limits import (
+    ADDRESS,
+    ID_NUMBER,
+    NAME,
+    PERSON_NAME,
+    PHONE,
+    SHORT_TEXT,
+    checked_text,
+)
 from enforcement_desk.procedure import record_procedure_event
 from enforcement_desk.store.models import Party
 
@@ -81,7 +90,15 @@ def normalize_draft(draft: PartyDraft, today: date | None = None) -> tuple[Party
     """Validate a draft; returns it cleaned, with gender and birth date derived from an ID number."""
     if draft.kind not in PARTY_KINDS:
         raise DomainError("当事人类型应为“自然人”或“法人或其他组织”")
-    name = require_text(draft.name, "当事人名称或姓名")
+    name = checked_text(draft.name, "当事人名称或姓名", NAME, required=True)
+    draft = replace(
+        draft,
+        legal_representative=checked_text(draft.legal_representative, "法定代表人（负责人）", PERSON_NAME),
+        address=checked_text(draft.address, "住所（地址）", ADDRESS),
+        phone=checked_text(draft.phone, "联系电话", PHONE),
+        business_type=checked_text(draft.business_type, "经营类别", SHORT_TEXT),
+    )
+    checked_text(draft.id_number, "证件号码", ID_NUMBER)
     number = (draft.id_number or "").strip() or None
     gender, birth = "", None
     if draft.kind == "person":

@@ -3,7 +3,8 @@
 A file lives at root/blobs/<first two hex digits>/<sha256>. It is streamed in (constant memory
 whatever its size), hashed while copied to a temporary name in the same directory, flushed to disk,
 and only then renamed into place — so a crash leaves at worst a stray temporary file, never a
-half-written blob under a real name. Identical content is stored once. Blobs are never modified.
+half-written blob under a real name. Identical content is stored once. Blobs are never modified, except
+that storing the genuine bytes again replaces a file that went missing or no longer hashes to its name.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -37,6 +38,18 @@ class StoredBlob:
     size: int
     path: Path
     already_present: bool
+    # the file under this name had other bytes (damaged) and was replaced by the genuine ones
+    repaired: bool = False
+
+
+@dataclass(frozen=True)
+class BlobFile:
+    """A file found in the store by listing it, before anything says whether a row names it."""
+
+    sha256: str
+    path: Path
+    size: int
+    modified: float  # st_mtime
 
 
 def sha256_of(path: Path) -> str:
@@ -126,13 +139,19 @@ class BlobStore:
                 os.fsync(out.fileno())
             sha = digest.hexdigest()
             final = self.path_for(sha)
-            if final.is_file() and final.stat().st_size == size:
+            present = final.is_file()
+            if present and final.stat().st_size == size and sha256_of(final) == sha:
                 temp.unlink()
+                # A fresh time tells `evidence gc` that a row naming this file may be about to commit.
+                os.utime(final)
                 return StoredBlob(sha, size, final, already_present=True)
+            damaged = present  # there, but not these bytes: the genuine ones replace it
+            if damaged and sha256_of(temp) != sha:
+                raise DomainError("文件写入证据库后校验不符（磁盘可能有故障），原文件未替换")
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(temp, final)
             _fsync_dir(final.parent)
-            return StoredBlob(sha, size, final, already_present=False)
+            return StoredBlob(sha, size, final, already_present=False, repaired=damaged)
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
@@ -157,19 +176,61 @@ class BlobStore:
             return []
         return sorted(self.blob_dir.glob(f"{TEMP_PREFIX}*"))
 
-    def remove_abandoned_temporaries(self) -> int:
-        """Delete temporaries whose importer died (no process holds their lock any more)."""
-        removed = 0
+    def blob_files(self) -> Iterator[BlobFile]:
+        """Every file stored under a SHA-256 name, as the directory holds it now (nothing is hashed)."""
+        if not self.blob_dir.is_dir():
+            return
+        for folder in sorted(self.blob_dir.iterdir()):
+            if not (folder.is_dir() and len(folder.name) == 2):
+                continue
+            for path in sorted(folder.iterdir()):
+                if len(path.name) != 64 or not path.name.startswith(folder.name) or not _is_hex(path.name):
+                    continue
+                try:
+                    stat = path.stat()
+                except FileNotFoundError:
+                    continue
+                if path.is_file():
+                    yield BlobFile(path.name, path, stat.st_size, stat.st_mtime)
+
+    def copy_partials(self) -> list[Path]:
+        """Partial copies a store-to-store copy (backup, restore, moving to the server) writes beside the
+        blob it becomes; one still there after its copy ended was left by a killed process."""
+        if not self.blob_dir.is_dir():
+            return []
+        return sorted(self.blob_dir.glob(f"??/{TEMP_PREFIX}*"))
+
+    def abandoned_temporaries(self) -> list[Path]:
+        """Temporaries no running import holds (its importer died); on Windows, where an open file
+        cannot be told from a closed one this way, every temporary."""
+        abandoned = []
         for path in self.stray_temporaries():
             try:
                 with path.open("rb") as handle:
-                    if not _try_lock(handle):
-                        continue
-                path.unlink()
-                removed += 1
-            except OSError:  # in use (Windows keeps open files) or already gone
+                    if _try_lock(handle):
+                        abandoned.append(path)
+            except OSError:
                 continue
-        return removed
+        return abandoned
+
+    def remove_abandoned_temporaries(self) -> int:
+        """Delete temporaries whose importer died (no process holds their lock any more)."""
+        return sum(self.remove_if_abandoned(path) for path in self.stray_temporaries())
+
+    def remove_if_abandoned(self, temporary: Path) -> bool:
+        """Delete one temporary unless a running import holds it; True when it was deleted."""
+        try:
+            with temporary.open("rb") as handle:
+                if not _try_lock(handle):
+                    return False
+            temporary.unlink()
+        except OSError:  # in use (Windows keeps open files) or already gone
+            return False
+        return True
+
+
+def _is_hex(name: str) -> bool:
+    return all(ch in "0123456789abcdef" for ch in name)
 
 
 def _lock(handle) -> None:

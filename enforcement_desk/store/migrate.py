@@ -7,6 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
 
+from enforcement_desk.core.errors import DomainError
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -27,10 +29,31 @@ def upgrade(engine: Engine) -> None:
         return  # alembic costs a noticeable part of start-up; most starts find nothing to do
     from alembic import command
 
+    from enforcement_desk.store.db import allow_long_statements
+
     config = alembic_config()
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            _require_schema_rights(connection)
+        allow_long_statements(connection)  # rewriting a large table may take longer than any user's query
         config.attributes["connection"] = connection
         command.upgrade(config, "heads")
+
+
+def may_change_schema(connection) -> bool:
+    """Whether the connected role may create or alter tables here (a desks' login set up by `server setup`
+    may not: store/server_roles.py)."""
+    return bool(connection.execute(text("SELECT has_schema_privilege('public', 'CREATE')")).scalar())
+
+
+def _require_schema_rights(connection) -> None:
+    """On a server set up with least privilege the desks' account cannot migrate: say who can."""
+    if not may_change_schema(connection):
+        database = connection.exec_driver_sql("SELECT current_database()").scalar()
+        raise DomainError(
+            f"服务器数据库 {database} 的数据表需要建立或升级，程序账号无权修改表结构："
+            f"请数据库管理员运行 enforcement-desk server upgrade（或首次使用时 server setup）"
+        )
 
 
 _REVISION = re.compile(r'^revision = "([^"]+)"', re.MULTILINE)

@@ -11,7 +11,6 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -21,7 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import KeepTogether, LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
-from enforcement_desk.documents.fonts import register_cjk_fonts
+from enforcement_desk.documents.fonts import markup, register_cjk_fonts
 
 MARGIN = 15 * mm
 # 序号, 材料, 类别, 页数, 大小, 收集人/时间, SHA-256: the hash column fits 32 hex digits a line.
@@ -106,7 +105,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    return Paragraph(markup(text, style.fontName), style)
 
 
 def _shown_name(entry: dict) -> str:

@@ -59,6 +59,11 @@ def _store_key(agency_id: int, key: Ed25519PrivateKey) -> None:
         raise DomainError(f"无法把移送签名私钥保存到系统密钥环：{exc}") from None
 
 
+def stored_signing_key(agency_id: int) -> Ed25519PrivateKey | None:
+    """The agency's key on this PC if it has one; never creates one (a check must not mint a key)."""
+    return _stored_key(agency_id)
+
+
 def agency_signing_key(agency_id: int) -> Ed25519PrivateKey:
     """The agency's key on this PC, created on first use and kept in the OS keyring."""
     key = _stored_key(agency_id)

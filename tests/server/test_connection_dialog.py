@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import keyring
 import pytest
-from conftest import fresh_postgres_url
+from conftest import fresh_empty_postgres_url
 from keyring.backends import fail
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 from sqlalchemy.engine import make_url
@@ -54,7 +54,7 @@ def test_an_unreachable_server_is_reported_without_freezing_the_dialog(qtbot, no
 
 @pytest.fixture
 def server_url():
-    yield from fresh_postgres_url()
+    yield from fresh_empty_postgres_url()
 
 
 @pytest.mark.postgres

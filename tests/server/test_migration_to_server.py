@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import fresh_postgres_url
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from enforcement_desk.admin.audit_check import verify_all
 from enforcement_desk.admin.auth import login
@@ -160,7 +161,7 @@ def test_only_an_administrator_may_migrate_and_the_password_never_appears_in_the
     ctx, admin, officer = demo_office
     with pytest.raises(DomainError, match="管理员"):
         migrate_to_server(ctx, officer, server_url, tmp_path / "ev")
-    with_password = server_url.replace("postgres@", "postgres:s3cret-pw@")
+    with_password = make_url(server_url).set(password="s3cret-pw").render_as_string(hide_password=False)
     report = migrate_to_server(ctx, admin, with_password, tmp_path / "ev")
     assert "s3cret-pw" not in report.target and "***" in report.target
     with ctx.db.read() as session:

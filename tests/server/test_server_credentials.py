@@ -114,11 +114,11 @@ def test_the_account_form_is_checked_before_anything_is_stored():
 
 @pytest.mark.postgres
 def test_the_connection_test_reports_an_empty_server_and_then_a_current_schema(tmp_path):
-    from conftest import fresh_postgres_url
+    from conftest import fresh_empty_postgres_url
 
     from enforcement_desk.admin.server_connection import ensure_server_schema
 
-    for url in fresh_postgres_url():
+    for url in fresh_empty_postgres_url():
         first = check_connection(url)
         assert first.schema == "empty" and "首次使用" in first.message
         ensure_server_schema(url)

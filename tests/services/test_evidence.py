@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from case_builders import new_case
+from conftest import with_owner_rights
 from PIL import Image
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
@@ -122,7 +123,7 @@ def test_a_row_edited_behind_the_programs_back_is_named_by_audit_verify(office, 
     case_id = filed_case(office)
     item = add_evidence(office.ctx, office.officer, case_id, photo(tmp_path / "c.jpg"))
     other = add_evidence(office.ctx, office.officer, case_id, photo(tmp_path / "d.jpg", colour="blue"))
-    with office.ctx.db.write() as session:
+    with with_owner_rights(office.ctx.db).write() as session:
         dialect = session.get_bind().dialect.name
         if dialect == "sqlite":
             session.execute(text("DROP TRIGGER evidence_no_update"))
@@ -146,7 +147,7 @@ def test_the_database_refuses_to_change_or_delete_evidence(office, tmp_path):
         f"UPDATE evidence SET description = 'x' WHERE id = {item.id}",
         f"DELETE FROM evidence WHERE id = {item.id}",
     ):
-        with pytest.raises(DBAPIError, match="append-only"), office.ctx.db.write() as session:
+        with pytest.raises(DBAPIError, match="append-only"), with_owner_rights(office.ctx.db).write() as session:
             session.execute(text(statement))
 
 
@@ -185,7 +186,7 @@ def test_the_database_refuses_to_change_or_delete_voids_and_time_corrections(off
     ):
         table = statement.split()[2 if statement.startswith("DELETE") else 1]
         refused = pytest.raises(DBAPIError, match=f"{table} is append-only")
-        with refused, office.ctx.db.engine.begin() as connection:
+        with refused, with_owner_rights(office.ctx.db).engine.begin() as connection:
             connection.execute(text(statement))
     assert _correction_rows(office) == before
     assert verify_all(office.ctx, office.admin).ok
@@ -193,7 +194,7 @@ def test_the_database_refuses_to_change_or_delete_voids_and_time_corrections(off
 
 def test_voiding_and_correcting_still_work_beside_the_append_only_guard(office, tmp_path):
     kept, wrong = _voided_and_corrected(office, tmp_path)
-    with pytest.raises(DBAPIError, match="append-only"), office.ctx.db.engine.begin() as connection:
+    with pytest.raises(DBAPIError, match="append-only"), with_owner_rights(office.ctx.db).engine.begin() as connection:
         connection.execute(text(f"DELETE FROM evidence_time_corrections WHERE evidence_id = {kept}"))
     again = correct_capture_time(
         office.ctx, office.officer2, kept, datetime(2026, 10, 30, 8, 14), "与视频核对"

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from case_builders import LEGAL_BASIS, db_snapshot, new_case
+from conftest import with_owner_rights
 from services.test_execution import _served_penalty
 from sqlalchemy import func, select
 
@@ -287,7 +288,7 @@ def test_the_new_step_records_are_append_only_and_rebuilt_from_the_audit_trail(o
     assert verify_all(office.ctx, office.admin).ok
     for table in rows:
         for statement in (f"UPDATE {table} SET case_id = case_id", f"DELETE FROM {table}"):
-            with office.ctx.db.engine.connect() as connection, pytest.raises(DBAPIError, match="append-only"):
+            with with_owner_rights(office.ctx.db).engine.connect() as connection, pytest.raises(DBAPIError, match="append-only"):
                 connection.execute(text(statement))
 
 

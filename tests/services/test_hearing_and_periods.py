@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from case_builders import LEGAL_BASIS, db_snapshot, new_case
+from conftest import with_owner_rights
 from services.test_step_records import _fields
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
@@ -322,7 +323,7 @@ def test_time_not_counted_moves_the_decision_period_and_a_running_one_stops_it(o
     assert actions.count("decision_paused") == 2 and actions.count("decision_pause_ended") == 1
     assert verify_all(office.ctx, office.admin).ok
     for statement in ("UPDATE decision_pauses SET days = 0", "DELETE FROM decision_pauses"):  # append-only
-        with office.ctx.db.engine.connect() as connection, pytest.raises(DBAPIError, match="append-only"):
+        with with_owner_rights(office.ctx.db).engine.connect() as connection, pytest.raises(DBAPIError, match="append-only"):
             connection.execute(text(statement))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import with_owner_rights
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
@@ -15,7 +16,7 @@ def test_audit_events_refuse_update_and_delete(office):
         "UPDATE audit_events SET action = 'x' WHERE seq = 1",
         "DELETE FROM audit_events WHERE seq = 1",
     ):
-        with pytest.raises(DBAPIError, match="append-only"), office.ctx.db.write() as session:
+        with pytest.raises(DBAPIError, match="append-only"), with_owner_rights(office.ctx.db).write() as session:
             session.execute(text(statement))
     with office.ctx.db.read() as session:
         assert verify_chain(session).ok
@@ -31,7 +32,7 @@ def _drop_triggers(session, dialect: str) -> None:
 
 def test_an_edited_event_is_named_by_audit_verify(office):
     dialect = office.ctx.db.engine.dialect.name
-    with office.ctx.db.write() as session:
+    with with_owner_rights(office.ctx.db).write() as session:
         _drop_triggers(session, dialect)
         session.execute(text('UPDATE audit_events SET payload = \'{"login":"intruder"}\' WHERE seq = 3'))
     report = verify_all(office.ctx, office.admin)
@@ -41,14 +42,14 @@ def test_an_edited_event_is_named_by_audit_verify(office):
 
 def test_a_deleted_event_in_the_middle_or_at_the_end_is_found(office):
     dialect = office.ctx.db.engine.dialect.name
-    with office.ctx.db.write() as session:
+    with with_owner_rights(office.ctx.db).write() as session:
         _drop_triggers(session, dialect)
         last = session.execute(text("SELECT max(seq) FROM audit_events")).scalar()
         session.execute(text("DELETE FROM audit_events WHERE seq = :s"), {"s": last})
     with office.ctx.db.read() as session:
         report = verify_chain(session)
     assert not report.ok and "末尾事件被删除" in report.problems[0].message
-    with office.ctx.db.write() as session:
+    with with_owner_rights(office.ctx.db).write() as session:
         session.execute(text("DELETE FROM audit_events WHERE seq = 2"))
     with office.ctx.db.read() as session:
         report = verify_chain(session)

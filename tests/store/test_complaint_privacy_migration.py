@@ -64,9 +64,9 @@ def _insert(connection, metadata: MetaData, table: str, **values) -> None:
 
 
 @pytest.fixture
-def old_database(db_url):
+def old_database(empty_db_url):
     """A database at 0008 holding three complaint-converted cases made the old way and one other case."""
-    db = Database(db_url)
+    db = Database(empty_db_url)
     for head in OLD_HEADS:
         _alembic(db.engine, "upgrade", head)
     metadata = MetaData()

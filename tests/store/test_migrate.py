@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic.script import ScriptDirectory
+from conftest import migrate_with_owner_rights, with_owner_rights
 
 from enforcement_desk.store.db import Database
 from enforcement_desk.store.migrate import alembic_config, is_current, script_heads, upgrade
@@ -24,15 +25,6 @@ def test_a_new_database_is_not_current_until_upgraded(tmp_path):
     upgrade(db.engine)
     assert is_current(db.engine)
     db.dispose()
-
-
-def _run_alembic(engine, verb: str, revision: str) -> None:
-    from alembic import command
-
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        getattr(command, verb)(config, revision)
 
 
 def _refused(engine, statement: str) -> bool:
@@ -71,18 +63,18 @@ def test_0008_guards_the_voids_and_corrections_an_existing_office_already_has(of
         items.append(add_evidence(office.ctx, office.officer, case.id, tmp_path / name))
     correct_capture_time(office.ctx, office.officer, items[0].id, datetime(2026, 10, 30, 8, 0), "时钟快")
     void_evidence(office.ctx, office.officer, items[1].id, "拍错")
-    engine = office.ctx.db.engine
+    engine = with_owner_rights(office.ctx.db).engine  # the guard itself, not the desks' missing rights
     statements = [
         f"{verb} {table}" + (" SET reason = 'x'" if verb == "UPDATE" else "")
         for table in ("evidence_voids", "evidence_time_corrections")
         for verb in ("UPDATE", "DELETE FROM")
     ]
     assert all(_refused(engine, s) for s in statements)
-    _run_alembic(engine, "downgrade", "0007_case_cause_index")
+    migrate_with_owner_rights(office.ctx.db, "downgrade", "0007_case_cause_index")
     assert not is_current(engine)
     assert not any(_refused(engine, s) for s in statements)
     assert _refused(engine, "DELETE FROM evidence")  # 0001's guards are not 0008's to lift
-    upgrade(engine)
+    migrate_with_owner_rights(office.ctx.db, "upgrade", "heads")
     assert is_current(engine)
     assert all(_refused(engine, s) for s in statements)
     assert verify_all(office.ctx, office.admin).ok

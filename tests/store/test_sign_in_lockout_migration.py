@@ -3,21 +3,12 @@ after the upgrade every user starts unlocked with no failures counted, and signs
 
 from __future__ import annotations
 
-from conftest import PASSWORD
+from conftest import PASSWORD, migrate_with_owner_rights
 from sqlalchemy import inspect, select
 
 from enforcement_desk.admin.auth import login
-from enforcement_desk.store.migrate import alembic_config, is_current
+from enforcement_desk.store.migrate import is_current
 from enforcement_desk.store.models import User
-
-
-def _alembic(engine, verb: str, revision: str) -> None:
-    from alembic import command
-
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        getattr(command, verb)(config, revision)
 
 
 def _user_columns(engine) -> set[str]:
@@ -26,13 +17,12 @@ def _user_columns(engine) -> set[str]:
 
 def test_0016_adds_the_lockout_columns_to_the_users_an_office_has(office):
     engine = office.ctx.db.engine
-    office.ctx.db.dispose()
-    _alembic(engine, "downgrade", "0015_transfer_and_service")
+    migrate_with_owner_rights(office.ctx.db, "downgrade", "0015_transfer_and_service")
     columns = _user_columns(engine)
     assert "login" in columns and not {"failed_logins", "locked_until"} & columns
     assert not is_current(engine)
 
-    _alembic(engine, "upgrade", "heads")
+    migrate_with_owner_rights(office.ctx.db, "upgrade", "heads")
     assert {"failed_logins", "locked_until"} <= _user_columns(engine) and is_current(engine)
     with office.ctx.db.read() as session:
         users = session.execute(select(User.failed_logins, User.locked_until)).all()

@@ -163,10 +163,10 @@ def test_0010_moves_every_step_out_of_cases_discretion_on_sqlite(tmp_path):
 @pytest.mark.postgres
 def test_0010_moves_every_step_out_of_cases_discretion_on_postgresql(tmp_path):
     from alembic import command
-    from conftest import fresh_postgres_url
+    from conftest import fresh_empty_postgres_url
 
     before = _before(FIXTURE)
-    for url in fresh_postgres_url():
+    for url in fresh_empty_postgres_url():
         engine = create_engine(url)
         config = alembic_config()
         with engine.begin() as connection:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from case_builders import new_case
+from conftest import with_owner_rights
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -57,7 +58,7 @@ def run_verify(office, capsys) -> tuple[int, list[str]]:
 
 def tamper(office, *statements: str) -> None:
     """Raw SQL with the append-only triggers out of the way, as an intruder with database access would."""
-    with office.ctx.db.write() as session:
+    with with_owner_rights(office.ctx.db).write() as session:
         for table in APPEND_ONLY_TABLES:
             if session.get_bind().dialect.name == "sqlite":
                 for verb in ("update", "delete"):

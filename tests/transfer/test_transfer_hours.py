@@ -17,6 +17,7 @@ from enforcement_desk.cli import main as cli
 from enforcement_desk.core.errors import DomainError
 from enforcement_desk.procedure.cases import get_case, load_case
 from enforcement_desk.procedure.step_log import record_step
+from enforcement_desk.store.blobs import BlobStore
 from enforcement_desk.store.models import Deadline
 from enforcement_desk.store.models_steps import TransferReceipt
 from enforcement_desk.transfer.service import record_transfer_receipt, transfer_status
@@ -68,11 +69,12 @@ def test_a_receipt_before_the_approval_or_without_a_time_is_refused(office, tmp_
 
 def _legacy_receipt(office, case_id: int, received_on: date, on_time: bool) -> None:
     """A receipt as the program recorded it before 0015: the date only, on time by the date."""
+    scan = BlobStore(office.ctx.evidence_dir).put_bytes(b"%PDF-1.4 receipt scan of an older version")
     with office.ctx.db.write() as session:
         case = load_case(session, office.officer, case_id, lock=True)
         row = TransferReceipt(
             case_id=case_id, receiving_unit=POLICE_UNIT, receiver="孙警官", received_on=received_on,
-            scan_name="回执.pdf", scan_sha256="0" * 64, scan_size=1, on_time=on_time, recorded_by_name="王强",
+            scan_name="回执.pdf", scan_sha256=scan.sha256, scan_size=scan.size, on_time=on_time, recorded_by_name="王强",
             recorded_at=datetime.combine(received_on, time(18)),
         )  # fmt: skip
         record_step(session, office.officer, case, "transfer_receipt_recorded", row)

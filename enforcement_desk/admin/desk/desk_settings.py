@@ -17,3 +17,27 @@ def desk_settings() -> QSettings:
     if home:
         return QSettings(str(Path(home) / "desk.ini"), QSettings.Format.IniFormat)
     return QSettings(APP_NAME, "desk")
+
+
+# Where the desk opens its database is the restoring PC's own choice: a backup's path may not exist there.
+NOT_RESTORED_GROUPS = ("database/",)
+
+
+def export_desk_settings(path: Path) -> int:
+    """Copy every desk setting into an INI file (from the registry on Windows); returns how many."""
+    source, target = desk_settings(), QSettings(str(path), QSettings.Format.IniFormat)
+    keys = source.allKeys()
+    for key in keys:
+        target.setValue(key, source.value(key))
+    target.sync()
+    return len(keys)
+
+
+def import_desk_settings(path: Path) -> int:
+    """Put the settings of an INI file made by export_desk_settings back; returns how many."""
+    source, target = QSettings(str(path), QSettings.Format.IniFormat), desk_settings()
+    keys = [key for key in source.allKeys() if not key.startswith(NOT_RESTORED_GROUPS)]
+    for key in keys:
+        target.setValue(key, source.value(key))
+    target.sync()
+    return len(keys)

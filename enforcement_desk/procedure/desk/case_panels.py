@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from enforcement_desk.context import Actor, AppContext
 from enforcement_desk.core.errors import ConcurrentChange, DomainError
 from enforcement_desk.core.money import amount_in_capitals, parse_amount
+from enforcement_desk.core.penalty_kinds import split_kinds
 from enforcement_desk.core.roles import Role
 from enforcement_desk.core.stages import PRE_DECISION_STAGES, Outcome, Stage
 from enforcement_desk.desk.messages import error_text, say
@@ -342,11 +343,7 @@ class ProposalPanel(KeepsUnsavedEdits, QWidget):
         if self.case is None:
             return
         try:
-            kinds = tuple(
-                k.strip()
-                for k in self.kinds.text().replace("，", "、").replace(",", "、").split("、")
-                if k.strip()
-            )
+            kinds = split_kinds(self.kinds.text())
             proposal = Proposal(
                 outcome=Outcome(self.outcome.currentData()),
                 penalty_kinds=kinds,

@@ -1,4 +1,5 @@
-"""The today view: what waits for me, and every legal period that is due or overdue (with its article)."""
+"""The today view: what waits for me, and every legal period that is due or overdue (with its article);
+for administrators, what killed imports and backups left in the evidence store (checked in the background)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
+from enforcement_desk.app_logging import logger
 from enforcement_desk.context import Actor, AppContext
 from enforcement_desk.core.procedure.periods import URGENCY_LABELS
+from enforcement_desk.core.roles import Role
 from enforcement_desk.desk.operations import keep_fresh
 from enforcement_desk.desk.tables import read_only_table
+from enforcement_desk.desk.workers import BackgroundJob
+from enforcement_desk.evidence.leftovers import LeftoverReport, check_leftovers
 from enforcement_desk.procedure.deadlines import due_deadlines
 from enforcement_desk.procedure.worklist import my_certificate_notice, waiting_for_me
 
@@ -37,6 +42,12 @@ class TodayView(QWidget):
         self.certificate.setObjectName("certificateBanner")
         self.certificate.setWordWrap(True)
         layout.addWidget(self.certificate)
+        self.leftovers = QLabel(self)
+        self.leftovers.setObjectName("leftoversBanner")
+        self.leftovers.setWordWrap(True)
+        self.leftovers.setStyleSheet(CERTIFICATE_STYLES[False])
+        self.leftovers.hide()
+        layout.addWidget(self.leftovers)
         self.work_title = QLabel(self)
         self.work = read_only_table(["案号", "当事人", "案由", "待办"], self, alternating=True)
         self.deadline_title = QLabel(self)
@@ -52,6 +63,32 @@ class TodayView(QWidget):
         # The main window refreshes this view each time it comes to the front: no catching up needed.
         keep_fresh(self, lambda changes, _source: changes.case_list or changes.deadlines, self.refresh,
                    catch_up_when_shown=False)  # fmt: skip
+        self.leftovers_check: BackgroundJob | None = None
+        if actor.role is Role.ADMIN:
+            self._check_leftovers()
+
+    def _check_leftovers(self) -> None:
+        """Look for what killed imports and backups left behind, off the GUI thread: listing a large store
+        takes a while, and nothing here should hold up the start."""
+
+        def quietly(exc: BaseException) -> None:
+            logger.warning("检查证据文件库遗留文件失败：%s", exc)
+
+        self.leftovers_check = BackgroundJob(
+            self, "检查证据文件库", lambda _control: check_leftovers(self.ctx, self.actor), self._show_leftovers,
+            quietly, cancellable=False, show_after_ms=None,
+        )  # fmt: skip
+        self.leftovers_check.start()
+
+    def _show_leftovers(self, report: LeftoverReport) -> None:
+        lines = report.lines()
+        self.leftovers.setVisible(bool(lines))
+        if lines:
+            self.leftovers.setText(
+                "证据文件库中有中断的导入或备份留下的文件：" + "；".join(lines)
+                + "。它们不影响记录的完整性；可在命令行运行 enforcement-desk evidence gc 查看明细，"
+                "确认后加 --apply 清理（清理会记入审计）。"
+            )  # fmt: skip
 
     def _open(self, table: QTableWidget, row: int) -> None:
         item = table.item(row, 0)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from enforcement_desk.context import Actor, AppContext, allowed, require_text
 from enforcement_desk.core.errors import DomainError
+from enforcement_desk.core.money import checked_amount
 from enforcement_desk.core.procedure.execution import (
     ANNULLING_OUTCOMES,
     CHALLENGE_KINDS,
@@ -265,6 +266,8 @@ def record_court_reply(
     unknown = [k for k in sums if k not in EXECUTION_KINDS]
     if unknown:
         raise DomainError(f"执行到位款项的种类应为：{'、'.join(EXECUTION_KINDS.values())}")
+    for key, value in sums.items():
+        checked_amount(value, f"执行到位的{EXECUTION_KINDS[key]}")
     if any(v <= 0 for v in sums.values()):
         raise DomainError("执行到位的金额必须大于零")
     if sums and kind not in COURT_RECOVERY_REPLIES:
@@ -323,7 +326,7 @@ def record_execution_waiver(
     surcharge reduced under an execution agreement (行政强制法 art. 42)."""
     if kind not in EXECUTION_KINDS:
         raise DomainError(f"减免的款项应为：{'、'.join(f'{k}（{v}）' for k, v in EXECUTION_KINDS.items())}")
-    if amount <= 0:
+    if checked_amount(amount, "减免金额") <= 0:
         raise DomainError("减免金额必须大于零")
     decision_no = require_text(decision_no, "减免决定（复议决定书、裁判文书或本机关决定）的文号")
     reason = require_text(reason, "减免的理由")
