@@ -288,12 +288,58 @@ def save_local(
         "tail": tail or [],
         "founding": founding or entry.get("founding", ""),
     }
+    _write_file(path, data)
+
+
+def _write_file(path: Path, data: dict) -> None:
     data["format"] = CHECKPOINTS_FORMAT
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, partial = tempfile.mkstemp(prefix=".checkpoints-", dir=path.parent)
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         json.dump(data, out, ensure_ascii=False, indent=1)
     os.replace(partial, path)
+
+
+def accept_restore(db, now: datetime, backup: str, backup_seq: int, by: str) -> None:
+    """An administrator replaced this database with a backup (admin.backup.restore_backup): the events
+    after the backup's head are gone by that decision, not by a cut. This PC's checkpoint moves to the
+    restored chain's head, the earlier heads past the backup are dropped, and the restore is kept beside
+    the checkpoint so that `audit verify` keeps naming the abandoned events."""
+    with db.read() as session:
+        head = chain_head(session)
+        if head is None:
+            return
+        tail = tail_before(session, head.seq)
+    path = checkpoints_path()
+    data = _read_file(path)
+    entry = data["databases"].get(head.database_id) or {}
+    previous = entry.get("latest")
+    restores = list(entry.get("restores", []))
+    if previous and previous["seq"] > backup_seq:
+        restores.append(
+            {"at": now.isoformat(sep=" ", timespec="seconds"), "by": by, "backup": backup,
+             "kept_to": backup_seq, "abandoned_to": previous["seq"]}
+        )  # fmt: skip
+    data["databases"][head.database_id] = {
+        "latest": sign_checkpoint(head, now).to_dict(),
+        "history": [h for h in entry.get("history", []) if h[0] <= backup_seq],
+        "tail": tail,
+        "founding": head.founding or entry.get("founding", ""),
+        "restores": restores,
+    }
+    _write_file(path, data)
+
+
+def restore_notes(head: ChainHead | None) -> list[str]:
+    """What this PC recorded of restores of the database: which events each one abandoned."""
+    if head is None:
+        return []
+    entry = _read_file(checkpoints_path())["databases"].get(head.database_id) or {}
+    return [
+        f"{r['at']} 由 {r['by']} 用备份“{r['backup']}”覆盖恢复：本机曾见到的事件 #{r['kept_to'] + 1}–#{r['abandoned_to']}"
+        "随恢复放弃（恢复本身记入审计）"
+        for r in entry.get("restores", [])
+    ]
 
 
 def tail_before(session: Session, seq: int) -> list[list]:

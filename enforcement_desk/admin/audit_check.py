@@ -20,8 +20,10 @@ from enforcement_desk.admin.audit_anchor import (
     CheckpointCheck,
     check_backup_checkpoints,
     check_local_checkpoints,
+    restore_notes,
 )
 from enforcement_desk.context import Actor, AppContext, allowed
+from enforcement_desk.core.errors import DomainError
 from enforcement_desk.core.roles import Role
 from enforcement_desk.evidence.leftovers import find_leftovers
 from enforcement_desk.procedure.step_log import RECORDS_KEY, comparable, rebuild_step_records, row_content
@@ -337,7 +339,9 @@ def verify_all(
             broken += 1
         if progress:
             progress("files", checked)
-    notes = [f"{broken} 个文件缺失或被改动：用原始文件运行 evidence repair〈文件〉即可修复"] if broken else []
+    notes = _restores_seen(head)
+    if broken:
+        notes.append(f"{broken} 个文件缺失或被改动：用原始文件运行 evidence repair〈文件〉即可修复")
     leftovers = find_leftovers(ctx)
     if leftovers.items:
         notes += leftovers.lines()
@@ -364,3 +368,10 @@ def verify_all(
         checkpoints=tuple(checkpoints),
         notes=tuple(notes),
     )
+
+
+def _restores_seen(head) -> list[str]:
+    try:
+        return restore_notes(head)
+    except DomainError:
+        return []  # an unreadable checkpoint file is already a problem of the local check

@@ -14,6 +14,7 @@ with its SHA-256, and the manifest itself is signed with the agency key (admin.b
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import sqlite3
@@ -578,6 +579,14 @@ def restore_backup(
     return report
 
 
+def _accept_restore(db: Database, actor: Actor, source: Path, manifest: BackupManifest) -> None:
+    from enforcement_desk.admin.audit_anchor import accept_restore
+
+    # An unreadable checkpoint file is reported by audit verify; the restore itself stands.
+    with contextlib.suppress(DomainError):
+        accept_restore(db, datetime.now(), str(source), manifest.audit_last_seq, actor.login)
+
+
 def _require_admin_of(database: Path, actor: Actor) -> None:
     actor.require(Role.ADMIN, action="用备份覆盖现有数据库")
     with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as connection:
@@ -608,5 +617,6 @@ def _record_restore(database: Path, actor: Actor, source: Path, manifest: Backup
                     "audit_last_seq": manifest.audit_last_seq,
                 },
             )
+        _accept_restore(db, actor, source, manifest)
     finally:
         db.dispose()

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from enforcement_desk import APP_TITLE, __version__
-from enforcement_desk.cli.output import execution_lines, print_json, print_table
+from enforcement_desk.cli.output import ChineseArgumentParser, execution_lines, print_json, print_table
 from enforcement_desk.commands import command_table
 from enforcement_desk.commands.arguments import parse_date, parse_opinions, parse_params
 from enforcement_desk.commands.table import GROUPS, Access, Arg, Command, OneOf
@@ -833,10 +833,8 @@ def _add_arguments(parser: argparse.ArgumentParser, command: Command) -> None:
 def build_parser(commands: dict[str, Command] | None = None) -> argparse.ArgumentParser:
     """The argparse parser of every command in the table (or of `commands` only)."""
     commands = command_table() if commands is None else commands
-    parser = argparse.ArgumentParser(
-        prog="enforcement-desk", description=f"{APP_TITLE}：卫生健康行政处罚案件办理"
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser = ChineseArgumentParser(prog="enforcement-desk", description=f"{APP_TITLE}：卫生健康行政处罚案件办理")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}", help="显示版本号后退出")
     parser.add_argument(
         "--db", help="数据库地址（默认：用户数据目录下的 SQLite 文件；共享服务器用 postgresql+psycopg://…）"
     )

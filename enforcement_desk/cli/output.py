@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import json
+import re
 import sys
 from datetime import date, datetime
 from decimal import Decimal
@@ -93,3 +95,50 @@ def execution_lines(execution) -> list[str]:
     if execution.application_refusal and not execution.applied_on and not execution.balance.settled:
         lines.append(f"  暂不能申请强制执行：{execution.application_refusal}")
     return lines
+
+
+# argparse's own messages, in the words the rest of the terminal speaks.
+_ARGPARSE_MESSAGES = (
+    (re.compile(r"^argument (\S+): expected one argument$"), r"参数 \1 需要一个值（以 - 开头的值请写成 \1=值）"),
+    (re.compile(r"^argument (\S+): expected at least one argument$"), r"参数 \1 至少需要一个值"),
+    (re.compile(r"^argument (\S+): invalid choice: (.+?) \(choose from (.+)\)$"), r"参数 \1 的值 \2 无效，可选：\3"),
+    (re.compile(r"^argument (\S+): invalid \S+ value: (.+)$"), r"参数 \1 的值 \2 无效"),
+    (re.compile(r"^argument (\S+): not allowed with argument (\S+)$"), r"参数 \1 不能与 \2 同时使用"),
+    (re.compile(r"^argument (\S+): ignored explicit argument (.+)$"), r"参数 \1 不带值，却给了 \2"),
+    (re.compile(r"^argument (\S+): (.+)$"), r"参数 \1：\2"),
+    (re.compile(r"^the following arguments are required: (.+)$"), r"缺少必填参数：\1"),
+    (re.compile(r"^one of the arguments (.+) is required$"), r"参数 \1 须给出其中一个"),
+    (re.compile(r"^unrecognized arguments: (.+)$"), r"不认识的参数：\1"),
+    (re.compile(r"^ambiguous option: (\S+) could match (.+)$"), r"选项 \1 不明确，可能是：\2"),
+)
+
+
+def chinese_argparse_message(message: str) -> str:
+    """argparse's English refusal in Chinese (unchanged when it is not one argparse writes)."""
+    for pattern, replacement in _ARGPARSE_MESSAGES:
+        if pattern.match(message):
+            return pattern.sub(replacement, message)
+    return message
+
+
+class ChineseHelpFormatter(argparse.HelpFormatter):
+    """Help and usage with a Chinese heading."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # noqa: D102 - argparse's hook
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """The terminal's parser: headings, help and refusals in Chinese; the exit status stays argparse's 2."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助后退出")
+
+    def error(self, message: str):  # noqa: D102 - argparse's hook
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：{chinese_argparse_message(message)}\n")

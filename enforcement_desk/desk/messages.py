@@ -49,7 +49,7 @@ def offer_retry(
     """The busy message with 重试 (run the same operation again) and 取消 (`on_cancel`), not blocking:
     nothing was saved, and the other user's save is usually over within seconds."""
     box = QMessageBox(
-        QMessageBox.Icon.Information, title, str(exc), QMessageBox.StandardButton.NoButton, parent
+        QMessageBox.Icon.Warning, title, str(exc), QMessageBox.StandardButton.NoButton, parent
     )
     box.setObjectName("busyBox")
     again = box.addButton(RETRY, QMessageBox.ButtonRole.AcceptRole)

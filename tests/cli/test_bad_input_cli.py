@@ -81,6 +81,15 @@ def test_a_fine_that_is_not_an_amount_is_refused(terminal, amount):
     )
 
     assert "--fine" in text and "金额" in text
+    assert "error" not in text and "argument" not in text  # argparse's own words, in Chinese
+
+
+def test_argparse_refusals_speak_chinese(terminal):
+    t, ref = terminal
+    assert "参数 --fine 需要一个值" in t.refused("wang", "case", "propose", ref, "--outcome", "penalty", "--fine")
+    text = t.refused("wang", "case", "propose", ref, "--outcome", "maybe")
+    assert "参数 --outcome 的值 'maybe' 无效，可选：" in text and "用法：" in text
+    assert "缺少必填参数：--outcome" in t.refused("wang", "case", "propose", ref)
 
 
 def test_a_date_that_does_not_exist_is_refused_naming_the_field(terminal):

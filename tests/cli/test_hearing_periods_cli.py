@@ -161,7 +161,7 @@ def test_time_not_counted_and_a_late_decision_from_the_terminal(terminal: Termin
     assert code == 1 and "执法人员" in err
     with pytest.raises(SystemExit):
         t.run("wang", "2026-11-25", "case", "pause-period", ref, "--kind", "调查", "--from", "2026-11-10")
-    assert "invalid choice" in t.capsys.readouterr().err
+    assert "无效，可选" in t.capsys.readouterr().err
     assert _case_audit_and_history(t.db_url, case_id) == before
     # 检验 from 11-10, still running; its end on 11-25: 16 days not counted, 2027-02-01 + 16 = 02-17.
     t.ok("wang", "2026-11-12", "case", "pause-period", ref, "--kind", "检验", "--from", "2026-11-10", "--note", "送检")
@@ -244,7 +244,7 @@ def test_collective_discussion_grounds_from_the_terminal(terminal: Terminal) -> 
     assert code == 1 and "由负责人提交或撤回" in err and "第四十条" in err and "Traceback" not in err
     with pytest.raises(SystemExit):
         t.run("wang", "2026-11-06", "case", "discussion-grounds", ref, "--ground", "疑难复杂", "--note", "x")
-    assert "invalid choice" in t.capsys.readouterr().err
+    assert "无效，可选" in t.capsys.readouterr().err
     detail = t.ok("wang", "2026-11-06", "case", "discussion-grounds", ref, "--ground", "重大社会影响", "--note", "媒体报道")
     assert detail["discussion"]["grounds"] == ["第（三）项：有重大社会影响"]
     code, out, _ = _text(t, "chen", "2026-11-10", "case", "show", ref)

@@ -69,7 +69,7 @@ def test_no_command_takes_a_password_argument(terminal):
     for argv in ([*LI, "--password", NEW_PASSWORD], [*INIT, "--admin-password", PASSWORD]):
         with pytest.raises(SystemExit) as refused:
             terminal.run("admin", PASSWORD, *argv)
-        assert refused.value.code == 2 and "unrecognized arguments" in terminal.capsys.readouterr().err
+        assert refused.value.code == 2 and "不认识的参数" in terminal.capsys.readouterr().err
     assert _users(terminal) == 1
 
 

@@ -298,3 +298,41 @@ def test_a_backup_kept_elsewhere_still_catches_a_cut_when_this_pcs_checkpoint_fi
     assert f"审计检查点：备份“offsite.zip” #{backed_up['seq']}" in out and "签名有效" in out
     assert "✗ 审计链被截短（末尾事件被删除）：备份“offsite.zip”检查点" in out
     assert f"第一个已被替换或改动的事件为 #{backed_up['seq'] - 4}（原事件时间 " in out
+
+
+def test_an_administrators_restore_of_an_older_backup_is_accepted_and_named_not_reported_as_a_cut(
+    sqlite_office, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv("ENFORCEMENT_DESK_PASSWORD", PASSWORD)
+    ctx = sqlite_office.ctx
+    assert verify(ctx, capsys)[0] == 0
+    code, out = cli(ctx, capsys, "backup", str(tmp_path / "monday.zip"))
+    assert code == 0, out
+    backed_up = json.loads(zipfile.ZipFile(tmp_path / "monday.zip").read(MANIFEST_NAME))["audit_last_seq"]
+    for number in range(3):  # Tuesday's work, lost with the disk
+        add_party(ctx, sqlite_office.officer, person(number))
+    assert verify(ctx, capsys)[0] == 0
+    seen = local_entry(only_database_id())[0].seq
+    database = ctx.db.sqlite_file
+
+    # restored to a new place, for a look: a copy of the same database, and it lacks Tuesday's events
+    capsys.readouterr()
+    assert main(["restore", str(tmp_path / "monday.zip"), "--to", str(tmp_path / "look" / "desk.sqlite3")]) == 0
+    look = AppContext.open(f"sqlite:///{tmp_path / 'look' / 'desk.sqlite3'}", tmp_path / "look" / "evidence")
+    try:
+        assert verify(look, capsys)[0] == 2
+    finally:
+        look.close()
+
+    # restored over the database by its administrator: accepted, and the abandoned events are named
+    capsys.readouterr()
+    code = main(["--user", "admin", "restore", str(tmp_path / "monday.zip"), "--to", str(database),
+                 "--to-evidence-dir", str(ctx.evidence_dir), "--replace"])  # fmt: skip
+    assert code == 0, capsys.readouterr()
+    ctx.db.dispose()
+    code, report = verify(ctx, capsys)
+    assert code == 0, report["problems"]
+    assert any(f"#{backed_up + 1}–#{seen}随恢复放弃" in n and "由 admin" in n for n in report["notes"])
+    # and a later cut is still a cut
+    cut_tail(ctx.db, 2)
+    assert verify(ctx, capsys)[0] == 2
