@@ -37,10 +37,10 @@ def main() -> int:
     from enforcement_desk.admin.auth import login
     from enforcement_desk.admin.demo import DEMO_PASSWORD, build_demo
     from enforcement_desk.context import AppContext
+    from enforcement_desk.documents.case_file import build_case_file
     from enforcement_desk.documents.docx import render_docx
     from enforcement_desk.documents.pdf import render_pdf
     from enforcement_desk.documents.service import (
-        build_case_file,
         document_kinds,
         issue_document,
         rendered_from_record,

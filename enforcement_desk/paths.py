@@ -58,6 +58,16 @@ def user_log_dir() -> Path:
     return path
 
 
+def user_cache_dir() -> Path:
+    """Where derived data that can be rebuilt at any time is kept (parsed fonts): ENFORCEMENT_DESK_CACHE if
+    set, else the platform's cache folder; not under ENFORCEMENT_DESK_HOME, as it holds nothing of a
+    database and one copy serves them all. Created if missing."""
+    override = os.environ.get("ENFORCEMENT_DESK_CACHE")
+    path = Path(override) if override else Path(_dirs().user_cache_dir)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def default_database_path() -> Path:
     """The embedded database's default file."""
     return user_data_dir() / "enforcement_desk.sqlite3"

@@ -26,6 +26,8 @@ def new_case(office, **changes):
         handler_ids=(office.officer.user_id, office.officer2.user_id),
         discovered_on=date(2026, 11, 1),
         act_date=date(2026, 9, 1),
+        source_detail="日常监督检查中发现",
+        location="沂水县许家湖镇某村 56 号",
     )
     draft.update(changes)
     return create_case(office.ctx, office.officer, CaseDraft(**draft))

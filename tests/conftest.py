@@ -102,8 +102,12 @@ TEST_AGENCY = dict(
     short_name="沂",
     uscc="12371323MB2853161H",
     address="沂水县健康路 18 号",
+    phone="0539-2251234",
     reconsideration_body="沂水县人民政府",
     court="沂水县人民法院",
+    bank_name="中国农业银行沂水县支行",
+    bank_account="15-411101040001234",
+    payee="沂水县财政局非税收入专户",
 )
 
 

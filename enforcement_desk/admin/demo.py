@@ -100,6 +100,9 @@ DEMO_PARTIES = (
 )
 
 # (target stage, party index, category, cause, facts, proposal)
+# The benchmark entry of each scenario's violation: its penalty article names the order to correct.
+_BENCHMARK_CODES = {"unlicensed": "YL-001", "hotel": "GG-001", "water": "SY-001", "clinic": "YL-004", "factory": "ZY-003"}
+
 _SCENARIOS = (
     (
         "unlicensed",
@@ -145,7 +148,7 @@ _SCENARIOS = (
             ("罚款",),
             Decimal("300"),
             level="一般",
-            reason="1 人，按本县裁量基准罚款 300 元",
+            reason="当事人安排未取得体检合格证的人员仅 1 人，且已安排其停止供、管水工作",
             violated_provision="《生活饮用水卫生监督管理办法》第十一条第一款",
             legal_basis="《生活饮用水卫生监督管理办法》第二十五条",
         ),
@@ -177,7 +180,7 @@ _SCENARIOS = (
             ("警告", "罚款"),
             Decimal("80000"),
             level="一般",
-            reason="涉及劳动者 12 人",
+            reason="接触噪声的劳动者达 12 人，未组织职业健康检查的时间较长",
             violated_provision="《中华人民共和国职业病防治法》第三十五条第一款",
             legal_basis="《中华人民共和国职业病防治法》第七十一条第（四）项",
         ),
@@ -274,6 +277,8 @@ class _Driver:
                 category=category,
                 act_date=self.day - timedelta(days=40),
                 location=f"{DEMO_PARTIES[party_index].address}",
+                source_detail="日常监督检查中发现" if key != "hotel" else "群众投诉：宾馆无卫生许可证营业",
+                violation_code=_BENCHMARK_CODES[key],
             ),
         )
         cid = case.id
@@ -293,11 +298,12 @@ class _Driver:
             facts=facts,
             evidence_summary="现场笔录、询问笔录、现场照片 6 张、执法记录仪视频 1 段",
         )
+        # The 调查终结报告 states the handling the handlers propose, so the proposal comes first.
+        set_proposal(self.ctx, officer, cid, _version(self.ctx, officer, cid), proposal)
         self.step(self.lead, cid, "close_investigation")
         self.issue(self.lead, cid, "investigation_report")
         if target is Stage.INVESTIGATION_CLOSED:
             return cid
-        set_proposal(self.ctx, officer, cid, _version(self.ctx, officer, cid), proposal)
         if (
             key == "factory"
         ):  # 12 workers exposed to noise: the head marks it as touching major public interest
@@ -364,7 +370,12 @@ class _Driver:
             self.issue("chenjun", cid, "collective_discussion_record")
         elif target in (Stage.HEARING, Stage.LEGAL_REVIEW, Stage.COLLECTIVE_DISCUSSION):
             return cid
-        self.step("chenjun", cid, "decide")
+        # After a hearing the decision answers the party's arguments: adopted or not, and why.
+        adoption = (
+            "当事人请求从轻处罚，但其违法所得不足一万元已按一万元计算、执业时间不足三个月且未造成患者人身损害等情节"
+            "已在裁量中考虑，无其他从轻或者减轻处罚情形，该请求不予采纳"
+        ) if hearing_path else ""  # fmt: skip
+        self.step("chenjun", cid, "decide", **({"reason": adoption} if adoption else {}))
         self.issue(self.lead, cid, "penalty_decision", "service_receipt")
         if target is Stage.DECIDED:
             return cid
@@ -412,6 +423,10 @@ def _side_exits(ctx: AppContext, actors: dict[str, Actor], party_ids: list[int],
     )  # fmt: skip
     procedure.advance(ctx, actors["chenjun"], crime.id, "file")
     ctx.today_override = today
+    # What the investigation found: the 调查终结报告 that goes with the package states it.
+    update_case(ctx, actors["zhaolei"], crime.id, _version(ctx, actors["zhaolei"], crime.id),
+                facts="当事人未取得医生执业资格，在其住所为就诊人静脉输液，就诊人用药后出现严重不良反应，经送医抢救脱险。",
+                evidence_summary="现场笔录、询问笔录 3 份、乡镇卫生院病历、药品及输液器具照片 12 张")  # fmt: skip
     submit_transfer_report(ctx, actors["zhaolei"], crime.id, officers,
                            "就诊人用药后出现严重不良反应，当事人无医生执业资格，情节严重，涉嫌非法行医罪。")  # fmt: skip
     # 陈军 is the 正职负责人 the settings name: only he (or a head presiding) approves (310号 art. 5).
@@ -494,23 +509,30 @@ def build_demo(
     count += _reminder_served(ctx, actors, party_ids, real_today)
     step(total - 1, "正在生成当场处罚案件…")
     ctx.today_override = real_today
-    create_onsite_case(
+    onsite = create_onsite_case(
         ctx,
         actors["zhaolei"],
         CaseDraft(
             CaseSource.INSPECTION,
             party_ids[5],
-            "公共场所从业人员未取得健康合格证明从事直接服务工作",
+            "公共场所未按照规定对顾客用品用具进行清洗、消毒",
             (actors["zhaolei"].user_id, actors["sunli"].user_id),
             real_today,
             category="公",
-            facts="当事人从业人员 1 名未取得有效健康合格证明上岗服务。",
+            facts="当事人经营的美容店未对供顾客使用的毛巾进行清洗、消毒，现场查见重复使用未经消毒的毛巾 12 条。",
             location="沂水县沂城街道某美容店",
+            source_detail="日常监督检查中发现",
+            violation_code="GG-003",
         ),
+        # 0–2000 元 under art. 36: a citizen may be fined up to 200 元 on the spot (行政处罚法 art. 51).
         penalty_kinds=("警告", "罚款"),
         fine=Decimal("200"),
-        legal_basis="《公共场所卫生管理条例实施细则》第三十八条",
+        violated_provision="《公共场所卫生管理条例实施细则》第十四条第一款",
+        legal_basis="《公共场所卫生管理条例实施细则》第三十六条第（二）项",
     )
+    from enforcement_desk.documents.service import issue_document
+
+    issue_document(ctx, actors["zhaolei"], onsite.id, "onsite_decision")  # handed over on the spot (art. 52)
     count += 1
     ctx.today_override = today
     users = tuple((u.login, u.role.label) for u in DEMO_USERS) + (("admin", Role.ADMIN.label),)

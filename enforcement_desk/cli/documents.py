@@ -128,8 +128,24 @@ def cmd_document_export(ctx: AppContext, actor: Actor, args: argparse.Namespace)
 
 @presents("document casefile")
 def cmd_document_casefile(ctx: AppContext, actor: Actor, args: argparse.Namespace) -> int:
-    from enforcement_desk.documents.service import build_case_file
+    from enforcement_desk.documents.case_file import build_case_file
 
     path = build_case_file(ctx, actor, resolve_case(ctx, actor, args.case), Path(args.out))
     print_json({"file": str(path)}) if args.json else print(f"已组卷：{path}")
     return 0
+
+
+@presents("document verify")
+def cmd_document_verify(ctx: AppContext, actor: Actor | None, args: argparse.Namespace) -> int:
+    from enforcement_desk.cli.main import require_initialized
+    from enforcement_desk.documents.verification import verify_document
+
+    require_initialized(ctx)  # nobody signs in, so nothing else has checked the database is there
+    result = verify_document(ctx, args.target)
+    if args.json:
+        print_json(result)
+    else:
+        print(result.message)
+        for note in result.notes:
+            print(f"  {note}")
+    return 0 if result.ok else 1

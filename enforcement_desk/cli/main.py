@@ -8,6 +8,7 @@ kept busy by another user's save past the wait says so in Chinese and exits 75 (
 from __future__ import annotations
 
 import argparse
+import gc
 import getpass
 import importlib
 import os
@@ -33,19 +34,50 @@ if TYPE_CHECKING:
 Presenter = Callable[["AppContext | None", "Actor | None", argparse.Namespace], int]
 _PRESENTERS: dict[str, Presenter] = {}
 
-# Modules holding presenters; each registers them with @presents when imported.
-PRESENTER_MODULES: tuple[str, ...] = (
-    "enforcement_desk.cli.main",
-    "enforcement_desk.cli.review",
-    "enforcement_desk.cli.settings",
-    "enforcement_desk.cli.documents",
-    "enforcement_desk.cli.evidence",
-    "enforcement_desk.cli.discretion",
-    "enforcement_desk.cli.server",
-    "enforcement_desk.cli.transfer",
-    "enforcement_desk.cli.publicity",
-    "enforcement_desk.cli.supervision",
-    "enforcement_desk.cli.execution",
+_MAIN = "enforcement_desk.cli.main"
+_SERVER = "enforcement_desk.cli.server"
+_SUPERVISION = "enforcement_desk.cli.supervision"
+_EXECUTION = "enforcement_desk.cli.execution"
+
+# The module holding each command's presenter, by the command's first word, and the commands that live
+# elsewhere than their word's module. Running a command imports only that module: importing every
+# presenter module pulled in the services of all of them and was half of a `document issue`'s time.
+# tests/cli/test_lazy_commands.py checks the maps against where @presents registered each presenter.
+PRESENTER_MODULE_OF_GROUP: dict[str, str] = {
+    "gui": _MAIN,
+    "init": _MAIN,
+    "user": _MAIN,
+    "party": _MAIN,
+    "case": _MAIN,
+    "deadlines": _MAIN,
+    "demo": _MAIN,
+    "audit": _MAIN,
+    "review": "enforcement_desk.cli.review",
+    "settings": "enforcement_desk.cli.settings",
+    "document": "enforcement_desk.cli.documents",
+    "evidence": "enforcement_desk.cli.evidence",
+    "discretion": "enforcement_desk.cli.discretion",
+    "migrate-to": _SERVER,
+    "backup": _SERVER,
+    "restore": _SERVER,
+    "backup-verify": _SERVER,
+    "server": _SERVER,
+    "transfer": "enforcement_desk.cli.transfer",
+    "publicity": "enforcement_desk.cli.publicity",
+    "inspection": _SUPERVISION,
+    "credit": _SUPERVISION,
+    "complaint": _SUPERVISION,
+    "stats": _SUPERVISION,
+}
+PRESENTER_MODULE_OF_COMMAND: dict[str, str] = {
+    "case reminder-served": _EXECUTION,
+    "case challenge": _EXECUTION,
+    "case challenge-outcome": _EXECUTION,
+    "case court-reply": _EXECUTION,
+    "case waive": _EXECUTION,
+}
+PRESENTER_MODULES: tuple[str, ...] = tuple(
+    dict.fromkeys([*PRESENTER_MODULE_OF_GROUP.values(), *PRESENTER_MODULE_OF_COMMAND.values()])
 )
 
 
@@ -57,6 +89,20 @@ def presents(name: str) -> Callable[[Presenter], Presenter]:
         return func
 
     return register
+
+
+def presenter_module(name: str) -> str | None:
+    """The module that registers the presenter of the command `name` (None if no map names one)."""
+    return PRESENTER_MODULE_OF_COMMAND.get(name) or PRESENTER_MODULE_OF_GROUP.get(name.split()[0])
+
+
+def presenter(name: str) -> Presenter:
+    """The presenter of the command `name`, only its own module loaded."""
+    module = presenter_module(name)
+    if name not in _PRESENTERS and module is not None:
+        importlib.import_module(module)
+    # A presenter the maps place wrongly still runs, only as slowly as before; the test catches it.
+    return _PRESENTERS[name] if name in _PRESENTERS else presenters()[name]
 
 
 def presenters() -> dict[str, Presenter]:
@@ -874,10 +920,14 @@ def _command_of(argv: list[str]) -> str | None:
     return None
 
 
-def run_command(command: Command, presenter: Presenter, args: argparse.Namespace) -> int:
+def run_command(
+    command: Command, presenter: Presenter, args: argparse.Namespace, *, whole_process: bool = False
+) -> int:
     """Open what the command needs, sign the user in and check the command's role rule (the one
-    place the terminal authenticates), then present."""
+    place the terminal authenticates), then present. `whole_process`: the command is all this process
+    does (the program run from a terminal, not a test calling in), see _keep_until_exit."""
     if command.access is Access.NONE:
+        _keep_until_exit(whole_process)
         return presenter(None, None, args)
     ctx = open_context(args)
     try:
@@ -889,10 +939,20 @@ def run_command(command: Command, presenter: Presenter, args: argparse.Namespace
             refusal = command.refusal(actor)
             if refusal:
                 raise PermissionDenied(refusal)
+        _keep_until_exit(whole_process)
         return presenter(ctx, actor, args)
     finally:
         _anchor_audit_chain(ctx)
         ctx.close()
+
+
+def _keep_until_exit(whole_process: bool) -> None:
+    """Take what is loaded so far (SQLAlchemy, the models, the services signing in used) out of the
+    collector's sight: a terminal command keeps it until it exits, and each full collection walked all
+    of it again — with the final one at exit, a fifth of a `document issue`. Only in a process of its own:
+    in a caller's process (the tests) the garbage lying about would stay for good."""
+    if whole_process:
+        gc.freeze()
 
 
 def _anchor_audit_chain(ctx: AppContext) -> None:
@@ -920,7 +980,8 @@ def _busy_database(exc: Exception) -> DatabaseBusy | None:
 
 def main(argv: list[str] | None = None) -> int:
     """`enforcement-desk [options] command …`; with no command the desk opens."""
-    argv = sys.argv[1:] if argv is None else argv
+    whole_process = argv is None  # the program itself, not a test or a script calling in
+    argv = sys.argv[1:] if whole_process else argv
     if not argv or argv[0] in ("--demo", "--exit-after-start"):
         argv = ["gui", *argv]
     table = command_table()
@@ -931,10 +992,17 @@ def main(argv: list[str] | None = None) -> int:
     if command is None:
         parser.parse_args([args.command, "--help"] if args.command else ["--help"])
         return 2
-    # Starting the desk needs none of the terminal presenters; importing them costs start-up time.
-    presenter = _PRESENTERS["gui"] if key == "gui" else presenters()[key]
+    whole_process = whole_process and key != "gui"  # the desk runs for hours: the collector as Python sets it
     try:
-        return run_command(command, presenter, args)
+        return _run_reporting_errors(command, key, args, whole_process)
+    finally:
+        _keep_until_exit(whole_process)  # freed as the process ends, without a last walk through it all
+
+
+def _run_reporting_errors(command: Command, key: str, args: argparse.Namespace, whole_process: bool) -> int:
+    """Run the command; refusals and a busy database as a Chinese message and an exit code."""
+    try:
+        return run_command(command, presenter(key), args, whole_process=whole_process)
     except DatabaseBusy as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_BUSY
@@ -957,4 +1025,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as a script this file is `__main__`, while the presenter modules register with the
+    # enforcement_desk.cli.main they import: start from that one.
+    from enforcement_desk.cli.main import main as cli_main
+
+    sys.exit(cli_main())

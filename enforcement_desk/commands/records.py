@@ -110,11 +110,20 @@ declare(
     ),
     Command(
         "document casefile",
-        "组卷：封面、卷内目录和全部文书合成一个 PDF",
-        services=("enforcement_desk.documents.service:build_case_file",),
+        "组卷：封面、卷内目录、按程序排列并连续编页号的文书和卷内备考表，合成一个 PDF",
+        services=("enforcement_desk.documents.case_file:build_case_file",),
         args=(
             Arg("case"),
             Arg("--out", required=True),
+        ),
+    ),
+    Command(
+        "document verify",
+        "核验文书：PDF/DOCX 文件或纸质文书上的校验码是否与登记簿一致、是第几版、是否现行（无需登录）",
+        services=("enforcement_desk.documents.verification:verify_document",),
+        access=Access.DATABASE,
+        args=(
+            Arg("target", help="文书的 PDF/DOCX 文件，或纸质文书上印的文号和校验码（如 3F9A-C21B-77D0-5E41）"),
         ),
     ),
     Command(

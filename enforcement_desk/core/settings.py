@@ -68,6 +68,13 @@ class AgencySettings:
     # Named here by login (one of each at a time, each change a settings version with its note).
     transfer_principal_head: str = ""
     transfer_presiding_head: str = ""
+    # The case file's 档号 and 保管期限. 全宗号 is given by the archive the agency hands its files to (empty: the
+    # agency's short name stands in). 国家档案局令第8号 (2006) art. 6 and its annex: files of 行政处罚 work are kept
+    # 永久 when important, 定期30年 otherwise; an ordinary-procedure case is kept as important, an on-the-spot
+    # (简易程序) one as ordinary, as penalty-file rules commonly apply it.
+    archive_fonds_no: str = ""
+    archive_retention: str = "永久"
+    archive_retention_simple: str = "30年"
 
     def to_json(self) -> dict[str, Any]:
         """The settings as JSON-ready data (amounts as text, tuples as lists)."""
@@ -146,6 +153,15 @@ SETTING_LABELS = {
     "simple_fine_organisation_max": "简易程序罚款上限（法人或其他组织，元）",
     "transfer_principal_head": "移送审批：正职负责人（登录名）",
     "transfer_presiding_head": "移送审批：主持工作的负责人（登录名，可空）",
+    "archive_fonds_no": "案卷全宗号（档案馆给定，可空）",
+    "archive_retention": "案卷保管期限（普通程序）",
+    "archive_retention_simple": "案卷保管期限（简易程序）",
+}
+
+# Settings that take one of a few words: 保管期限 as 国家档案局令第8号 art. 6 and DA/T 22-2015 name them.
+SETTING_CHOICES: dict[str, tuple[str, ...]] = {
+    "archive_retention": ("永久", "30年", "10年"),
+    "archive_retention_simple": ("永久", "30年", "10年"),
 }
 
 
@@ -177,7 +193,10 @@ def _convert(key: str, value: Any, default: Any) -> Any:
             raise DomainError(f"设置“{label}”不能为负数")
         return amount
     if isinstance(default, str):
-        return "" if value is None else str(value).strip()
+        text = "" if value is None else str(value).strip()
+        if key in SETTING_CHOICES and text not in SETTING_CHOICES[key]:
+            raise DomainError(f"设置“{label}”应为 {'、'.join(SETTING_CHOICES[key])} 之一，收到“{text}”")
+        return text
     if isinstance(default, tuple):
         if isinstance(value, str):
             value = [v.strip() for v in value.replace("，", ",").split(",") if v.strip()]

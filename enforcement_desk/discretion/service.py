@@ -70,6 +70,26 @@ def _library_for(session: Session, agency_id: int) -> BenchmarkLibrary:
     return base.with_levels(rules_by_code(table.rows), f"{base.version}+本机关第{table.version}版")
 
 
+@dataclass(frozen=True)
+class BenchmarkProvisions:
+    """What a case's benchmark entry says before any proposal: the measures its penalty article names
+    (罚款, 责令限期改进 …) and the articles violated and applied, cited by number."""
+
+    kinds: tuple[str, ...] = ()
+    violated: str = ""
+    penalty_basis: str = ""
+
+
+def benchmark_provisions(session: Session, agency_id: int, code: str | None, on: date) -> BenchmarkProvisions:
+    """The benchmark entry's provisions in force on `on`; empty for a case without a benchmark code or a
+    code the library no longer has."""
+    violation = _library_for(session, agency_id).violations.get(code or "")
+    version = violation.version_on(on) if violation else None
+    if version is None:
+        return BenchmarkProvisions()
+    return BenchmarkProvisions(tuple(version.kinds), version.violated.reference, version.penalty.reference)
+
+
 def library_in_use(ctx: AppContext, actor: Actor) -> BenchmarkLibrary:
     """The benchmark library the actor's agency applies: the shipped one with the agency's own table, if
     any."""

@@ -11,7 +11,7 @@ from typing import Any
 
 from enforcement_desk.documents.templates import DocumentTemplate
 
-BLANK = "__________"  # printed where a value is not on record: the officer fills it in by hand
+BLANK = "__________"  # a value not on record: an issued document needing it is refused (missing_fields)
 # On every page of a document a training database issues (enforcement_desk.admin.training): never served.
 TRAINING_MARK = "培训用，非正式文书"
 _FIELD = re.compile(r"\{([a-z_0-9]+)\}")
@@ -50,6 +50,9 @@ class RenderedDocument:
     signature: tuple[str, ...]
     receipt: bool
     training: bool = False  # from a training database: TRAINING_MARK in the header and footer of each page
+    # The QR payload of an issued document (enforcement_desk.documents.verification); drafts and the case
+    # file's front matter carry none.
+    verification: str = ""
 
     def all_text(self) -> str:
         """All of the document's text, one part a line (for searching and checks)."""
@@ -63,6 +66,31 @@ def fill(text: str, fields: Mapping[str, Any]) -> str:
     """The text with its {fields} filled; a field without a value is left as the blank line."""
     values = _Fields({k: str(v) for k, v in fields.items() if v is not None})
     return string.Formatter().vformat(text, (), values)
+
+
+# Fields whose empty value is itself what the document says (no hearing right, no surcharge, no challenge,
+# a party without a phone): every other field a template prints must come from the case's records.
+MAY_BE_EMPTY = frozenset({
+    "source_detail", "hearing_words", "challenge_sentence", "surcharge_sentence", "closing_summary",
+    "agency_key_fingerprint", "level", "discretion_reason", "discretion_reason_sentence", "hearing_right_text",
+    "party_legal_rep", "party_phone",
+})  # fmt: skip
+
+
+def _empty(value: Any) -> bool:
+    return value is None or str(value).strip() in ("", BLANK)
+
+
+def missing_fields(template: DocumentTemplate, fields: Mapping[str, Any]) -> list[str]:
+    """The fields the template prints that the case does not hold, in the order the text uses them (a
+    paragraph marked optional with "?" is left out when all of its fields are empty, so it asks for none)."""
+    missing: list[str] = []
+    for text in (*template.paragraphs, *template.closing, *template.signature):
+        names = _FIELD.findall(text.removeprefix("?"))
+        if text.startswith("?") and all(_empty(fields.get(n)) for n in names):
+            continue
+        missing += [n for n in names if n not in MAY_BE_EMPTY and _empty(fields.get(n)) and n not in missing]
+    return missing
 
 
 def placeholders(template: DocumentTemplate) -> set[str]:
@@ -92,23 +120,26 @@ def render(
         )
     # A paragraph whose every field is empty ("听证意见：{hearing_opinion}" with no hearing) is dropped
     # only when the template marks it optional with a leading "?".
-    paragraphs = []
-    for text in template.paragraphs:
-        optional = text.startswith("?")
-        body = text[1:] if optional else text
-        names = _FIELD.findall(body)
-        if optional and names and all(fields.get(n) in (None, "", BLANK) for n in names):
-            continue
-        paragraphs.append(fill(body, fields))
+    def kept(texts: Sequence[str]) -> tuple[str, ...]:
+        filled = []
+        for text in texts:
+            optional = text.startswith("?")
+            body = text[1:] if optional else text
+            names = _FIELD.findall(body)
+            if optional and names and all(fields.get(n) in (None, "", BLANK) for n in names):
+                continue
+            filled.append(fill(body, fields))
+        return tuple(filled)
+
     return RenderedDocument(
         kind=template.key,
         title=template.title,
         agency_name=str(fields.get("agency_name", "")),
         number=number,
-        paragraphs=tuple(paragraphs),
+        paragraphs=kept(template.paragraphs),
         table=table,
-        closing=tuple(fill(t, fields) for t in template.closing),
-        signature=tuple(fill(t, fields) for t in template.signature),
+        closing=kept(template.closing),
+        signature=kept(template.signature),
         receipt=template.receipt,
         training=training,
     )

@@ -7,6 +7,8 @@ print it with another face. We therefore insist on a real TrueType file.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import sys
 from dataclasses import dataclass
@@ -155,7 +157,7 @@ def font_runs(text: str, font_name: str) -> list[tuple[str, str]]:
     for ch in text:
         font = font_name
         if ord(ch) >= 0x20 and ord(ch) not in _code_points(font_name):
-            font = next((f for f in _fallback_names if ord(ch) in _code_points(f)), "")
+            font = next((f for f in _fallback_fonts() if ord(ch) in _code_points(f)), "")
             if not font:
                 font, ch = font_name, MISSING_GLYPH
         if runs and runs[-1][0] == font:
@@ -176,29 +178,195 @@ def markup(text: str, font_name: str) -> str:
     ).replace("\n", "<br/>")
 
 
+# Parsing a 17–30 MB font with reportlab takes 0.1–0.2 s a face, five faces in every process that prints; the
+# parsed metrics are kept in the user's cache and the file itself is read only when a PDF embeds the face.
+FONT_CACHE_VERSION = 1
+
+
+def _font_cache_file(face: FontFace) -> Path | None:
+    import hashlib
+
+    import reportlab
+
+    from enforcement_desk.paths import user_cache_dir
+
+    try:
+        stat = face.path.stat()
+        folder = user_cache_dir() / "fonts"
+        folder.mkdir(exist_ok=True)
+    except OSError:
+        return None
+    key = "|".join(map(str, (FONT_CACHE_VERSION, face.path.resolve(), face.subfont_index, stat.st_size,
+                             stat.st_mtime_ns, reportlab.Version, sys.version_info[:2])))  # fmt: skip
+    return folder / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.font"
+
+
+def _packed(value):
+    """A parsed table as flat machine arrays where it is one (charToGlyph, charWidths, hmetrics, glyphPos:
+    tens of thousands of numbers that load a hundred times faster so than as Python objects)."""
+    from array import array
+
+    def numbers(items, code: str, kind: type) -> bytes | None:
+        items = list(items)
+        return array(code, items).tobytes() if all(type(x) is kind for x in items) else None
+
+    if isinstance(value, dict) and value and all(type(k) is int for k in value):
+        keys = array("q", value).tobytes()
+        for code, kind in (("q", int), ("d", float)):
+            packed = numbers(value.values(), code, kind)
+            if packed is not None:
+                return ("dict", code, keys, packed)
+        if all(type(v) is list for v in value.values()):
+            lengths, flat = numbers(map(len, value.values()), "q", int), numbers(
+                (x for v in value.values() for x in v), "q", int)  # fmt: skip
+            if flat is not None:
+                return ("dict-of-lists", keys, lengths, flat)
+    if isinstance(value, list) and len(value) > 16:
+        packed = numbers(value, "q", int)
+        if packed is not None:
+            return ("list", packed)
+        if all(type(x) is tuple and len(x) == 2 for x in value):
+            packed = numbers((n for pair in value for n in pair), "q", int)
+            if packed is not None:
+                return ("pairs", packed)
+    return ("plain", value)
+
+
+def _unpacked(packed):
+    from array import array
+
+    def numbers(data: bytes, code: str = "q") -> list:
+        return array(code, data).tolist()
+
+    kind = packed[0]
+    if kind == "dict":
+        return dict(zip(numbers(packed[2]), numbers(packed[3], packed[1]), strict=True))
+    if kind == "dict-of-lists":
+        keys, lengths, flat = numbers(packed[1]), numbers(packed[2]), numbers(packed[3])
+        values, at = [], 0
+        for length in lengths:
+            values.append(flat[at : at + length])
+            at += length
+        return dict(zip(keys, values, strict=True))
+    if kind == "list":
+        return numbers(packed[1])
+    if kind == "pairs":
+        flat = numbers(packed[1])
+        return list(zip(flat[::2], flat[1::2], strict=True))
+    return packed[1]
+
+
+@functools.cache
+def _lazy_face_class():
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    class LazyFace(TTFontFace):
+        """A parsed face whose file is read when a subset is embedded, not when it is registered."""
+
+        @property
+        def _ttf_data(self) -> bytes:
+            if "_data" not in self.__dict__:
+                self.__dict__["_data"] = Path(self.filename).read_bytes()
+            return self.__dict__["_data"]
+
+        @_ttf_data.setter
+        def _ttf_data(self, value: bytes) -> None:
+            self.__dict__["_data"] = value
+
+    return LazyFace
+
+
+def _cached_font(name: str, path: Path):
+    """The TTFont stored at `path`, or None when it is missing, unreadable or not a font's state. marshal,
+    not pickle: a file planted in the cache can hold only data, never code that runs."""
+    import marshal
+    from weakref import WeakKeyDictionary
+
+    from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont
+
+    try:
+        font_state, face_state, name_keys = marshal.loads(path.read_bytes())
+        lazy_face = _lazy_face_class()
+        face = lazy_face.__new__(lazy_face)
+        face.__dict__.update({key: _unpacked(value) for key, value in face_state.items()})
+        face.__dict__.update({key: TTFNameBytes(face.__dict__[key]) for key in name_keys})
+        scale = 1000 / face.unitsPerEm
+        face._pdfScale = (lambda x: x) if face.unitsPerEm == 1000 else (lambda x: x * scale)
+        font = TTFont.__new__(TTFont)
+        font.__dict__.update(font_state, fontName=name, face=face, encoding=TTEncoding(), state=WeakKeyDictionary())
+        return font
+    except Exception:  # noqa: BLE001 - a stale or damaged cache is parsed afresh and rewritten
+        return None
+
+
+def _store_font(font, path: Path) -> None:
+    import marshal
+    import tempfile
+
+    from reportlab.pdfbase.ttfonts import TTFNameBytes
+
+    font_state = {k: v for k, v in vars(font).items() if k not in {"fontName", "face", "state", "encoding"}}
+    face_state = {k: v for k, v in vars(font.face).items() if k not in {"_ttf_data", "_data", "_pdfScale"}}
+    name_keys = [k for k, v in face_state.items() if isinstance(v, TTFNameBytes)]
+    face_state = {k: _packed(bytes(v) if k in name_keys else v) for k, v in face_state.items()}
+    temporary = None
+    try:
+        data = marshal.dumps((font_state, face_state, name_keys))
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, suffix=".tmp", delete=False) as handle:
+            temporary = handle.name
+            handle.write(data)
+        os.replace(temporary, path)  # atomic: another process reads the old file or the new, never half
+    except (OSError, ValueError):  # an unwritable folder, a state marshal cannot hold: parse next time too
+        if temporary:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
+def parsed_font(name: str, face: FontFace):
+    """The reportlab TTFont for `face` under `name`, from the cache when this file was parsed before."""
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    cache_file = _font_cache_file(face)
+    font = _cached_font(name, cache_file) if cache_file and cache_file.is_file() else None
+    if font is None:
+        font = TTFont(name, str(face.path), subfontIndex=face.subfont_index)
+        if cache_file is not None:
+            _store_font(font, cache_file)
+    return font
+
+
 def register_cjk_fonts() -> tuple[str, str]:
     """Register the chosen faces with reportlab once; return (body_font_name, title_font_name)."""
     global _registered
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
 
     if _registered is None:
         from reportlab.pdfbase import ttfonts
 
         ttfonts.makeToUnicodeCMap = _to_unicode_cmap
         choice = find_cjk_fonts()
-        pdfmetrics.registerFont(
-            TTFont(BODY_FONT_NAME, str(choice.body.path), subfontIndex=choice.body.subfont_index)
-        )
-        pdfmetrics.registerFont(
-            TTFont(TITLE_FONT_NAME, str(choice.title.path), subfontIndex=choice.title.subfont_index)
-        )
+        pdfmetrics.registerFont(parsed_font(BODY_FONT_NAME, choice.body))
+        pdfmetrics.registerFont(parsed_font(TITLE_FONT_NAME, choice.title))
+        _registered = choice
+    return BODY_FONT_NAME, TITLE_FONT_NAME
+
+
+_fallbacks_registered = False
+
+
+def _fallback_fonts() -> list[str]:
+    """The fallback faces' reportlab names, registered the first time a text needs one: most documents
+    never do, and these faces are the largest (花園明朝 A/B 53 MB)."""
+    global _fallbacks_registered
+    from reportlab.pdfbase import pdfmetrics
+
+    if not _fallbacks_registered:
+        _fallbacks_registered = True
         for index, face in enumerate(find_fallback_fonts()):
             name = f"{FALLBACK_FONT_PREFIX}{index}"
             try:
-                pdfmetrics.registerFont(TTFont(name, str(face.path), subfontIndex=face.subfont_index))
+                pdfmetrics.registerFont(parsed_font(name, face))
             except Exception:  # noqa: BLE001 - a broken optional face only means its characters print as 〓
                 continue
             _fallback_names.append(name)
-        _registered = choice
-    return BODY_FONT_NAME, TITLE_FONT_NAME
+    return _fallback_names

@@ -6,7 +6,8 @@ every page. The TrueType CJK font is embedded (subset)."""
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
@@ -15,20 +16,23 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import (
+    ActionFlowable,
     CondPageBreak,
     KeepTogether,
     LongTable,
     PageBreak,
-    Paragraph,
     SimpleDocTemplate,
     Spacer,
+    Table,
     TableStyle,
 )
 
+from enforcement_desk.documents.cjk_paragraph import CJKParagraph, KeepWithTail
 from enforcement_desk.documents.content import TRAINING_MARK, RenderedDocument
-from enforcement_desk.documents.fonts import markup, register_cjk_fonts
+from enforcement_desk.documents.fonts import register_cjk_fonts
+from enforcement_desk.documents.verification import draw_verification
 
-BODY_SIZE = 14  # 四号 — reads well on A4 and keeps a decision to two pages
+BODY_SIZE = 16  # 三号, as GB/T 9704 sets the body of a 公文
 TITLE_SIZE = 22  # 二号
 
 
@@ -49,18 +53,39 @@ class _NumberedCanvas(pdf_canvas.Canvas):
         self._startPage()
 
     def save(self) -> None:
-        total = len(self._pages)
-        for number, state in enumerate(self._pages, start=1):
+        # In a bundle each document counts its own pages, as it did when it was issued alone.
+        segments = [state.get("segment") for state in self._pages]
+        totals = Counter(map(id, segments))
+        numbers: Counter = Counter()
+        archive_page = 0
+        for state, segment in zip(self._pages, segments, strict=True):
             self.__dict__.update(state)
+            numbers[id(segment)] += 1
+            number, total = numbers[id(segment)], totals[id(segment)]
             body, _ = register_cjk_fonts()
-            self.setFont(body, 10.5)
-            self.drawCentredString(A4[0] / 2, 12 * mm, f"第 {number} 页 共 {total} 页")
+            if segment is not None:
+                segment.pages = total
+            if segment is None or segment.footer:
+                self.setFont(body, 10.5)
+                self.drawCentredString(A4[0] / 2, 12 * mm, f"第 {number} 页 共 {total} 页")
+            if segment is not None and segment.document is not None and segment.document.verification:
+                draw_verification(self, segment.document.verification, body)  # on every page: against swaps
+            if segment is not None and segment.archive_numbered:
+                archive_page += 1
+                self._draw_archive_page_number(body, archive_page)
             if self.training_mark:
                 self._draw_training_mark(body)
             if self.watermark:
                 self._draw_watermark(body)
             super().showPage()
         super().save()
+
+    def _draw_archive_page_number(self, font: str, number: int) -> None:
+        # 页号 of a bound file: top right of the page's face (GB/T 9705-2008, 卷内文件页号).
+        self.saveState()
+        self.setFont(font, 14)
+        self.drawRightString(A4[0] - 15 * mm, A4[1] - 15 * mm, str(number))
+        self.restoreState()
 
     def _draw_training_mark(self, font: str) -> None:
         self.saveState()
@@ -91,6 +116,22 @@ class _DraftCanvas(_NumberedCanvas):
     watermark = "草稿"
 
 
+class DocumentStart(ActionFlowable):
+    """Marks where a document of a bundle begins, for the canvas: its pages are counted on their own
+    ("第 x 页 共 y 页", left off when `footer` is false) and, when `archive_numbered`, get the file's
+    continuous 页号. After the build, `pages` holds how many pages the document took."""
+
+    def __init__(self, document: RenderedDocument | None = None, *, footer: bool = True,
+                 archive_numbered: bool = False) -> None:  # fmt: skip
+        super().__init__()
+        self.document, self.footer, self.archive_numbered = document, footer, archive_numbered
+        self.pages = 0
+
+    def apply(self, doc) -> None:
+        """Tell the canvas that the page begun now, and those after it, belong to this document."""
+        doc.canv.segment = self  # read back per page by _NumberedCanvas.save
+
+
 def _styles() -> dict[str, ParagraphStyle]:
     body, title = register_cjk_fonts()
     base = ParagraphStyle("body", fontName=body, fontSize=BODY_SIZE, leading=BODY_SIZE * 1.75,
@@ -110,8 +151,8 @@ def _styles() -> dict[str, ParagraphStyle]:
     }  # fmt: skip
 
 
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(markup(text, style.fontName), style)
+def _p(text: str, style: ParagraphStyle) -> CJKParagraph:
+    return CJKParagraph(text, style)  # 禁则 line breaking, justified by character spacing
 
 
 def column_widths(doc: RenderedDocument, width: float) -> list[float]:
@@ -160,14 +201,29 @@ def story_for(doc: RenderedDocument, styles: dict[str, ParagraphStyle], width: f
         story += [Spacer(1, 4 * mm), _table(doc, styles, width), Spacer(1, 4 * mm)]
     story += [_p(text, styles["body"]) for text in doc.closing]
     signature = [Spacer(1, 10 * mm)] + [_p(line, styles["sign"]) for line in doc.signature]
-    story.append(CondPageBreak(45 * mm))
-    story.append(KeepTogether(signature))
-    if doc.receipt:
-        story += [
-            Spacer(1, 8 * mm),
-            _p("当事人签收：__________　签收日期：____年__月__日", styles["receipt"]),
-        ]
+    if doc.receipt:  # the party's acknowledgement goes with the seal: never a page of its own
+        signature += [Spacer(1, 8 * mm), _receipt(styles, width)]
+    if isinstance(story[-1], CJKParagraph):  # the seal and date never stand alone on a page
+        story.append(KeepWithTail(story.pop(), signature))
+    else:
+        story += [CondPageBreak(45 * mm), KeepTogether(signature)]
     return story
+
+
+def _receipt(styles: dict[str, ParagraphStyle], width: float) -> Table:
+    """The party's acknowledgement: ruled write-in spaces for the signature and the date (never underscores,
+    which read as a field the agency forgot to fill)."""
+    style = styles["receipt"]
+    row = [_p("当事人签收：", style), "", _p("签收日期：", style), _p("　　　年　　月　　日", style)]
+    table = Table([row], colWidths=[width * 0.2, width * 0.3, width * 0.17, width * 0.33])
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), style.fontName),  # not the Helvetica default, which is never embedded
+        ("LINEBELOW", (1, 0), (1, 0), 0.6, colors.black),
+        ("LINEBELOW", (3, 0), (3, 0), 0.6, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    ]))  # fmt: skip
+    return table
 
 
 def _document(buffer: io.BytesIO, title: str) -> SimpleDocTemplate:
@@ -180,18 +236,43 @@ def render_pdf(doc: RenderedDocument, *, draft: bool = False) -> bytes:
     return render_pdf_bundle([doc], title=f"{doc.title}（草稿）" if draft else doc.title, draft=draft)
 
 
+def render_pdf_counted(doc: RenderedDocument) -> tuple[bytes, int]:
+    """One issued document and how many pages it took, as the canvas counted them (reading the PDF back
+    to count them would cost an import and a parse on every issue)."""
+    start = DocumentStart(doc)
+
+    def compose(styles: dict[str, ParagraphStyle], width: float) -> list:
+        return [start, *story_for(doc, styles, width)]
+
+    pdf = render_pdf_story(compose, doc.title, training=doc.training)
+    return pdf, start.pages
+
+
 def render_pdf_bundle(docs: Sequence[RenderedDocument], title: str, *, draft: bool = False) -> bytes:
-    """Several documents in one file, each starting on a new page (the case file)."""
+    """Several documents in one file, each starting on a new page and numbering its own pages."""
+
+    def compose(styles: dict[str, ParagraphStyle], width: float) -> list:
+        story: list = []
+        for index, doc in enumerate(docs):
+            if index:
+                story.append(PageBreak())
+            story += [DocumentStart(doc), *story_for(doc, styles, width)]
+        return story
+
+    return render_pdf_story(compose, title, draft=draft, training=any(doc.training for doc in docs))
+
+
+def render_pdf_story(
+    compose: Callable[[dict[str, ParagraphStyle], float], list], title: str, *, draft: bool = False,
+    training: bool = False,
+) -> bytes:  # fmt: skip
+    """A story `compose` makes from the documents' styles and text width (the case file puts its cover and
+    notes around re-rendered documents), laid out on the documents' own page and canvas."""
     buffer = io.BytesIO()
     template = _document(buffer, title)
-    styles = _styles()
-    story: list = []
-    for index, doc in enumerate(docs):
-        if index:
-            story.append(PageBreak())
-        story += story_for(doc, styles, template.width)
+    story = compose(_styles(), template.width)
     canvas = _DraftCanvas if draft else _NumberedCanvas
-    if any(doc.training for doc in docs):
+    if training:
         canvas = type(f"_Training{canvas.__name__}", (canvas,), {"training_mark": TRAINING_MARK})
     template.build(story, canvasmaker=canvas)
     return buffer.getvalue()

@@ -10,7 +10,6 @@ a new version under the same number that supersedes the old one, which stays on 
 
 from __future__ import annotations
 
-import io
 import shutil
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -34,9 +33,16 @@ from enforcement_desk.core.roles import Role
 from enforcement_desk.core.settings import AgencySettings
 from enforcement_desk.core.stages import Outcome, Stage
 from enforcement_desk.documents import record_documents_event
-from enforcement_desk.documents.case_data import FRONT_MATTER, case_fields
-from enforcement_desk.documents.content import RenderedDocument, RenderedTable, render
+from enforcement_desk.documents.case_data import FRONT_MATTER, case_fields, field_label
+from enforcement_desk.documents.content import (
+    RenderedDocument,
+    RenderedTable,
+    chinese_date,
+    missing_fields,
+    render,
+)
 from enforcement_desk.documents.templates import DocumentTemplate, load_templates
+from enforcement_desk.documents.verification import verification_payload, with_verification
 from enforcement_desk.paths import user_data_dir
 from enforcement_desk.procedure import case_views as views
 from enforcement_desk.procedure.calendars import calendar_for
@@ -52,7 +58,7 @@ from enforcement_desk.procedure.cases import load_case, require_certified
 from enforcement_desk.procedure.deadlines import agency_settings, close_deadlines, open_deadline
 from enforcement_desk.procedure.numbers import (
     Sequence,
-    issue_bianhao,
+    issue_case_bianhao,
     issue_wenhao,
     peek_sequence,
     take_sequence,
@@ -111,13 +117,37 @@ def templates(ctx: AppContext) -> dict[str, DocumentTemplate]:
     return load_templates(agency_templates_dir())
 
 
-STAGE_ORDER = {stage.value: index for index, stage in enumerate(Stage)}
+# The steps of a case in the order it goes through them (卫生健康行政处罚程序规定 arts. 32–68 as this desk's
+# workflow runs them: 法制审核 and 集体讨论 follow the party's 陈述申辩 and 听证, arts. 38(二) and 52), then
+# the hand-overs that end a case elsewhere. The steps are those the document rules name.
+PROCEDURE_STEPS = (
+    "受理", "立案", "调查取证", "证据先行登记保存", "调查终结", "合议", "事先告知", "陈述申辩", "听证", "法制审核",
+    "集体讨论", "当场处罚", "决定", "送达", "执行", "结案", "移送管辖", "移送司法机关", "归档",
+)  # fmt: skip
+# The step of an agency's own kind, which has no rule: the one its template's stage belongs to.
+STAGE_STEPS = {
+    Stage.ACCEPTED: "受理", Stage.NOT_FILED: "立案", Stage.INVESTIGATING: "调查取证",
+    Stage.INVESTIGATION_CLOSED: "调查终结", Stage.DELIBERATED: "合议", Stage.PRIOR_NOTICE: "事先告知",
+    Stage.HEARING: "听证", Stage.LEGAL_REVIEW: "法制审核", Stage.COLLECTIVE_DISCUSSION: "集体讨论",
+    Stage.ONSITE_DECIDED: "当场处罚", Stage.DECIDED: "决定", Stage.SERVED: "送达", Stage.EXECUTING: "执行",
+    Stage.CLOSED: "结案", Stage.REVOKED: "结案", Stage.TRANSFERRED_AGENCY: "移送管辖",
+    Stage.TRANSFERRED_POLICE: "移送司法机关", Stage.ARCHIVED: "归档",
+}  # fmt: skip
 
 
 def filing_order(all_templates: dict[str, DocumentTemplate]) -> dict[str, int]:
-    """Documents sit in the case file in the order of the procedure that produced them."""
-    keys = sorted(all_templates, key=lambda k: (STAGE_ORDER.get(all_templates[k].stage, len(STAGE_ORDER)), k))
-    return {key: index for index, key in enumerate(keys)}
+    """Documents sit in the case file in the order of the procedure that produced them: by the step their
+    issuing rule names, within a step in the rules' order (听证通知书, 听证笔录, 听证意见书). A template's stage
+    alone misplaces kinds (the 送达回执 is made at 'decided', the 立案报告 at 'investigating')."""
+    rule_kinds = list(RULES)
+
+    def place(kind: str) -> tuple[int, int, str]:
+        rule = RULES.get(kind)
+        step = rule.step if rule is not None else STAGE_STEPS.get(all_templates[kind].stage, "")
+        rank = PROCEDURE_STEPS.index(step) if step in PROCEDURE_STEPS else len(PROCEDURE_STEPS)
+        return rank, rule_kinds.index(kind) if rule is not None else len(rule_kinds), kind
+
+    return {key: index for index, key in enumerate(sorted(all_templates, key=place))}
 
 
 def document_kinds(ctx: AppContext) -> list[DocumentKindView]:
@@ -153,7 +183,7 @@ def _number(
     if template.numbering == "wenhao":
         return issue_wenhao(session, agency, case.category, template.nature, year, sequence_of)
     if template.numbering == "bianhao":
-        return issue_bianhao(session, agency, f"文书:{template.key}", year, sequence_of=sequence_of)
+        return issue_case_bianhao(session, agency, case.case_no, case.id, template.series, sequence_of)
     return ""
 
 
@@ -180,7 +210,7 @@ def rendered_from_record(content: dict) -> RenderedDocument:
         paragraphs=tuple(content["paragraphs"]), closing=tuple(content["closing"]),
         signature=tuple(content["signature"]), receipt=content["receipt"],
         table=RenderedTable(tuple(table["headers"]), tuple(tuple(r) for r in table["rows"])) if table else None,
-        training=content.get("training") is True,
+        training=content.get("training") is True, verification=verification_payload(content),
     )  # fmt: skip
 
 
@@ -214,6 +244,16 @@ def _current(session: Session, case_id: int, kind: str) -> DocumentRecord | None
         )
         .order_by(DocumentRecord.version.desc())
     ).first()
+
+
+def _first_issued_on(session: Session, record: DocumentRecord) -> date:
+    first = session.scalar(
+        select(func.min(DocumentRecord.issued_at)).where(
+            DocumentRecord.agency_id == record.agency_id, DocumentRecord.kind == record.kind,
+            DocumentRecord.number == record.number, DocumentRecord.case_id == record.case_id,
+        )
+    )  # fmt: skip
+    return (first or record.issued_at).date()
 
 
 def _next_version(session: Session, agency_id: int, kind: str, number: str | None) -> int:
@@ -360,28 +400,34 @@ def _draft(
         rule = RULES.get(template.key)
         article = rule.article if rule and rule.article and rule.article not in reason else None
         raise DomainError(reason, rule=article)
+    fields, lists = case_fields(session, case, agency, settings, today, order)
+    if existing is not None:  # a correction bears the date the document was first made, not the reprint's
+        fields["issue_date"] = chinese_date(_first_issued_on(session, existing))
+    _refuse_reporter_identity(session, case.id, fields)
+    missing = missing_fields(template, fields)
+    if template.table is not None and template.table.required and not lists.get(template.table.source):
+        missing.append(f"list:{template.table.source}")
+    if missing:
+        names = "、".join(dict.fromkeys(field_label(name) for name in missing))
+        raise DomainError(f"本案尚未记录{template.title}必须载明的内容：{names}；请先补录，文书未出具，未占用文号")
     number = (
         existing.number
         if existing is not None
         else _number(session, template, case, agency, today.year, sequence_of)
     )
-    fields, lists = case_fields(session, case, agency, settings, today, order)
-    _refuse_reporter_identity(session, case.id, fields)
     shown = f"编号：{number}" if template.numbering == "bianhao" and number else (number or "")
     document = render(template, fields, lists, shown, training=training_database(session))
+    document = with_verification(document, _stored(document))  # the code printed is that of the record kept
     return _Draft(existing, number, document)
 
 
 def _render_files(store: BlobStore, document: RenderedDocument) -> _Files:
-    from pypdf import PdfReader  # rendering libraries load on first use, not at program start
+    from enforcement_desk.documents.docx import render_docx  # rendering libraries load on first use
+    from enforcement_desk.documents.pdf import render_pdf_counted
 
-    from enforcement_desk.documents.docx import render_docx
-    from enforcement_desk.documents.pdf import render_pdf
-
-    pdf = render_pdf(document)
+    pdf, pages = render_pdf_counted(document)
     # Stored before the issuing transaction: a file whose issue then fails is an unreferenced blob in the
     # content-addressed store, never a record without its file.
-    pages = len(PdfReader(io.BytesIO(pdf)).pages)
     return _Files(store.put_bytes(pdf), store.put_bytes(render_docx(document)), pages)
 
 
@@ -573,8 +619,29 @@ def list_documents(
         return [_view(record, name, void) for record, name, void in session.execute(query)]
 
 
+_UNSAFE_IN_FILE_NAMES = str.maketrans({ch: "_" for ch in '/\\:*?"<>|'})
+
+
+def _export_path(folder: Path, stem: str, fmt: str, sha: str) -> tuple[Path, bool]:
+    """Where a copy goes in `folder`, and whether the same file is already there. A different file under
+    the name (another version of the document, a copy the user edited) is kept: this one becomes `… (2)`."""
+    from enforcement_desk.store.blobs import sha256_of
+
+    stem = "".join(ch for ch in stem.translate(_UNSAFE_IN_FILE_NAMES) if ch.isprintable()).strip(" .")
+    for attempt in range(1, 1000):
+        path = folder / (f"{stem}.{fmt}" if attempt == 1 else f"{stem} ({attempt}).{fmt}")
+        if not path.exists():
+            return path, False
+        if path.is_file() and sha256_of(path) == sha:
+            return path, True
+    raise DomainError(f"文件夹“{folder}”中已有太多同名文件“{stem}”，请清理后重试")
+
+
 def export_document(ctx: AppContext, actor: Actor, document_id: int, target: Path, fmt: str = "pdf") -> Path:
-    """Copy an issued document's file out of the store (to print, send or open)."""
+    """Copy an issued document's file out of the store (to print, send or open). A `target` folder (one that
+    exists, or a name without .pdf/.docx: created) gets `<文号>-<文书>.<fmt>` (`<文书>-<id>` when the
+    document has no number) and never loses a different file of that name; a `target` file is written as
+    named (the user chose it)."""
     if fmt not in ("pdf", "docx"):
         raise DomainError(f"不支持的格式“{fmt}”（应为 pdf 或 docx）")
     with ctx.db.read() as session:
@@ -586,13 +653,22 @@ def export_document(ctx: AppContext, actor: Actor, document_id: int, target: Pat
     store = BlobStore(ctx.evidence_dir)
     if not sha or not store.exists(sha):
         raise DomainError(f"文书“{title}”的{fmt.upper()}文件缺失，请运行 audit verify 检查")
-    target = Path(target)
-    if target.is_dir():
-        target = target / f"{title}_{(number or str(document_id)).replace('/', '-')}.{fmt}"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Copied outside the write transaction (an issued file never changes); the audit event follows it.
-    with store.open(sha) as source, target.open("wb") as out:
-        shutil.copyfileobj(source, out, 1024 * 1024)
+    target, already_there = Path(target), False
+    try:
+        if target.is_dir() or target.suffix.lower() not in (".pdf", ".docx"):
+            target.mkdir(parents=True, exist_ok=True)
+            stem = f"{number}-{title}" if number else f"{title}-{document_id}"
+            target, already_there = _export_path(target, stem, fmt, sha)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not already_there:
+            # Copied outside the write transaction (an issued file never changes); the audit event follows.
+            # Written beside and renamed: an interrupted copy never takes the document's name.
+            partial = target.with_name(target.name + ".part")
+            with store.open(sha) as source, partial.open("wb") as out:
+                shutil.copyfileobj(source, out, 1024 * 1024)
+            partial.replace(target)
+    except OSError as exc:
+        raise DomainError(f"无法把“{title}”写到“{target}”：{exc.strerror or exc}") from exc
     with ctx.db.write() as session:
         record_documents_event(
             session, actor_id=actor.user_id, actor_login=actor.login, action="document_exported",
@@ -601,53 +677,47 @@ def export_document(ctx: AppContext, actor: Actor, document_id: int, target: Pat
     return target
 
 
-def build_case_file(ctx: AppContext, actor: Actor, case_id: int, target: Path) -> Path:
-    """The 案卷: cover, 卷内目录 and every current document's stored PDF, as one PDF."""
-    from pypdf import PdfReader, PdfWriter
+def _print_refusal(session: Session, record: DocumentRecord) -> str | None:
+    """Why a document may not be printed: only the current, unvoided version is an official document."""
+    if session.scalar(select(DocumentVoid.id).where(DocumentVoid.document_id == record.id)) is not None:
+        return f"{record.title}（{record.number or record.id}）已作废，不能打印"
+    if record.superseded_by is not None:
+        return f"{record.title}（{record.number or record.id}）第 {record.version} 版已被更正，请打印现行版本"
+    return None
 
-    from enforcement_desk.documents.pdf import render_pdf_bundle
 
-    all_templates = templates(ctx)
-    store = BlobStore(ctx.evidence_dir)
-    today = ctx.today()
-    # Gathered in one read (a consistent snapshot), then rendered and written with no transaction open.
+def issued_pdf(ctx: AppContext, actor: Actor, document_id: int, *, to_print: bool = False) -> bytes:
+    """An issued document's PDF as stored, for the desk to preview or print (reading records nothing);
+    `to_print` refuses a voided or corrected version."""
     with ctx.db.read() as session:
-        case = load_case(session, actor, case_id)
-        agency, settings = agency_settings(session, actor.agency_id)
-        order = filing_order(all_templates)
-        records = session.scalars(
-            select(DocumentRecord)
-            .where(DocumentRecord.case_id == case.id, DocumentRecord.superseded_by.is_(None), _not_voided())
-            .where(DocumentRecord.kind.not_in(FRONT_MATTER))
-        ).all()
-        records = sorted(records, key=lambda d: (order.get(d.kind, len(order)), d.issued_at, d.id))
-        if not records:
-            raise DomainError("本案尚未出具任何文书，无法组卷")
-        fields, lists = case_fields(session, case, agency, settings, today, order)
-        training = training_database(session)
-        files = [(record.title, record.pdf_sha256) for record in records]
-        cause = case.cause
-    front = render_pdf_bundle(
-        [render(all_templates["case_file_cover"], fields, lists, "", training=training),
-         render(all_templates["case_file_index"], fields, lists, "", training=training)],
-        title=f"{cause} 案卷",
-    )  # fmt: skip
-    writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(front)))
-    for title, sha in files:
-        if not sha or not store.exists(sha):
-            raise DomainError(f"文书“{title}”的文件缺失，无法组卷；请运行 audit verify 检查")
-        with store.open(sha) as handle:
-            writer.append(PdfReader(io.BytesIO(handle.read())))
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(target.name + ".part")
-    with temp.open("wb") as out:
-        writer.write(out)
-    temp.replace(target)
+        record = session.get(DocumentRecord, document_id)
+        if record is None or record.agency_id != actor.agency_id:
+            raise NotFound(f"文书 #{document_id} 不存在")
+        if to_print and (refused := _print_refusal(session, record)):
+            raise DomainError(refused)
+        title, sha = record.title, record.pdf_sha256
+    store = BlobStore(ctx.evidence_dir)
+    if not sha or not store.exists(sha):
+        raise DomainError(f"文书“{title}”的PDF文件缺失，请运行 audit verify 检查")
+    with store.open(sha) as handle:
+        return handle.read()
+
+
+@allowed(*ISSUERS, action="打印文书")
+def record_print(ctx: AppContext, actor: Actor, document_id: int, copies: int, *, printer: str = "") -> None:
+    """Record in the audit trail that an issued document was printed: paper copies of an official document
+    leave the office, so who printed which version, how many and where stays on record."""
+    if copies < 1:
+        raise DomainError("打印份数应至少为 1")
     with ctx.db.write() as session:
+        record = session.get(DocumentRecord, document_id)
+        if record is None or record.agency_id != actor.agency_id:
+            raise NotFound(f"文书 #{document_id} 不存在")
+        if refused := _print_refusal(session, record):
+            raise DomainError(refused)
         record_documents_event(
-            session, actor_id=actor.user_id, actor_login=actor.login, action="case_file_built", entity="case",
-            entity_id=case_id, case_id=case_id, payload={"documents": len(files), "to": str(target)},
+            session, actor_id=actor.user_id, actor_login=actor.login, action="document_printed",
+            entity="document", entity_id=record.id, case_id=record.case_id,
+            payload={"kind": record.kind, "number": record.number, "version": record.version,
+                     "pdf_sha256": record.pdf_sha256, "copies": copies, "printer": printer},
         )  # fmt: skip
-    return target

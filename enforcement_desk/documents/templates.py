@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from enforcement_desk.core.errors import DomainError
+from enforcement_desk.core.procedure.numbering import MAX_NATURE
 from enforcement_desk.paths import templates_dir
 
 NUMBERING = ("case_filing", "case_decision", "wenhao", "bianhao", "none")
@@ -22,6 +23,7 @@ class TableSpec:
 
     source: str  # a list offered by documents.content (evidence, documents, review_checks, payments …)
     columns: tuple[tuple[str, str], ...]  # (header, key)
+    required: bool = False  # the document is refused while the list is empty (物品清单 with no item)
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,8 @@ class DocumentTemplate:
     title: str
     stage: str
     numbering: str
-    nature: str  # the 文号 nature character when numbering == "wenhao"
+    nature: str  # the 文号's 执法性质 (one to three characters) when numbering == "wenhao"
+    series: str  # the mark of this kind in a case's 编号 (询 in 2026-0017-询2) when numbering == "bianhao"
     paragraphs: tuple[str, ...]
     table: TableSpec | None
     closing: tuple[str, ...]  # paragraphs after the table
@@ -63,21 +66,25 @@ def parse_template(path: Path) -> DocumentTemplate:
             f"模板 {path.name} 的 numbering 应为 {'、'.join(NUMBERING)} 之一，收到“{numbering}”"
         )
     nature = data.get("nature", "")
-    if numbering == "wenhao" and len(nature) != 1:
-        raise DomainError(f"模板 {path.name} 使用文号，须指定一个汉字的执法性质 nature（如“告”）")
+    if numbering == "wenhao" and not (isinstance(nature, str) and 1 <= len(nature) <= MAX_NATURE and "〔" not in nature):
+        raise DomainError(f"模板 {path.name} 使用文号，须指定一至三个汉字的执法性质 nature（如“罚告”）")
+    series = data.get("series", "")
+    if numbering == "bianhao" and not (isinstance(series, str) and 1 <= len(series) <= 2 and series.strip() == series):
+        raise DomainError(f"模板 {path.name} 使用编号，须指定一至两个汉字的文书代字 series（如“询”）")
     table = None
     if "table" in data:
         spec = data["table"]
         columns = tuple((c[0], c[1]) for c in spec.get("columns", []))
         if not spec.get("source") or not columns:
             raise DomainError(f"模板 {path.name} 的表格须有 source 和 columns")
-        table = TableSpec(spec["source"], columns)
+        table = TableSpec(spec["source"], columns, required=spec.get("required") is True)
     return DocumentTemplate(
         key=path.stem,
         title=data["title"].strip(),
         stage=data["stage"].strip(),
         numbering=numbering,
         nature=nature,
+        series=series,
         paragraphs=_strings(data, "paragraphs", path),
         table=table,
         closing=_strings(data, "closing", path),

@@ -130,6 +130,7 @@ class HearingNoticeView:
     public: bool
     not_public_reason: str
     served_on: date
+    arranged_on: date | None = None  # the day the notice was made: the date the 听证通知书 bears
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,8 @@ def hearing_notice(session: Session, case_id: int) -> HearingNoticeView | None:
     if row is None:
         return None
     return HearingNoticeView(
-        row.scheduled_at, row.place, row.host, row.recorder, row.public, row.not_public_reason, row.served_on
+        row.scheduled_at, row.place, row.host, row.recorder, row.public, row.not_public_reason, row.served_on,
+        row.arranged_at.date(),
     )
 
 

@@ -307,6 +307,29 @@ def create_case(ctx: AppContext, actor: Actor, draft: CaseDraft) -> views.CaseDe
         return _detail(session, case, actor, settings, ctx.today())
 
 
+def _within_statutory_fine(code: str | None, fine: Decimal, party_kind: str, settings, on: date) -> None:
+    """An on-the-spot fine stays inside the article's fixed range, and the article's floor inside the
+    simple-procedure limit (行政处罚法 art. 51): a violation fined from 500 元 cannot be decided on the spot
+    for a citizen, whose limit is 200 元."""
+    from enforcement_desk.discretion.library import load_library
+    from enforcement_desk.paths import resources_dir
+
+    violation = load_library(resources_dir() / "benchmarks").violations.get(code or "")
+    version = violation.version_on(on) if violation else None
+    fixed = [band.fine for band in (version.bands if version else ()) if band.fine.basis == "fixed"]
+    if not fixed:
+        return
+    floor, ceiling = min(f.minimum for f in fixed), max(f.maximum for f in fixed)
+    limit = settings.simple_fine_person_max if party_kind == "person" else settings.simple_fine_organisation_max
+    who = "公民" if party_kind == "person" else "法人或其他组织"
+    if floor > limit:
+        raise DomainError(
+            f"{version.penalty.reference}规定的罚款最低为 {floor} 元，超过简易程序对{who}罚款 {limit} 元的限额，"
+            "应适用普通程序", rule="《行政处罚法》第五十一条")  # fmt: skip
+    if fine and not floor <= fine <= ceiling:
+        raise DomainError(f"罚款 {fine} 元不在{version.penalty.reference}规定的 {floor}–{ceiling} 元幅度内")
+
+
 @allowed(Role.OFFICER, action="当场处罚")
 def create_onsite_case(
     ctx: AppContext,
@@ -319,12 +342,14 @@ def create_onsite_case(
     collected_on_spot: bool = False,
     receipt_no: str = "",
     collection_reason: str = "",
+    violated_provision: str = "",
 ) -> views.CaseDetail:
     """简易程序 (art. 51–53): decided on the spot within the warning / small-fine limits, the decision handed
     over on the spot (art. 52). A fine collected on the spot (art. 68: 100 yuan or less, or hard to collect
     later; art. 70: the official receipt) is paid; otherwise its 15 days to pay run from today (art. 67) and
     it goes through the same execution as any decision (art. 53)."""
     legal_basis = checked_text(legal_basis, "处罚依据", PROVISION, required=True)
+    violated_provision = checked_text(violated_provision, "违反的条款", PROVISION, required=True)
     require_text(draft.facts, "违法事实")
     cause = _checked_draft(ctx, draft)
     penalty_kinds = checked_kinds(penalty_kinds)
@@ -342,6 +367,7 @@ def create_onsite_case(
     )
     if not permitted:
         raise DomainError(reason, rule="《行政处罚法》第五十一条")
+    _within_statutory_fine(draft.violation_code, fine, party_kind, settings, ctx.today())
     if actor.user_id not in draft.handler_ids:
         raise DomainError("当场处罚须由在场执法人员本人办理，请将自己列为承办人")
     today = ctx.today()
@@ -365,7 +391,7 @@ def create_onsite_case(
         open_execution_periods(session, case.id, today, settings, calendar, money_owed=fine > 0 and not collected_on_spot)
         decision = CaseProposal(
             case_id=case.id, version=1, outcome=Outcome.PENALTY.value, penalty_kinds=list(penalty_kinds), fine=fine,
-            confiscation=None, mitigated=False, level="", reason="", violated_provision="",
+            confiscation=None, mitigated=False, level="", reason="", violated_provision=violated_provision,
             legal_basis=legal_basis.strip(), computation={}, changed_fields=[], proposed_by=actor.user_id,
             proposed_at=now,
         )  # fmt: skip

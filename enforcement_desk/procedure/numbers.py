@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from enforcement_desk.core.procedure.numbering import format_bianhao, format_wenhao
@@ -20,8 +19,11 @@ from enforcement_desk.store.models import Agency, DocumentSequence
 def take_sequence(session: Session, agency_id: int, series: str, year: int) -> int:
     """The next number of a series for the agency and year, taken under a row lock in the caller's
     transaction."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # Only the database's own dialect: loading PostgreSQL's costs every SQLite desk's process ~30 ms.
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
     session.execute(
         insert(DocumentSequence)
         .values(agency_id=agency_id, series=series, year=year, last_value=0)
@@ -81,3 +83,12 @@ def issue_bianhao(
     """Take (or with `peek_sequence`, look at) and format the next 编号 of this series for the year."""
     sequence = sequence_of(session, agency.id, f"编号:{series}", year)
     return format_bianhao(year, sequence, width=width)
+
+
+def issue_case_bianhao(
+    session: Session, agency: Agency, case_no: str, case_id: int, series: str, sequence_of: Sequence = take_sequence
+) -> str:
+    """The 编号 of a case's record (笔录, 回执 …): the case's 受理编号, the kind's mark and how many of the kind
+    the case has (2026-0017-询2), so a paper names the case it belongs to and its place among its kind."""
+    sequence = sequence_of(session, agency.id, f"编号:{series}:{case_id}", 0)
+    return f"{case_no}-{series}{sequence}"

@@ -234,8 +234,8 @@ def test_unlicensed_practice_case_goes_from_acceptance_to_archive_through_the_cl
 
     final = t.ok("wang", "2026-12-07", "case", "show", ref)
     assert final["stage"] == "archived"
-    assert final["filing_no"] == "沂卫医立〔2026〕001号"
-    assert final["decision_no"] == "沂卫医罚〔2026〕001号"
+    assert final["filing_no"] == "沂卫医立〔2026〕1号"
+    assert final["decision_no"] == "沂卫医罚〔2026〕1号"
     assert final["major"]["is_major"] is True
 
     history = t.ok("wang", "2026-12-07", "case", "history", ref)

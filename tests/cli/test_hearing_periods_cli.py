@@ -23,7 +23,7 @@ def _org_case(t: Terminal, fine: str = "60000") -> str:
                  "--id-number", "91371323MA3C7X2Y1L", "--legal-representative", "刘某", "--address", "长安路 88 号")  # fmt: skip
     case = t.ok("wang", "2026-11-02", "case", "create", "--source", "inspection", "--party", str(party["id"]),
                 "--cause", "未取得公共场所卫生许可证擅自营业", "--handlers", "wang,li", "--discovered-on", "2026-11-01",
-                "--act-date", "2026-09-01", "--category", "公")  # fmt: skip
+                "--act-date", "2026-09-01", "--category", "公", "--location", "沂水县长安路 88 号")  # fmt: skip
     ref = case["case_no"]
     for user, day, *args in (
         ("chen", "2026-11-03", "case", "advance", ref, "file"),
@@ -186,13 +186,13 @@ def test_time_not_counted_and_a_late_decision_from_the_terminal(terminal: Termin
     assert "超过办案期限作出决定：检验机构补检延误" in out
 
 
-def test_the_filing_extension_and_the_preservation_period_from_the_terminal(terminal: Terminal) -> None:
+def test_the_filing_extension_and_the_preservation_period_from_the_terminal(terminal: Terminal, tmp_path) -> None:
     t = terminal
     party = t.ok("wang", "2026-11-02", "party", "add", "--kind", "person", "--name", "张某某",
                  "--id-number", "370323198503150010", "--address", "沂水县许家湖镇某村 56 号")  # fmt: skip
     case = t.ok("wang", "2026-11-02", "case", "create", "--source", "inspection", "--party", str(party["id"]),
                 "--cause", "未取得医疗机构执业许可证擅自执业", "--handlers", "wang,li", "--discovered-on", "2026-11-01",
-                "--act-date", "2026-09-01")  # fmt: skip
+                "--act-date", "2026-09-01", "--location", "沂水县许家湖镇某村 56 号")  # fmt: skip
     ref = case["case_no"]
     code, _, err = t.run("wang", "2026-11-02", "case", "extend-filing", ref, "--reason", "需现场复核")
     assert code == 1 and "负责人" in err
@@ -202,6 +202,9 @@ def test_the_filing_extension_and_the_preservation_period_from_the_terminal(term
     code, _, err = t.run("liu", "2026-11-10", "case", "extend-filing", ref, "--reason", "再延")
     assert code == 1 and "延长过一次" in err and "《卫生健康行政处罚程序规定》第三十二条第一款" in err
     t.ok("chen", "2026-11-10", "case", "advance", ref, "file")
+    goods = tmp_path / "药品照片.jpg"
+    goods.write_bytes(b"\xff\xd8\xff\xe0 photo of the medicines kept")
+    t.ok("wang", "2026-11-11", "evidence", "add", ref, str(goods), "--description", "输液用药品 12 盒")  # the items
     t.ok("wang", "2026-11-11", "document", "issue", ref, "evidence_preservation_decision")  # Wed: due 11-20
     rows = t.ok("wang", "2026-11-18", "deadlines")
     assert [(r["name"], r["due_on"]) for r in rows if r["key"] == "evidence_preservation"] == [
@@ -219,7 +222,7 @@ def _small_fine_case(t: Terminal) -> str:
                  "--id-number", "91371323MA3C7X2Y1L", "--legal-representative", "刘某", "--address", "长安路 88 号")  # fmt: skip
     case = t.ok("wang", "2026-11-02", "case", "create", "--source", "inspection", "--party", str(party["id"]),
                 "--cause", "未取得公共场所卫生许可证擅自营业", "--handlers", "wang,li", "--discovered-on", "2026-11-01",
-                "--act-date", "2026-09-01", "--category", "公")  # fmt: skip
+                "--act-date", "2026-09-01", "--category", "公", "--location", "沂水县长安路 88 号")  # fmt: skip
     ref = case["case_no"]
     for user, day, *args in (
         ("chen", "2026-11-03", "case", "advance", ref, "file"),

@@ -15,14 +15,14 @@ from enforcement_desk.admin.auth import login
 from enforcement_desk.admin.demo import DEMO_PASSWORD, build_demo
 from enforcement_desk.context import AppContext
 from enforcement_desk.core.errors import DomainError
+from enforcement_desk.documents.case_file import build_case_file
 from enforcement_desk.documents.service import (
-    build_case_file,
     document_kinds,
     export_document,
     issue_document,
     list_documents,
 )
-from enforcement_desk.procedure.cases import find_case_id, get_case
+from enforcement_desk.procedure.cases import find_case_id, get_case, update_case
 from enforcement_desk.store.blobs import BlobStore
 
 ARCHIVED_CASE = "2026-0025"  # the demo's water-supply case carried to the archive
@@ -35,8 +35,8 @@ REQUIRED = {
     "service_receipt": ["{decision_no}", "直接送达", "受送达人签收"],
     "filing_report": ["沂卫水立〔2026〕", "同意立案"],
     "legal_review_opinion": ["审核事项"],
-    "case_file_index": ["序号", "文书名称"],
-    "crime_transfer": ["公安局", "人民检察院"],
+    "case_file_index": ["序号", "题名", "责任者"],
+    "crime_transfer": ["涉嫌犯罪", "移送"],
 }  # fmt: skip
 
 
@@ -157,6 +157,9 @@ def test_wenhao_of_one_kind_are_consecutive_across_cases(demo):
     officer = login(ctx, "zhaolei", DEMO_PASSWORD)
     numbers = []
     for case_no in ("2026-0002", "2026-0003"):  # two 公共场所 cases under investigation
+        case_id = find_case_id(ctx, officer, case_no)
+        update_case(ctx, officer, case_id, get_case(ctx, officer, case_id).version,
+                    facts="当事人未取得公共场所卫生许可证，于检查时正在营业。")  # fmt: skip
         numbers.append(
             issue_document(ctx, officer, find_case_id(ctx, officer, case_no), "supervision_opinion").number
         )

@@ -67,7 +67,7 @@ def test_the_second_of_two_concurrent_edits_is_refused_and_nothing_is_overwritte
 def test_edits_are_audited_with_before_and_after_values(office):
     import json
 
-    case = new_case(office)
+    case = new_case(office, location="")  # no place yet: the edit adds one
     update_case(office.ctx, office.officer, case.id, case.version, location="许家湖镇")
     with office.ctx.db.read() as session:
         event = (
@@ -92,7 +92,7 @@ def test_filing_assigns_the_wenhao_and_starts_the_ninety_day_decision_period(off
     office.at(date(2026, 11, 3))
     filed = advance(office.ctx, office.head, case.id, "file")
     assert filed.stage is Stage.INVESTIGATING
-    assert filed.filing_no == "沂卫医立〔2026〕001号"
+    assert filed.filing_no == "沂卫医立〔2026〕1号"
     decision = [d for d in filed.deadlines if d.key == "decision"][0]
     assert decision.due_on == date(2026, 2, 1).replace(year=2027)  # 90 days after 2026-11-03
     assert [d for d in filed.deadlines if d.key == "filing"][0].status == "met"
@@ -114,7 +114,7 @@ def test_simple_procedure_is_limited_to_small_fines(office):
             draft,
             penalty_kinds=("罚款",),
             fine=Decimal("201"),
-            legal_basis="《公共场所卫生管理条例实施细则》第三十八条",
+            violated_provision="《公共场所卫生管理条例实施细则》第十条第一款", legal_basis="《公共场所卫生管理条例实施细则》第三十八条",
         )
     case = create_onsite_case(
         office.ctx,
@@ -122,7 +122,7 @@ def test_simple_procedure_is_limited_to_small_fines(office):
         draft,
         penalty_kinds=("警告", "罚款"),
         fine=Decimal("200"),
-        legal_basis="《公共场所卫生管理条例实施细则》第三十八条",
+        violated_provision="《公共场所卫生管理条例实施细则》第十条第一款", legal_basis="《公共场所卫生管理条例实施细则》第三十八条",
     )
     assert case.stage is Stage.ONSITE_DECIDED and case.decision_no == "2026-001"
     org_draft = CaseDraft(**{**draft.__dict__, "party_id": office.org_party_id})
@@ -132,7 +132,7 @@ def test_simple_procedure_is_limited_to_small_fines(office):
         org_draft,
         penalty_kinds=("罚款",),
         fine=Decimal("3000"),
-        legal_basis="《公共场所卫生管理条例实施细则》第三十八条",
+        violated_provision="《公共场所卫生管理条例实施细则》第十条第一款", legal_basis="《公共场所卫生管理条例实施细则》第三十八条",
     )
     with pytest.raises(DomainError, match="吊销"):
         create_onsite_case(
@@ -141,7 +141,7 @@ def test_simple_procedure_is_limited_to_small_fines(office):
             org_draft,
             penalty_kinds=("吊销许可证件",),
             fine=Decimal("0"),
-            legal_basis="x",
+            violated_provision="《公共场所卫生管理条例实施细则》第十条第一款", legal_basis="x",
         )
 
 

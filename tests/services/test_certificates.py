@@ -110,7 +110,7 @@ def test_an_officer_whose_certificate_ran_out_cannot_be_named_handler_nor_accept
                        (office.officer3.user_id, office.officer.user_id), AFTER_EXPIRY, facts="未公示卫生许可证")  # fmt: skip
     _refused_as_expired(lambda: create_onsite_case(
         office.ctx, office.officer3, onsite, penalty_kinds=("警告",), fine=Decimal(0),
-        legal_basis="《公共场所卫生管理条例实施细则》第三十七条"))  # fmt: skip
+        violated_provision="《公共场所卫生管理条例实施细则》第十条第一款", legal_basis="《公共场所卫生管理条例实施细则》第三十七条"))  # fmt: skip
     assert _counts(office) == counts
     # With two handlers holding valid certificates the same case is accepted.
     assert create_case(office.ctx, office.officer, draft).stage is Stage.ACCEPTED

@@ -33,7 +33,10 @@ def _investigation_closed(office):
     office.at(date(2026, 11, 3))
     advance(office.ctx, office.head, case.id, "file")
     update_case(office.ctx, office.officer, case.id, get_case(office.ctx, office.officer, case.id).version,
-                facts="未取得医疗机构执业许可证开展诊疗活动")  # fmt: skip
+                facts="未取得医疗机构执业许可证开展诊疗活动", evidence_summary="现场笔录、询问笔录")  # fmt: skip
+    # The 调查终结报告 states the handling proposed.
+    set_proposal(office.ctx, office.officer, case.id, get_case(office.ctx, office.officer, case.id).version,
+                 Proposal(Outcome.PENALTY, ("警告",), **LEGAL_BASIS))  # fmt: skip
     advance(office.ctx, office.officer, case.id, "close_investigation")
     return case
 
@@ -141,7 +144,7 @@ def test_a_failure_after_numbering_leaves_no_gap(office, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("磁盘已满")
 
-    monkeypatch.setattr("enforcement_desk.documents.pdf.render_pdf", broken)
+    monkeypatch.setattr("enforcement_desk.documents.pdf.render_pdf_counted", broken)
     with pytest.raises(OSError):
         issue_document(office.ctx, office.officer, case.id, "prior_notice")
     assert _numbers_taken(office) == before

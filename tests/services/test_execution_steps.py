@@ -300,7 +300,7 @@ def _onsite(office, fine: str, **collection):
                       handler_ids=(office.officer.user_id, office.officer2.user_id), discovered_on=date(2026, 11, 2),
                       facts="现场发现从业人员无健康证")  # fmt: skip
     return create_onsite_case(office.ctx, office.officer, draft, penalty_kinds=("警告", "罚款"), fine=Decimal(fine),
-                              legal_basis="《公共场所卫生管理条例实施细则》第三十八条", **collection)  # fmt: skip
+                              violated_provision="《公共场所卫生管理条例实施细则》第十条第一款", legal_basis="《公共场所卫生管理条例实施细则》第三十八条", **collection)  # fmt: skip
 
 
 def test_an_onsite_fine_not_collected_runs_fifteen_days_and_stays_open_after_filing_for_record(office):

@@ -20,6 +20,7 @@ from enforcement_desk.admin.audit_check import rows_against_events, verify_all
 from enforcement_desk.core.errors import DomainError, PermissionDenied
 from enforcement_desk.core.stages import Outcome, Stage
 from enforcement_desk.documents.service import issue_document, void_document
+from enforcement_desk.evidence.service import add_evidence
 from enforcement_desk.procedure.cases import Proposal, get_case, set_proposal, update_case
 from enforcement_desk.procedure.deadlines import due_deadlines
 from enforcement_desk.procedure.steps import (
@@ -450,6 +451,9 @@ def preservation_case(office):
     case = new_case(office)
     advance(office.ctx, office.head, case.id, "file")
     office.at(date(2026, 11, 4))  # Wednesday: seven working days on is Friday 11-13
+    goods = office.ctx.evidence_dir.parent / f"药品照片-{case.id}.jpg"
+    goods.write_bytes(b"\xff\xd8\xff\xe0 photo of the medicines kept")
+    add_evidence(office.ctx, office.officer, case.id, goods, description="输液用药品 12 盒")  # the items kept
     issue_document(office.ctx, office.officer, case.id, "evidence_preservation_decision")
     return case
 

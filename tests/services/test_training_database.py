@@ -25,9 +25,9 @@ from enforcement_desk.admin.training import is_training_database
 from enforcement_desk.cli import main as cli
 from enforcement_desk.context import AppContext
 from enforcement_desk.core.errors import DomainError
+from enforcement_desk.documents.case_file import build_case_file
 from enforcement_desk.documents.content import TRAINING_MARK
 from enforcement_desk.documents.service import (
-    build_case_file,
     document_kinds_for_case,
     issue_document,
     preview_document,

@@ -28,9 +28,8 @@ from enforcement_desk.store.blobs import BlobStore
 from enforcement_desk.store.db import BUSY_TIMEOUT_ENV
 from enforcement_desk.store.models import AuditEvent, DocumentRecord, DocumentSequence
 
-ACCEPTANCE_SERIES = (
-    "编号:文书:case_acceptance"  # the 受理记录's numbers, one series across the agency's cases
-)
+# The 受理记录's numbers: one series per case (its 编号 is the case's 受理编号-受N).
+ACCEPTANCE_SERIES = "编号:受:{}"
 BUSY_MESSAGE = "数据库正忙：其他用户正在保存，请稍后重试（已等待 0.5 秒）"
 
 # A second process that takes the SQLite write lock the way a writer does (BEGIN IMMEDIATE) and keeps it
@@ -107,10 +106,11 @@ def test_a_save_meeting_the_lock_says_busy_in_chinese_and_takes_no_number(sqlite
     assert BUSY_MESSAGE in refused.stderr
     assert "Traceback" not in refused.stderr and "locked" not in refused.stderr
     assert _documents(office) == []
-    assert _count(office, select(func.count()).where(DocumentSequence.series == ACCEPTANCE_SERIES)) == 0
+    series = ACCEPTANCE_SERIES.format(case.id)
+    assert _count(office, select(func.count()).where(DocumentSequence.series == series)) == 0
     issued = terminal(office, tmp_path, "document", "issue", case.case_no, "case_acceptance")  # lock released
     assert issued.returncode == 0, issued.stderr
-    assert [number for _, number, _ in _documents(office)] == ["2026-001"]  # the refused try left no gap
+    assert [number for _, number, _ in _documents(office)] == [f"{case.case_no}-受1"]  # no gap left
 
 
 def test_sign_in_works_while_another_process_holds_the_write_lock_and_writes_nothing(
@@ -143,7 +143,7 @@ def test_sign_in_works_while_another_process_holds_the_write_lock_and_writes_not
 def test_a_document_renders_with_no_write_lock_held(sqlite_office, monkeypatch):
     office = sqlite_office
     case = new_case(office)
-    real_render, writable_while_rendering = pdf_module.render_pdf, []
+    real_render, writable_while_rendering = pdf_module.render_pdf_counted, []
 
     def render_and_try_to_write(document, **kwargs):
         other = sqlite3.connect(office.ctx.db.sqlite_file, isolation_level=None, timeout=0)
@@ -157,44 +157,38 @@ def test_a_document_renders_with_no_write_lock_held(sqlite_office, monkeypatch):
             other.close()
         return real_render(document, **kwargs)
 
-    monkeypatch.setattr(pdf_module, "render_pdf", render_and_try_to_write)
+    monkeypatch.setattr(pdf_module, "render_pdf_counted", render_and_try_to_write)
     issued = issue_document(office.ctx, office.officer, case.id, "case_acceptance")
     assert writable_while_rendering == [True]
-    assert issued.number == "2026-001"
+    assert issued.number == f"{case.case_no}-受1"
 
 
 def test_a_number_taken_by_another_user_during_the_render_is_rendered_again_without_a_gap(
     sqlite_office, monkeypatch
 ):
     office = sqlite_office
-    first, second = new_case(office), new_case(office)
-    real_render, rendered_numbers = pdf_module.render_pdf, []
+    case = new_case(office)
+    real_render, rendered_numbers = pdf_module.render_pdf_counted, []
 
     def render_while_a_colleague_issues(document, **kwargs):
         rendered_numbers.append(document.number)
-        if len(rendered_numbers) == 1:  # the colleague issues the same kind for another case meanwhile
-            issue_document(office.ctx, office.officer2, second.id, "case_acceptance")
+        if len(rendered_numbers) == 1:  # the colleague issues another of the kind for the case meanwhile
+            issue_document(office.ctx, office.officer2, case.id, "case_acceptance", another=True)
         return real_render(document, **kwargs)
 
-    monkeypatch.setattr(pdf_module, "render_pdf", render_while_a_colleague_issues)
-    issued = issue_document(office.ctx, office.officer, first.id, "case_acceptance")
-    assert rendered_numbers == ["编号：2026-001", "编号：2026-001", "编号：2026-002"]
-    assert issued.number == "2026-002"
-    records = {case_id: (number, sha) for case_id, number, sha in _documents(office)}
-    assert {case_id: number for case_id, (number, _) in records.items()} == {
-        second.id: "2026-001",
-        first.id: "2026-002",
-    }
-    assert (
-        _count(
-            office, select(DocumentSequence.last_value).where(DocumentSequence.series == ACCEPTANCE_SERIES)
-        )
-        == 2
-    )
+    monkeypatch.setattr(pdf_module, "render_pdf_counted", render_while_a_colleague_issues)
+    issued = issue_document(office.ctx, office.officer, case.id, "case_acceptance", another=True)
+    first, second = f"{case.case_no}-受1", f"{case.case_no}-受2"
+    assert rendered_numbers == [f"编号：{first}", f"编号：{first}", f"编号：{second}"]
+    assert issued.number == second
+    records = {number: sha for _, number, sha in _documents(office)}
+    assert set(records) == {first, second}
+    series = ACCEPTANCE_SERIES.format(case.id)
+    assert _count(office, select(DocumentSequence.last_value).where(DocumentSequence.series == series)) == 2
     # The registered file is the one rendered with the number it got.
-    with BlobStore(office.ctx.evidence_dir).open(records[first.id][1]) as handle:
+    with BlobStore(office.ctx.evidence_dir).open(records[second]) as handle:
         text = PdfReader(handle).pages[0].extract_text()
-    assert "2026-002" in text and "2026-001" not in text
+    assert second in text and first not in text
 
 
 def _real_sqlite_busy_error(path: Path) -> sqlite3.OperationalError:
@@ -224,7 +218,7 @@ def test_a_busy_database_met_outside_a_service_reads_the_same_and_exits_75(
     )
     monkeypatch.setenv(BUSY_TIMEOUT_ENV, "500")
 
-    def busy_at_start(*_args):
+    def busy_at_start(*_args, **_kwargs):
         raise busy
 
     monkeypatch.setattr(cli, "run_command", busy_at_start)

@@ -179,16 +179,16 @@ def test_no_document_and_no_publicity_row_of_the_case_carries_the_reporter(sqlit
                 if d.key in ("defence", "hearing_request") and d.status == "open"
             ]
             office.at(max(waits) + timedelta(days=1))
-        if action == "close_investigation":
+        advance(office.ctx, actor, case_id, action, params)
+        if action == "file":  # what the inspection found: the 卫生监督意见书 and every later document state it
+            case = get_case(office.ctx, office.officer, case_id)
             update_case(office.ctx, office.officer, case_id, case.version,
                         facts="经查，当事人经营的宾馆客房床上用品未按规定清洗消毒后更换。",
                         evidence_summary="现场笔录、询问笔录、现场照片 4 张")  # fmt: skip
-        if action == "deliberate":
-            set_proposal(office.ctx, office.officer, case_id, case.version, Proposal(
+            set_proposal(office.ctx, office.officer, case_id, case.version + 1, Proposal(
                 Outcome.PENALTY, ("警告", "罚款"), fine=Decimal("1000"), level="一般",
                 violated_provision="《公共场所卫生管理条例实施细则》第十四条第一款",
                 legal_basis="《公共场所卫生管理条例实施细则》第三十六条"))  # fmt: skip
-        advance(office.ctx, actor, case_id, action, params)
         _issue_everything(office, case_id, issued, tmp_path)
 
     made = {"case_acceptance", "filing_report", "supervision_opinion", "inquiry_record", "investigation_report",
@@ -211,7 +211,7 @@ def test_a_publicity_row_naming_the_reporter_is_not_exported(sqlite_office, tmp_
     with office.ctx.db.write() as session:
         session.add(PublicityRecord(
             agency_id=office.admin.agency_id, case_id=case_id, kind="publish", due_on=date(2026, 11, 11),
-            fields={"decision_no": "沂卫公罚〔2026〕001号", "facts": f"据{REPORTER}反映，当事人未更换床上用品"},
+            fields={"decision_no": "沂卫公罚〔2026〕1号", "facts": f"据{REPORTER}反映，当事人未更换床上用品"},
             reason="", created_at=office.ctx.now()))  # fmt: skip
     target = tmp_path / "公示.csv"
     with pytest.raises(

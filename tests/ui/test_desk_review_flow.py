@@ -78,7 +78,7 @@ def test_a_major_case_is_reviewed_returned_revised_approved_discussed_and_decide
         participants="陈军、刘洋、周敏", opinions="陈军：同意\n刘洋：同意", conclusion="同意按拟处罚意见作出决定",
     )  # fmt: skip
     decided = desk.act(office.head2, case_id, "action_decide")
-    assert decided.case.stage is Stage.DECIDED and decided.case.decision_no == "沂卫医罚〔2026〕001号"
+    assert decided.case.stage is Stage.DECIDED and decided.case.decision_no == "沂卫医罚〔2026〕1号"
 
     rounds = review_history(office.ctx, office.officer, case_id)
     assert [r.outcome for r in rounds] == ["returned", "approved"]
